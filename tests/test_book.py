@@ -1,0 +1,100 @@
+"""The committed executed chapters in book/ and the Jupyter Book build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vira import run as runner
+from vira.bookcheck import notebook_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+CHAPTERS = runner.discover()
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part["chapters"]]
+    return files
+
+
+def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
+    listed = toc_files()
+    for chapter in CHAPTERS:
+        assert (ROOT / "book" / chapter.name).exists(), f"book/{chapter.name} missing: run `make book`"
+        assert f"book/{chapter.stem}" in listed, f"{chapter.stem} is not in _toc.yml"
+    for entry in listed:
+        assert list(ROOT.glob(entry + ".*")), f"_toc.yml lists {entry}, which does not exist"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_committed_chapter_is_clean_current_and_records_its_preset(chapter):
+    executed = ROOT / "book" / chapter.name
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    assert notebook_problems(nb) == []
+    preset = nb["metadata"]["papermill"]["parameters"]["preset"]
+    first_output = next(c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs")
+                        and "parameters" not in c["metadata"].get("tags", [])
+                        and "injected-parameters" not in c["metadata"].get("tags", []))
+    shown = "".join("".join(o.get("text", "")) for o in first_output["outputs"])
+    assert "preset" in shown and preset in shown and "git revision" in shown, \
+        f"book/{chapter.name}: its first output must be the provenance table"
+    # the committed execution must come from the current source cells
+    source = json.loads(chapter.read_text(encoding="utf-8"))
+    ran = [c["source"] for c in nb["cells"] if "injected-parameters" not in c["metadata"].get("tags", [])]
+    assert ran == [c["source"] for c in source["cells"]], \
+        f"book/{chapter.name} was executed from an older {chapter.name}: run `make book`"
+
+
+def test_notebook_problems_finds_errors_and_missing_presets():
+    good = {"cells": [{"outputs": [{"output_type": "stream"}]}],
+            "metadata": {"papermill": {"parameters": {"preset": "small"}}}}
+    assert notebook_problems(good) == []
+    bad = {"cells": [{}, {"outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "x"}]}],
+           "metadata": {}}
+    problems = notebook_problems(bad)
+    assert len(problems) == 2
+    assert problems[0] == "cell 1 has an error output: ValueError: x"
+    assert "no preset" in problems[1]
+
+
+def build(book_root: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(JUPYTER_BOOK), "build", str(book_root), "--path-output", str(out),
+                           "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, timeout=600, cwd=book_root)
+
+
+@pytest.mark.slow
+def test_the_book_builds_with_warnings_as_errors(tmp_path):
+    result = build(ROOT, tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    html = tmp_path / "_build" / "html"
+    assert (html / "index.html").exists()
+    for entry in toc_files():
+        assert (html / f"{entry}.html").exists(), f"{entry} was not rendered"
+
+
+@pytest.mark.slow
+def test_an_error_output_fails_the_build(tmp_path):
+    """A copy of the book whose chapter carries an error output must not build."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "book", tmp_path / "book")
+    victim = tmp_path / "book" / CHAPTERS[0].name
+    nb = json.loads(victim.read_text(encoding="utf-8"))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"].append({"output_type": "error", "ename": "PlantedError", "evalue": "boom",
+                            "traceback": ["PlantedError: boom"]})
+    victim.write_text(json.dumps(nb), encoding="utf-8")
+    result = build(tmp_path, tmp_path / "out")
+    assert result.returncode != 0
+    assert "PlantedError" in result.stdout + result.stderr and CHAPTERS[0].name in result.stdout + result.stderr

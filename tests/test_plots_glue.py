@@ -1,0 +1,41 @@
+"""The shared figure style and the glue helper."""
+
+import sys
+
+import matplotlib
+import matplotlib.colors
+import pytest
+
+import vira
+from vira.plots import use_style
+
+
+def test_use_style_sets_the_shared_look():
+    matplotlib.rcdefaults()
+    use_style()
+    assert matplotlib.rcParams["axes.spines.top"] is False
+    assert matplotlib.rcParams["savefig.dpi"] == 150
+    import seaborn as sns
+
+    first = matplotlib.colors.to_hex(matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0])
+    assert first == sns.color_palette("colorblind").as_hex()[0]
+
+
+def _captured_display(monkeypatch, target):
+    calls = []
+    monkeypatch.setattr(target, lambda *a, **k: calls.append((a, k)))
+    return calls
+
+
+@pytest.mark.parametrize("value", [3.14159, 12345, "text"])
+def test_glue_fallback_emits_exactly_what_myst_nb_emits(monkeypatch, value):
+    """Without MyST-NB (the GPU image), vira.glue must produce MyST-NB's own output."""
+    from myst_nb.ext import glue as myst_glue_module
+
+    reference = _captured_display(monkeypatch, "myst_nb.ext.glue.ipy_display")
+    myst_glue_module.glue("x", value, display=False)
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # makes `from myst_nb import glue` fail
+    ours = _captured_display(monkeypatch, "IPython.display.display")
+    vira.glue("x", value)
+    assert ours == reference and reference[0][1]["metadata"]["scrapbook"]["name"] == "x"

@@ -1,0 +1,33 @@
+"""The book's one figure style (seaborn based), so every chapter's figures look alike.
+
+Every chapter calls :func:`use_style` once, in its imports cell, then plots with
+matplotlib or seaborn as usual.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+#: Colour-blind-safe categorical palette used for models, streams and challenges alike.
+PALETTE = "colorblind"
+#: Sequential colour map for heatmaps (attention, adjacency, Grad-CAM).
+HEATMAP = "rocket_r"
+
+
+def use_style() -> None:
+    """Apply the shared style: seaborn ``whitegrid``, the colour-blind palette, crisp PNGs."""
+    import seaborn as sns
+
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    matplotlib.rcParams.update({
+        "figure.figsize": (6.4, 3.6),
+        "figure.dpi": 110,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "axes.titlesize": "medium",
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "image.cmap": "viridis",
+    })
