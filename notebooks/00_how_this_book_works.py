@@ -170,10 +170,10 @@ vira.glue("pi_z", z)
 
 # %% [markdown]
 # With {glue:text}`n_points:,` points the estimate is $\hat\pi =$ {glue:text}`pi_hat:.5f`. Its
-# standard error is {glue:text}`pi_se:.5f`, so the estimate lies {glue:text}`pi_z:+.2f` standard
-# errors from $\pi$. That is inside the four standard errors the chapter asserts. Every later chapter
-# works the same way, except that the truth it checks against is planted in its data, not
-# known from mathematics.
+# standard error is {glue:text}`pi_se:.5f`, so $(\hat\pi - \pi) / \operatorname{se} =$
+# {glue:text}`pi_z:+.2f`: the estimate is inside the four standard errors that the chapter
+# asserts. Every later chapter works the same way, except that the truth it checks against is
+# planted in its data, not known from mathematics.
 #
 # ## Exercises
 #
