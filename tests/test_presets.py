@@ -61,8 +61,11 @@ def test_start_prints_provenance(capsys):
     assert "wall time" in capsys.readouterr().out
 
 
-def test_git_revision_outside_a_checkout(tmp_path):
+def test_git_revision_outside_a_checkout(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRA_GIT_REVISION", raising=False)
     assert git_revision(tmp_path) == ("unknown", None)
+    monkeypatch.setenv("VIRA_GIT_REVISION", "abc123")
+    assert git_revision(tmp_path) == ("abc123", None)
 
 
 def test_git_revision_reports_dirty(tmp_path):

@@ -26,7 +26,9 @@ def git_revision(root: Path = REPO_ROOT) -> tuple[str, bool | None]:
 
     ``dirty`` is True when tracked files other than the executed chapters in ``book/`` differ from
     the commit (executing the book rewrites ``book/``, which says nothing about the sources).
-    Outside a git checkout the answer is ``("unknown", None)``.
+    Outside a git checkout (e.g. a copy of the working tree sent to a GPU machine) the revision
+    is taken from the environment variable ``VIRA_GIT_REVISION`` when set, else ``"unknown"``;
+    ``dirty`` is then None (not known).
     """
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
@@ -35,7 +37,7 @@ def git_revision(root: Path = REPO_ROOT) -> tuple[str, bool | None]:
         rev = git("rev-parse", "--short=12", "HEAD")
         changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)book")
     except (OSError, subprocess.SubprocessError):
-        return "unknown", None
+        return os.environ.get("VIRA_GIT_REVISION", "unknown"), None
     return rev, bool(changes)
 
 
@@ -53,7 +55,7 @@ def collect(preset: str, device: str, seed: int) -> dict[str, object]:
         "device": str(dev) + (f" ({torch.cuda.get_device_name(dev)})" if dev.type == "cuda" else ""),
         "seed": seed,
         "started (UTC)": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
-        "git revision": rev + {True: " (dirty)", False: "", None: ""}[dirty],
+        "git revision": rev + {True: " (dirty)", False: "", None: " (no checkout: dirty unknown)"}[dirty],
         "python": platform.python_version(),
         "torch": torch.__version__,
         "numpy": np.__version__,
