@@ -144,7 +144,8 @@ assert torch.equal(again, torch.rand(n, 2, device=run.device))
 
 # %%
 inside = ((points**2).sum(dim=1) <= 1.0).double().cpu()
-counts = torch.unique(torch.logspace(1, math.log10(n), 200).long())
+counts = torch.logspace(1, math.log10(n), 200, dtype=torch.float64).round().long()
+counts = torch.unique(counts.clamp(1, n))  # float rounding must never pass the last point
 running = 4 * inside.cumsum(0)[counts - 1] / counts
 band = 2 * 4 * torch.sqrt(p * (1 - p) / counts)
 
