@@ -35,7 +35,7 @@ test: venv
 
 # After editing notebooks/NN_slug.py: rewrite the paired .ipynb's cells from it.
 sync: venv
-	$(PY) -m jupytext --update --to ipynb notebooks/[0-9][0-9]_*.py
+	$(PY) -m jupytext --update --to ipynb notebooks/*.py
 
 # Regenerate the exact pins from requirements.in in a scratch venv (needs the registries).
 lock:

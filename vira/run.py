@@ -49,8 +49,9 @@ class Outcome:
 
 
 def discover(source_dir: Path = SOURCE_DIR, selection: list[str] | None = None) -> list[Path]:
-    """The chapters (``NN_slug.ipynb``) in ``source_dir``, sorted; ``selection`` filters by prefix."""
-    chapters = sorted(p for p in source_dir.glob("[0-9][0-9]_*.ipynb"))
+    """The chapters (``NN_slug.ipynb``, appendices ``A1_slug.ipynb``) in ``source_dir``, in reading
+    order; ``selection`` keeps those whose names start with one of its prefixes."""
+    chapters = sorted(source_dir.glob("[0-9A-Z][0-9]_*.ipynb"))  # 00_... chapters, A1_... appendices
     if not selection:
         return chapters
     chosen = [p for p in chapters if any(p.stem.startswith(s) for s in selection)]
