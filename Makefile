@@ -9,6 +9,9 @@
 #            ARGS="-p seed 1" (more runner arguments), PYTEST_ARGS="-k labels".
 
 PY := .venv/bin/python
+# Real public data for the chapters: $VIRA_DATA if set, else ../shared/data where it exists.
+VIRA_DATA ?= $(wildcard $(abspath ../shared/data))
+export VIRA_DATA
 JB_FLAGS := -W -n --keep-going
 
 .PHONY: help venv book html test sync lock clean

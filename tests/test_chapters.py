@@ -111,3 +111,11 @@ def test_nbval_fails_when_a_checked_output_changes(smoke, tmp_path):
     tampered.write_text(json.dumps(nb), encoding="utf-8")
     result = nbval(tampered)
     assert result.returncode != 0, result.stdout[-2000:]
+
+
+@pytest.mark.slow
+def test_labels_chapter_runs_on_generated_counts_without_real_data(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRA_DATA", raising=False)
+    runner.run(["01"], preset="smoke", force=True, out_dir=tmp_path, progress=False)
+    text = (tmp_path / "01_labels.ipynb").read_text(encoding="utf-8")
+    assert "this run uses a GENERATED count table" in text

@@ -39,3 +39,12 @@ def test_glue_fallback_emits_exactly_what_myst_nb_emits(monkeypatch, value):
     ours = _captured_display(monkeypatch, "IPython.display.display")
     vira.glue("x", value)
     assert ours == reference and reference[0][1]["metadata"]["scrapbook"]["name"] == "x"
+
+
+def test_glue_turns_numpy_scalars_into_formattable_numbers(monkeypatch):
+    import numpy as np
+
+    calls = _captured_display(monkeypatch, "myst_nb.ext.glue.ipy_display")
+    vira.glue("x", np.float64(0.25))
+    vira.glue("n", np.int64(7))
+    assert [c[0][0]["application/papermill.record/text/plain"] for c in calls] == ["0.25", "7"]

@@ -15,8 +15,11 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     Uses ``myst_nb.glue`` when MyST-NB is installed. The GPU machine's image has no MyST-NB, so
     there we emit the same output (MyST-NB's documented ``scrapbook`` metadata and
     ``application/papermill.record/`` MIME prefix) through IPython directly; the book build reads
-    both alike.
+    both alike. NumPy scalars are glued as the Python numbers they hold: their NumPy 2 repr
+    (``np.float64(0.5)``) is not a number that ``{glue:text}`x:.2f``` can format.
     """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

@@ -31,3 +31,17 @@ def use_style() -> None:
         "legend.frameon": False,
         "image.cmap": "viridis",
     })
+
+
+def ccdf(ax, values, label: str | None = None, **kwargs) -> None:
+    """Plot the empirical complementary CDF, P(X >= x), of the positive values on log-log axes.
+
+    A straight line on these axes is a power-law tail; its slope is minus the tail index. Used by
+    chapter 1 (``01_labels``).
+    """
+    import numpy as np
+
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[x > 0]
+    share_at_least = 1.0 - np.arange(len(x)) / len(x)
+    ax.loglog(x, share_at_least, label=label, **kwargs)

@@ -1,0 +1,169 @@
+"""The public TikTok crawl (``$VIRA_DATA/tiktok_vn_2025/``): parse counts, times and durations.
+
+Two snapshots of a Vietnamese TikTok feed (2025): ``raw_data.csv`` (10,102 videos) and
+``recrawled_1v.csv`` (2,409 of them scraped again about a week later; it starts with a UTF-8 BOM
+and lists ``vid_scrapeTime`` before ``vid_postTime``, so columns are read by name, never by
+position). Counts are text such as ``541.2K``, ``1.4M`` or ``1991``.
+
+Nothing is dropped silently: a cell that cannot be parsed becomes NaN in the parsed table and a
+row in :attr:`Snapshot.problems` (row, video id, column, raw text, reason); :meth:`Snapshot.complete`
+then leaves out rows explicitly and says how many and why. Used by chapter 1 (``01_labels``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Count columns of the CSV and the names they get in the parsed table.
+COUNTS = {"user_nfollower": "followers", "vid_nview": "views", "vid_nlike": "likes",
+          "vid_ncomment": "comments", "vid_nshare": "shares", "vid_nsave": "saves"}
+#: Every column the loader reads; a file without one of them is refused.
+REQUIRED = ("user_name", "vid_id", "vid_postTime", "vid_scrapeTime", "vid_duration",
+            "music_id", "music_title", *COUNTS)
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)([KMB]?)")
+_SUFFIX = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}
+
+
+def parse_count(text: str) -> float:
+    """``"541.2K"`` -> 541200.0, ``"1.4M"`` -> 1400000.0, ``"1991"`` -> 1991.0.
+
+    Raises ValueError for anything else (empty cells, words such as ``"Share"``, signs, commas).
+    The K/M suffixes round the true count (``541.2K`` is 541,150 to 541,249).
+    """
+    match = _COUNT.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"not a count: {text!r}")
+    return round(float(match.group(1)) * _SUFFIX[match.group(2)])
+
+
+def parse_duration(text: str) -> float:
+    """``"mm:ss"`` (or ``"hh:mm:ss"``) -> seconds."""
+    parts = text.strip().split(":") if isinstance(text, str) else []
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        raise ValueError(f"not a duration mm:ss: {text!r}")
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return float(seconds)
+
+
+@dataclass
+class Snapshot:
+    """One parsed CSV file.
+
+    ``frame`` has one row per CSV row, in file order, with columns ``user_name``, ``vid_id``,
+    ``followers``, ``views``, ``likes``, ``comments``, ``shares``, ``saves`` (floats, NaN where the
+    cell could not be parsed), ``duration_s``, ``posted``, ``scraped`` (timestamps), ``days``
+    (scraped - posted, in days), ``music_id``, ``music_title``, and the raw ``caption``/``hashtags``.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    problems: pd.DataFrame  # columns: row, vid_id, column, raw, reason
+
+    def report(self) -> str:
+        """How many cells could not be parsed, per column, with examples."""
+        if self.problems.empty:
+            return f"{self.path.name}: {len(self.frame):,} rows, every cell parsed"
+        lines = [f"{self.path.name}: {len(self.frame):,} rows; cells that could not be parsed:"]
+        for column, group in self.problems.groupby("column", sort=False):
+            examples = ", ".join(f"row {r} {raw!r}" for r, raw in zip(group.row[:3], group.raw[:3]))
+            lines.append(f"  {column}: {len(group)} ({group.reason.iloc[0]}; e.g. {examples})")
+        return "\n".join(lines)
+
+    def complete(self, columns: list[str], *, verbose: bool = True) -> pd.DataFrame:
+        """The rows whose ``columns`` all parsed; says how many rows were left out and why."""
+        missing = self.frame[columns].isna()
+        keep = ~missing.any(axis=1)
+        if verbose:
+            why = ", ".join(f"{c}: {int(n)}" for c, n in missing.sum().items() if n)
+            print(f"{self.path.name}: {int(keep.sum()):,} of {len(keep):,} rows have all of "
+                  f"{', '.join(columns)}; left out {int((~keep).sum())}" + (f" ({why})" if why else ""))
+        return self.frame[keep].reset_index(drop=True)
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read and parse one TikTok CSV file (see the module docstring)."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise ValueError(f"{path}: cannot be read as a CSV file ({err})") from None
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
+                         f"(found: {', '.join(raw.columns)})")
+    problems: list[tuple] = []
+
+    def parsed(column: str, parse, reason: str) -> np.ndarray:
+        out = np.full(len(raw), np.nan)
+        for i, text in enumerate(raw[column]):
+            try:
+                out[i] = parse(text)
+            except ValueError:
+                why = "empty" if text.strip() == "" else reason
+                problems.append((i, raw.vid_id.iat[i], column, text, why))
+        return out
+
+    frame = pd.DataFrame({"user_name": raw.user_name, "vid_id": raw.vid_id})
+    for column, name in COUNTS.items():
+        frame[name] = parsed(column, parse_count, "not a count")
+    frame["duration_s"] = parsed("vid_duration", parse_duration, "not mm:ss")
+    for column, name in (("vid_postTime", "posted"), ("vid_scrapeTime", "scraped")):
+        times = pd.to_datetime(raw[column], format=TIME_FORMAT, errors="coerce")
+        for i in np.flatnonzero(times.isna()):
+            problems.append((i, raw.vid_id.iat[i], column, raw[column].iat[i], "not a time"))
+        frame[name] = times
+    days = (frame.scraped - frame.posted).dt.total_seconds() / 86400
+    for i in np.flatnonzero(days < 0):
+        problems.append((i, raw.vid_id.iat[i], "vid_postTime", raw.vid_postTime.iat[i],
+                         "posted after it was scraped"))
+    frame["days"] = days.where(days >= 0)
+    frame["music_id"] = raw.music_id.replace("", np.nan)
+    frame["music_title"] = raw.music_title
+    for column, name in (("vid_caption", "caption"), ("vid_hashtags", "hashtags")):
+        if column in raw.columns:
+            frame[name] = raw[column]
+    report = pd.DataFrame(problems, columns=["row", "vid_id", "column", "raw", "reason"])
+    return Snapshot(path, frame, report.sort_values(["column", "row"], kind="stable", ignore_index=True))
+
+
+def load_tiktok(folder: str | Path) -> tuple[Snapshot, Snapshot]:
+    """Both snapshots from ``folder`` (``$VIRA_DATA/tiktok_vn_2025``): first crawl, re-crawl."""
+    folder = Path(folder)
+    return load_snapshot(folder / "raw_data.csv"), load_snapshot(folder / "recrawled_1v.csv")
+
+
+def generate_counts(n: int, seed: int = 0) -> pd.DataFrame:
+    """A synthetic table with the parsed columns of :class:`Snapshot`, for runs without the data.
+
+    Followers are log-normal; views grow with followers and with a hidden appeal; likes, comments,
+    shares and saves are heavy-tailed fractions of views; videos are 0.5-60 days old. The numbers
+    are plausible, not fitted: chapter 1 says so when it falls back to them.
+    """
+    rng = np.random.default_rng(seed)
+    followers = np.round(np.exp(rng.normal(9.0, 2.2, n)))
+    appeal = rng.normal(0, 1, n)
+    views = np.round(np.exp(10.0 + 0.4 * np.log1p(followers) + 1.3 * appeal + rng.normal(0, 0.8, n)))
+
+    def part(rate: float, spread: float) -> np.ndarray:
+        return np.round(views * np.exp(np.log(rate) + spread * rng.normal(0, 1, n) + 0.3 * appeal))
+
+    posted = pd.Timestamp("2025-05-01") + pd.to_timedelta(rng.uniform(0, 20, n), unit="D")
+    days = rng.uniform(0.5, 60, n)
+    return pd.DataFrame({
+        "user_name": [f"creator{i % max(n // 3, 1)}" for i in range(n)],
+        "vid_id": [str(10**18 + i) for i in range(n)],
+        "followers": followers, "views": views, "likes": part(0.05, 0.6),
+        "comments": part(0.001, 0.9), "shares": part(0.002, 1.0), "saves": part(0.003, 0.9),
+        "duration_s": np.round(rng.uniform(5, 90, n)),
+        "posted": posted, "scraped": posted + pd.to_timedelta(days, unit="D"), "days": days,
+        "music_id": [f"m{k}" for k in rng.zipf(1.6, n) % 200],
+        "music_title": "", "caption": "", "hashtags": "",
+    })
