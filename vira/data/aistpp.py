@@ -1,0 +1,201 @@
+"""Real dance skeletons: the AIST++ 2-D keypoint files (``$VIRA_DATA/aistpp_keypoints2d/*.pkl``).
+
+AIST++ annotates the AIST Dance Video Database: professional dancers filmed by 9 synchronised
+cameras at 60 fps. The copies here are the 2-D keypoints of one break dancer in 10 routines
+(``gBR_sBM_cAll_d04_mBR0_ch01`` .. ``ch10``), each a pickled dict with
+
+* ``keypoints2d`` -- float32 (9 cameras, 720 frames, 17 COCO joints, 3): x and y in pixels of the
+  1920x1080 camera image (y down) and the detector's confidence;
+* ``det_scores`` -- float32 (9, 720): the person detector's score per camera and frame;
+* ``timestamps`` -- int64 (720,): microseconds from the first frame (60 fps, 12 s).
+
+What the files contain (checked on all 10): the coordinates are whole pixels; confidences run from
+about 5e-6 to 1.03 (slightly above 1, so they are scores, not probabilities). Frames where the
+person detector found no one have ``det_scores`` 0 and the whole pose NaN (2 frames of camera 0 in
+``ch08``, 17 in ``ch10``); the loader keeps those NaNs (see :attr:`AistppClip.missing`) and refuses
+any other non-finite value.
+
+The files are pickles, and unpickling an untrusted file can run arbitrary code. This loader
+therefore never uses plain ``pickle`` loading: :class:`_NumpyUnpickler` resolves only the few
+NumPy globals that rebuild arrays and dtypes (:data:`ALLOWED_GLOBALS`) and refuses every other
+global with :class:`pickle.UnpicklingError` naming the file and the global.
+
+Used by the appendix chapter A1 (comparing the motion statistics of the synthetic skeletons with
+real dance) and by chapter 2 (skeletons and PSGCN), through :func:`to_mpii`.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vira.skeleton import COCO17, coco_to_mpii
+
+#: The keys every file must have (other keys are ignored).
+KEYS = ("keypoints2d", "det_scores", "timestamps")
+
+
+def _numpy_globals() -> dict[tuple[str, str], Any]:
+    """The globals NumPy's pickles name, mapped to the objects they must resolve to.
+
+    Arrays pickled with protocol 2-4 name ``multiarray._reconstruct``, ``ndarray`` and ``dtype``;
+    protocol 5 names ``numeric._frombuffer`` instead of the first two; a NumPy scalar names
+    ``multiarray.scalar``. NumPy 2 renamed ``numpy.core`` to ``numpy._core``; files name
+    either, so both spellings map to the same function (resolved here, not by importing the
+    deprecated ``numpy.core`` alias).
+    """
+    try:  # NumPy >= 2
+        from numpy._core import multiarray, numeric
+    except ImportError:  # pragma: no cover - NumPy 1.x
+        from numpy.core import multiarray, numeric  # type: ignore[no-redef]
+    allowed: dict[tuple[str, str], Any] = {("numpy", "ndarray"): np.ndarray,
+                                           ("numpy", "dtype"): np.dtype}
+    for package in ("numpy.core", "numpy._core"):
+        allowed[(f"{package}.multiarray", "_reconstruct")] = multiarray._reconstruct
+        allowed[(f"{package}.multiarray", "scalar")] = multiarray.scalar
+        allowed[(f"{package}.numeric", "_frombuffer")] = numeric._frombuffer
+    return allowed
+
+
+#: (module, name) -> object: the only globals a file may name.
+ALLOWED_GLOBALS: dict[tuple[str, str], Any] = _numpy_globals()
+
+
+class _Refused(pickle.UnpicklingError):
+    """A global outside :data:`ALLOWED_GLOBALS` (passed on unchanged by :func:`_safe_load`)."""
+
+
+class _NumpyUnpickler(pickle.Unpickler):
+    """An unpickler that can build NumPy arrays, dicts, lists, numbers and strings, nothing else."""
+
+    def __init__(self, file: io.BufferedIOBase, filename: str) -> None:
+        super().__init__(file)
+        self.filename = filename
+
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return ALLOWED_GLOBALS[(module, name)]
+        except KeyError:
+            raise _Refused(f"{self.filename}: refused global {module}.{name} "
+                           "(only NumPy array globals are allowed)") from None
+
+
+def _safe_load(path: Path) -> Any:
+    """Unpickle ``path`` with :class:`_NumpyUnpickler`; every failure names the file."""
+    with open(path, "rb") as fh:
+        try:
+            return _NumpyUnpickler(fh, path.name).load()
+        except _Refused:
+            raise
+        except Exception as exc:  # truncated or corrupt stream, bad arguments to a NumPy global
+            raise pickle.UnpicklingError(f"{path.name}: not a readable pickle: {exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class AistppClip:
+    """One AIST++ keypoint file.
+
+    ``keypoints`` (cameras, T, 17, 3) float32, COCO joints, (x, y, confidence), NaN where the
+    detector found no one; ``det_scores`` (cameras, T) float32; ``timestamps_us`` (T,) int64;
+    ``fps`` from the timestamps: (T - 1) / (last - first) in seconds.
+    """
+
+    name: str
+    keypoints: np.ndarray
+    det_scores: np.ndarray
+    timestamps_us: np.ndarray
+    fps: float
+
+    @property
+    def n_cameras(self) -> int:
+        return self.keypoints.shape[0]
+
+    @property
+    def n_frames(self) -> int:
+        return self.keypoints.shape[1]
+
+    @property
+    def missing(self) -> np.ndarray:
+        """(cameras, T) bool: frames whose whole pose is NaN (no person detected)."""
+        return np.isnan(self.keypoints).all(axis=(2, 3))
+
+
+def _array(obj: dict, key: str, fname: str, kind: str, what: str) -> np.ndarray:
+    """``obj[key]`` as an array of NumPy dtype kind(s) ``kind``, else a ValueError."""
+    value = obj[key]
+    if not isinstance(value, np.ndarray):
+        raise ValueError(f"{fname}: {key} is a {type(value).__name__}, expected a NumPy array")
+    if value.dtype.kind not in kind:
+        raise ValueError(f"{fname}: {key} has dtype {value.dtype}, expected {what}")
+    return value
+
+
+def load_keypoints(path: str | Path) -> AistppClip:
+    """Load and check one AIST++ keypoint file.
+
+    Raises :class:`pickle.UnpicklingError` for a file that names a global other than NumPy's
+    (see :data:`ALLOWED_GLOBALS`) or is not a readable pickle, and ValueError, naming the file
+    and the field, for anything else unexpected: not a dict, a missing key, a field that is not
+    an array of the right kind, inconsistent shapes, timestamps that do not increase, or a
+    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept).
+    """
+    path = Path(path)
+    fname = path.name
+    obj = _safe_load(path)
+    if not isinstance(obj, dict):
+        raise ValueError(f"{fname}: top-level object is a {type(obj).__name__}, "
+                         f"expected a dict with keys {', '.join(KEYS)}")
+    missing_keys = [k for k in KEYS if k not in obj]
+    if missing_keys:
+        raise ValueError(f"{fname}: missing key(s) {', '.join(missing_keys)}")
+
+    kp = _array(obj, "keypoints2d", fname, "f", "a float array")
+    if kp.ndim != 4 or kp.shape[2:] != (len(COCO17), 3) or 0 in kp.shape[:2]:
+        raise ValueError(f"{fname}: keypoints2d has shape {kp.shape}, "
+                         "expected (cameras, frames, 17, 3)")
+    cameras, frames = kp.shape[:2]
+    det = _array(obj, "det_scores", fname, "f", "a float array")
+    if det.shape != (cameras, frames):
+        raise ValueError(f"{fname}: det_scores has shape {det.shape}, "
+                         f"expected (cameras, frames) = {(cameras, frames)}")
+    ts = _array(obj, "timestamps", fname, "iu", "an integer array (microseconds)")
+    if ts.shape != (frames,):
+        raise ValueError(f"{fname}: timestamps has shape {ts.shape}, expected (frames,) = "
+                         f"({frames},)")
+
+    # A frame without a detection is NaN across the whole pose; anything else non-finite
+    # (inf, or NaN in part of a pose) means a broken file.
+    finite = np.isfinite(kp)
+    if not (finite | np.isnan(kp).all(axis=(2, 3), keepdims=True)).all():
+        raise ValueError(f"{fname}: keypoints2d has non-finite values other than wholly "
+                         "NaN poses")
+    if not np.isfinite(det).all():
+        raise ValueError(f"{fname}: det_scores has non-finite values")
+    if frames < 2 or not (np.diff(ts.astype(np.int64)) > 0).all():
+        raise ValueError(f"{fname}: timestamps must be at least 2 strictly increasing values")
+
+    ts = ts.astype(np.int64)
+    fps = (frames - 1) / ((ts[-1] - ts[0]) * 1e-6)
+    return AistppClip(name=path.stem, keypoints=kp.astype(np.float32, copy=False),
+                      det_scores=det.astype(np.float32, copy=False), timestamps_us=ts,
+                      fps=float(fps))
+
+
+def to_mpii(clip: AistppClip, camera: int = 0) -> np.ndarray:
+    """One camera's poses as MPII joints: (T, 16, 3) float32, via :func:`coco_to_mpii`."""
+    if not 0 <= camera < clip.n_cameras:
+        raise ValueError(f"{clip.name}: camera {camera} out of range 0..{clip.n_cameras - 1}")
+    return coco_to_mpii(clip.keypoints[camera])
+
+
+def list_clips(folder: str | Path) -> list[Path]:
+    """The ``*.pkl`` files in ``folder``, sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"not a folder: {folder}")
+    return sorted(folder.glob("*.pkl"))
