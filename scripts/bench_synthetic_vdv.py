@@ -1,0 +1,99 @@
+"""Benchmark: how fast the synthetic VDV benchmark generates a full-length (15 s) clip.
+
+    .venv/bin/python scripts/bench_synthetic_vdv.py                 # one CPU core
+    .venv/bin/python scripts/bench_synthetic_vdv.py --device cuda   # streams mapped on the GPU
+
+Times skeleton-only and all four streams (skeleton, holistic, facial, scenic) of one 375-frame
+clip, repeated, and reports min / median / max milliseconds, clips per second and peak memory
+(NumPy allocations via tracemalloc on the CPU; torch.cuda.max_memory_allocated on a GPU). Writes
+book/results/bench_synthetic_vdv.json, which appendix A1 shows. The target (issue: generation
+must never limit training) is all four streams in at most 20 ms on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+import torch
+from threadpoolctl import threadpool_limits
+
+from vira.data.synthetic_vdv import STREAMS, SyntheticVDV
+from vira.provenance import git_revision
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(fn, repeats: int) -> list[float]:
+    fn()  # warm-up: first-call caches (feature maps on the device)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - t0))
+    return times
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=ROOT / "book" / "results" / "bench_synthetic_vdv.json")
+    args = parser.parse_args(argv)
+    device = torch.device(args.device)
+    torch.set_num_threads(1)
+    ds = SyntheticVDV("full", seed=0)
+    index = int(ds.table.index[ds.table.frames == 375][0])
+    cases = {"skeleton only": ("skeleton",), "all four streams": STREAMS}
+    results = []
+    with threadpool_limits(1):
+        for case, streams in cases.items():
+            def one():
+                clip = ds.clip(index, device=device, streams=streams)
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                return clip
+
+            times = measure(one, args.repeats)
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats()
+                one()
+                peak = torch.cuda.max_memory_allocated() / 2**20
+            else:
+                tracemalloc.start()
+                one()
+                peak = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            results.append({"case": case, "streams": list(streams), "repeats": args.repeats,
+                            "min_ms": min(times), "median_ms": statistics.median(times),
+                            "max_ms": max(times), "clips_per_s": 1000 / statistics.median(times),
+                            "peak_memory_mb": peak})
+    rev, dirty = git_revision()
+    record = {
+        "name": "synthetic_vdv", "what": "generate one clip of the synthetic VDV benchmark",
+        "work": {"frames": 375, "seconds": 15, "fps": 25, "holistic": [375, 2048]},
+        "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else
+                                  f" (1 thread, {platform.processor() or platform.machine()})"),
+        "memory_note": ("torch.cuda.max_memory_allocated" if device.type == "cuda" else
+                        "tracemalloc peak of NumPy/Python allocations (torch CPU tensors excluded)"),
+        "results": results, "torch": torch.__version__, "python": platform.python_version(),
+        "git_revision": rev + (" (dirty)" if dirty else ""),
+        "command": "python scripts/bench_synthetic_vdv.py --device " + args.device,
+    }
+    for r in results:
+        print(f"{r['case']:<18} median {r['median_ms']:6.2f} ms (min {r['min_ms']:.2f}, max "
+              f"{r['max_ms']:.2f}) = {r['clips_per_s']:6.1f} clips/s, peak {r['peak_memory_mb']:.1f} MiB")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out = args.out if device.type == "cpu" else args.out.with_name(args.out.stem + "_cuda.json")
+    out.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {out}")
+    return record
+
+
+if __name__ == "__main__":
+    main()
