@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from vira.data import dance
-from vira.data.synthetic_vdv import CHALLENGES, FPS, STREAMS, TRACKS, SyntheticVDV
+from vira.data.synthetic_vdv import (CHALLENGES, FACIAL_FPS, FPS, SCENIC_FPS, STREAMS, TRACKS,
+                                     SyntheticVDV)
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
 
 
@@ -77,8 +78,8 @@ def test_clip_shapes_rates_and_missing_faces(small):
     t = clip.skeleton.shape[0]
     assert clip.skeleton.shape == (t, 16, 3) and clip.holistic.shape == (t, 2048)
     assert clip.scenic.shape[1] == 512 and clip.facial.shape[1] == 2048
-    assert abs(clip.facial.shape[0] - t / FPS * 2.9) <= 2
-    assert abs(clip.scenic.shape[0] - t / FPS * 4.2) <= 2
+    assert abs(clip.facial.shape[0] - t / FPS * FACIAL_FPS) <= 2
+    assert abs(clip.scenic.shape[0] - t / FPS * SCENIC_FPS) <= 2
     assert (clip.holistic >= 0).all() and (clip.scenic >= 0).all()
     assert (clip.facial[~clip.facial_mask] == 0).all()
     assert clip.facial_frames.max() < t and clip.scenic_frames.max() < t

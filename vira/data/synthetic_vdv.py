@@ -12,7 +12,7 @@ so each clip is a pure function of (seed, index), and nothing is materialised fo
 2. a pose estimator's view of it: camera scale and offset, coordinate noise, confidence, missed
    detections in bursts (about 10% of frames, as Table 1's skeleton/frame ratio), and sometimes
    an occluded lower body;
-3. holistic (25 fps, 2048-d), facial (about 3 fps, 2048-d, with missed faces) and scenic (about
+3. holistic (25 fps, 2048-d), facial (about 3 detected faces/s, 2048-d) and scenic (about
    4 fps, 512-d) features from fixed random maps (:mod:`vira.data.appearance`);
 4. a latent virality score ``z``: per-challenge modality weights combine movement quality (the
    dancer's per-joint qualities weighted by the challenge's joint-importance map, plus, for
@@ -42,7 +42,9 @@ from .appearance import feature_map
 #: data set seed: the challenges are the benchmark, the clips are a sample from it.
 DESIGN_SEED = 4292
 FPS = 25.0
-FACIAL_FPS = 2.9  # Table 1: 180k facial images over 17.1 h
+# Faces are sampled 3.6 times a second and about one in five is missed (the dancer looks away, an
+# arm covers the face), leaving about 2.9 detected faces a second: Table 1 has 180k over 17.1 h.
+FACIAL_FPS = 3.6
 SCENIC_FPS = 4.2  # Table 1: 258k scenic images over 17.1 h
 FRAME_SIZE = (720, 1280)  # width, height of the (portrait) video the skeletons live in
 STREAMS = ("skeleton", "holistic", "facial", "scenic")
@@ -266,7 +268,7 @@ class SyntheticVDV:
         out = Clip(index, c, FPS)
         dev = torch.device(device or "cpu")
         # every stream's draws come from the generator in the same order, asked for or not
-        skeleton = self._pose_estimate(body, lat, rng)
+        skeleton = self.pose_estimate(body, lat, rng)
         if "skeleton" in streams:
             out.skeleton = torch.from_numpy(skeleton).to(dev)
         frames = lat.frames
@@ -307,9 +309,14 @@ class SyntheticVDV:
             out.scenic_frames = scene_idx
         return out
 
+    def latents(self, index: int) -> Latents:
+        """The hidden causes of clip ``index`` (for appendix A1's checks)."""
+        return self._latents[index]
+
     @staticmethod
-    def _pose_estimate(body: np.ndarray, lat: Latents, rng: np.random.Generator) -> np.ndarray:
-        """What a 2-D pose estimator returns for ``body``: (T, 16, 3) pixels + confidence."""
+    def pose_estimate(body: np.ndarray, lat: Latents, rng: np.random.Generator) -> np.ndarray:
+        """What a 2-D pose estimator returns for ``body`` (T, 16, 2) in torso units, y up:
+        (T, 16, 3) pixels (y down) + confidence, with the camera, noise and misses of ``lat``."""
         frames = body.shape[0]
         scale, cx, cy = lat.camera
         sigma = 0.02 * scale
