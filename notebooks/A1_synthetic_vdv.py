@@ -158,7 +158,7 @@ plt.show()
 # %% [markdown]
 # And one clip's three appearance streams. Each is a fixed random non-linear map of what its
 # extractor can see. The holistic map sees the whole frame (body, face, scene, nuisances), the
-# facial map sees only the face, and the scenic map only the background. The grey rows of the
+# facial map sees only the face, and the scenic map only the background. The blank rows of the
 # facial stream are frames where no face was detected.
 
 # %%

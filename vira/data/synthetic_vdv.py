@@ -330,6 +330,7 @@ class SyntheticVDV:
         target = int(round(lat.missing_rate * frames))
         while (~detected).sum() < target:  # missed detections come in bursts of 3-15 frames
             start, length = rng.integers(0, frames), rng.integers(3, 16)
+            length = min(length, target - (~detected).sum())  # never more than the target
             detected[start:start + length] = False
         visible = np.repeat(detected[:, None], V, axis=1)
         if lat.occluded_legs:
