@@ -18,7 +18,7 @@
 #
 # A model that predicts virality can only learn the label it is given. The papers in this book
 # each define "virality" their own way, and the definitions do not measure the same thing. This
-# chapter implements each one exactly, applies them all to about ten thousand real TikTok videos,
+# chapter implements each one exactly, applies them all to a public crawl of real TikTok videos,
 # and measures where they agree, where they disagree, and what each one actually tracks.
 #
 # Source of this chapter: {download}`01_labels.py <../notebooks/01_labels.py>` and
@@ -126,9 +126,8 @@ tiny
 # %% [markdown]
 # ## The data
 #
-# The real data is a public crawl of a Vietnamese TikTok feed from 2025. The first snapshot holds
-# 10,102 videos. A second snapshot re-scraped 2,409 of them about one to three weeks later. The
-# loader parses counts such as `541.2K`, and it reports every cell it cannot parse instead of
+# The real data is a public crawl of a Vietnamese TikTok feed from 2025, in two snapshots: a
+# second crawl re-scraped part of the videos one to three weeks after the first. The loader parses counts such as `541.2K`, and it reports every cell it cannot parse instead of
 # dropping the row. Without `VIRA_DATA`, the chapter runs on a generated table with the same
 # columns, and the real-data findings below are skipped.
 
@@ -150,9 +149,11 @@ print(f"{no_followers} videos have creators with 0 followers: no views/followers
 videos = videos[videos.followers > 0].reset_index(drop=True)
 n_videos = len(videos)
 print(f"{n_videos:,} videos are labelled")
+vira.glue("n_videos", n_videos)
 
 # %% [markdown]
-# We map the crawl's columns onto each paper's inputs. VDV's *reposts* are TikTok's *shares*, and
+# In all, {glue:text}`n_videos:,` videos get every label. We map the crawl's columns onto each
+# paper's inputs. VDV's *reposts* are TikTok's *shares*, and
 # Viral Vision's *plays* are *views*. VDV needs challenges, which this crawl does not have. For Eq. 2
 # we use one group for the whole feed first, and per-soundtrack groups later in this chapter.
 

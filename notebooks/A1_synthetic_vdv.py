@@ -54,6 +54,7 @@ from vira.data.synthetic_vdv import CHALLENGES, FPS, TRACKS, SyntheticVDV
 from vira.data.vdv_files import VDVFiles, export
 from vira.provenance import REPO_ROOT
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
+from vira.tails import hill_alpha
 
 run = vira.start(preset, device, seed)
 vira.use_style()
@@ -245,6 +246,11 @@ ceiling = pd.DataFrame({
 ceiling.round(3)
 
 # %%
+likes_alpha = hill_alpha(ds.table.likes, top=0.05)
+vira.glue("likes_alpha", likes_alpha)
+assert likes_alpha < 2.5, "the generated likes must be heavy-tailed"
+if ds.preset == "full":
+    assert likes_alpha < 2, "claimed: below 2, like the real counts"
 oracle_all = ds.oracle_ceiling("all")
 oracle_all_train = ds.oracle_ceiling("all", split="train")
 vira.glue("oracle_all", oracle_all)
@@ -254,6 +260,8 @@ if ds.preset == "full":
     assert 0.6 < oracle_all < 0.8, "claimed: the full-preset ceiling lies between 0.6 and 0.8"
 
 # %% [markdown]
+# The generated likes are heavy-tailed like real ones: their Hill index (top 5%) is
+# {glue:text}`likes_alpha:.2f`. As for every real TikTok count in {doc}`01_labels`, that is below 2.
 # On the all-challenge track the oracle reaches {glue:text}`oracle_all:.3f` on the test split
 # ({glue:text}`oracle_all_train:.3f` on the training split). Every model in the later chapters is
 # reported next to this ceiling.
@@ -374,12 +382,14 @@ bench = next(b for b in benches if b["device"].startswith("cpu"))
 all_streams = next(r for r in bench["results"] if r["case"] == "all four streams")
 vira.glue("bench_ms", all_streams["median_ms"])
 vira.glue("bench_rate", all_streams["clips_per_s"])
+full_frames = SyntheticVDV("full", seed).table.frames.sum()
+vira.glue("holistic_gb", full_frames * 2048 * 4 / 1e9)  # float32
 
 # %% [markdown]
 # Generating all four streams of a 15-second clip takes {glue:text}`bench_ms:.1f` ms
 # ({glue:text}`bench_rate:.0f` clips per second on one core). That is far below the 20 ms target,
-# so generation never limits training. The full-preset holistic stream alone would take about
-# 13 GB if stored, so nothing is precomputed: every clip is regenerated from (seed, index) when
+# so generation never limits training. The full-preset holistic stream alone would take
+# {glue:text}`holistic_gb:.1f` GB if stored as float32, so nothing is precomputed: every clip is regenerated from (seed, index) when
 # it is needed.
 #
 # ## The same data on disk
@@ -402,8 +412,9 @@ with tempfile.TemporaryDirectory() as tmp:
 # %% [markdown]
 # ## What we found
 #
-# - The generator reproduces Table 1's rates: skeletons in about nine frames of ten, about three
-#   faces and four scenic images per second, and clips of 5-15 s (mostly close to 15 s).
+# - The generator reproduces Table 1's rates: skeletons in {glue:text}`skeleton_rate:.2f` of the
+#   frames, {glue:text}`face_rate:.1f` detected faces and {glue:text}`scene_rate:.1f` scenic
+#   images per second, and (in the `full` preset) clips of 5-15 s, mostly close to 15 s.
 # - The planted truth is known exactly: the joint-importance maps, the modality weights, $z$ and
 #   its parts. On the all-challenge track a perfect model of $z$ reaches only
 #   {glue:text}`oracle_all:.2f`, because the counts carry noise that no video content explains.

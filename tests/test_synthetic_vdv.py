@@ -8,6 +8,7 @@ from vira.data import dance
 from vira.data.synthetic_vdv import (CHALLENGES, FACIAL_FPS, FPS, SCENIC_FPS, STREAMS, TRACKS,
                                      SyntheticVDV)
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
+from vira.tails import hill_alpha
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +60,7 @@ def test_sizes_follow_table_1_and_the_presets():
     assert 15.5 < hours < 17.6  # Table 1: 17.1 h
     assert 0.6 < full.oracle_ceiling("all") < 0.8
     assert full.table.frames.between(5 * FPS, 15 * FPS).all()
+    assert hill_alpha(full.table.likes) < 2  # as heavy-tailed as real TikTok likes (chapter 1)
 
 
 def test_determinism_and_seed_dependence(small):
