@@ -174,3 +174,33 @@ def coco_to_mpii(kp: np.ndarray) -> np.ndarray:
         out[..., _J[name], :2] = thorax[..., :2] + factor * axis
         out[..., _J[name], 2] = head_conf
     return out
+
+
+def normalize_sequence(pose: np.ndarray) -> np.ndarray:
+    """A pose sequence as a model input: (T, 16, 3) pixels + confidence -> (3, T, 16).
+
+    Coordinates are centred on the clip's median thorax position and divided by its median torso
+    length (thorax to pelvis), over the frames where both were detected, so camera distance and
+    position cancel out; the y axis is flipped to point up. Joints that were not detected
+    (confidence 0, or NaN) get (0, 0, 0). A clip with no usable torso is centred on 0 with scale 1.
+    Used by chapters 2-3 (:mod:`vira.data.skeleton_clips`).
+    """
+    pose = np.asarray(pose, dtype=np.float64)
+    if pose.ndim != 3 or pose.shape[1:] != (V, 3):
+        raise ValueError(f"pose: expected shape (T, {V}, 3), got {pose.shape}")
+    seen = np.isfinite(pose).all(axis=-1) & (np.nan_to_num(pose[..., 2]) > 0)
+    pelvis = JOINTS.index("pelvis")
+    torso_ok = seen[:, CENTER] & seen[:, pelvis]
+    if torso_ok.any():
+        center = np.median(pose[torso_ok, CENTER, :2], axis=0)
+        scale = np.median(np.linalg.norm(pose[torso_ok, CENTER, :2] - pose[torso_ok, pelvis, :2],
+                                         axis=-1))
+        scale = scale if scale > 0 else 1.0
+    else:
+        center, scale = np.zeros(2), 1.0
+    out = np.zeros_like(pose)
+    out[..., 0] = (pose[..., 0] - center[0]) / scale
+    out[..., 1] = -(pose[..., 1] - center[1]) / scale
+    out[..., 2] = pose[..., 2]
+    out[~seen] = 0.0
+    return out.transpose(2, 0, 1).astype(np.float32)

@@ -1,0 +1,103 @@
+"""Shapes through the nine blocks, gradients reaching the learnable edges, masks, baselines."""
+
+import pytest
+import torch
+
+from vira import graph
+from vira.models.psgcn import DOWNSAMPLE_AT, PSGCN, GraphDownsample
+from vira.models.stgcn import LAYOUT, STGCN, GraphConv, masked_mean
+
+A = graph.normalize(graph.spatial_partitions())
+
+
+def trace_shapes(model, x):
+    shapes = []
+    hooks = [b.register_forward_hook(lambda m, i, o: shapes.append(tuple(o.shape)))
+             for b in model.blocks]
+    model.eval()
+    with torch.no_grad():
+        y = model(x)
+    for h in hooks:
+        h.remove()
+    return y, shapes
+
+
+def test_psgcn_pyramid_shapes_through_all_nine_blocks():
+    y, shapes = trace_shapes(PSGCN(A), torch.randn(2, 3, 40, 16))
+    assert y.shape == (2,)
+    assert len(shapes) == 9
+    # channels 64 x3, 128 x3, 256 x3; T 40 -> 20 -> 10; V 16 -> 8 -> 4 at blocks 4 and 7
+    assert shapes == [(2, 64, 40, 16)] * 3 + [(2, 128, 20, 8)] * 3 + [(2, 256, 10, 4)] * 3
+    assert DOWNSAMPLE_AT == (3, 6) and [c for c, _ in LAYOUT] == [64] * 3 + [128] * 3 + [256] * 3
+
+
+def test_without_pyramid_and_stgcn_keep_16_joints():
+    for model in (PSGCN(A, pyramid=False), STGCN(graph.normalize_stgcn(graph.spatial_partitions()))):
+        _, shapes = trace_shapes(model, torch.randn(2, 3, 40, 16))
+        assert [s[3] for s in shapes] == [16] * 9
+        assert [s[2] for s in shapes] == [40] * 3 + [20] * 3 + [10] * 3
+
+
+def test_gradients_reach_every_learnable_adjacency():
+    model = PSGCN(A)
+    model.train()
+    model(torch.randn(3, 3, 24, 16)).sum().backward()
+    for i, block in enumerate(model.blocks):
+        assert block.a_l.grad is not None, f"block {i + 1}"
+        assert block.a_l.grad.abs().sum() > 0, f"block {i + 1}"
+    stgcn = STGCN(A)
+    stgcn(torch.randn(3, 3, 24, 16)).sum().backward()
+    assert all(b.mask.grad.abs().sum() > 0 for b in stgcn.blocks)
+
+
+def test_graph_conv_is_the_einsum_of_eq_4():
+    conv = GraphConv(2, 3, k=3)
+    x = torch.randn(1, 2, 5, 16)
+    y = conv.conv(x).view(1, 3, 3, 5, 16)
+    expected = sum(y[:, k] @ A[k].T for k in range(3))  # out[..., i] = sum_j A[k, i, j] y[..., j]
+    torch.testing.assert_close(conv(x, A), expected)
+
+
+def test_downsample_merges_pairs_and_uses_sampled_adjacency():
+    down = GraphDownsample(2, 4, k=3, v=16)
+    x = torch.randn(1, 2, 5, 16)
+    y = down.conv(x).view(1, 3, 4, 5, 8)
+    s = graph.sample(A)
+    expected = sum(y[:, k] @ s[k].T for k in range(3))
+    torch.testing.assert_close(down(x, A), expected)
+    mean = GraphDownsample(2, 4, k=3, v=16, sample_fn=graph.sample_mean)
+    assert mean(x, A).shape == (1, 4, 5, 8)
+
+
+def test_masked_mean_ignores_padding():
+    x = torch.zeros(2, 1, 4, 2)
+    x[0, :, :2] = 1.0
+    x[0, :, 2:] = 100.0  # padding of clip 0
+    x[1] = 3.0
+    mask = torch.tensor([[1, 1, 0, 0], [1, 1, 1, 1]])
+    torch.testing.assert_close(masked_mean(x, mask), torch.tensor([[1.0], [3.0]]))
+
+
+def test_variable_lengths_and_missing_joints_give_finite_scores():
+    model = PSGCN(A).eval()
+    x = torch.randn(2, 3, 30, 16)
+    x[:, :, :, 5] = 0  # a joint never detected
+    x[1, :, 20:] = 0  # padding
+    mask = torch.ones(2, 30)
+    mask[1, 20:] = 0
+    with torch.no_grad():
+        y = model(x, mask)
+    assert torch.isfinite(y).all()
+    with torch.no_grad():
+        short = model(x[1:, :, :20], mask[1:, :20])
+    # padding changes nothing but batch-norm statistics (eval mode: none), and pooling ignores it
+    assert y.shape == (2,) and torch.isfinite(short).all()
+
+
+@pytest.mark.parametrize("pyramid", [True, False])
+def test_psgcn_is_deterministic_for_a_seed(pyramid):
+    torch.manual_seed(0)
+    a = PSGCN(A, pyramid=pyramid).eval()(torch.ones(1, 3, 16, 16))
+    torch.manual_seed(0)
+    b = PSGCN(A, pyramid=pyramid).eval()(torch.ones(1, 3, 16, 16))
+    torch.testing.assert_close(a, b)
