@@ -126,6 +126,15 @@ def normalize(A: torch.Tensor) -> torch.Tensor:
     return inv_sqrt[..., :, None] * A * inv_sqrt[..., None, :]
 
 
+def _square_even(A, name: str) -> torch.Tensor:
+    """A as a floating tensor (..., V, V) with V even, or a ValueError naming ``name``."""
+    A = torch.as_tensor(A)
+    n = A.shape[-1]
+    if A.ndim < 2 or A.shape[-2] != n or n % 2:
+        raise ValueError(f"{name} needs (..., V, V) with V even, got {tuple(A.shape)}")
+    return A if A.is_floating_point() else A.float()
+
+
 def _eq6_weights(m: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
     """L of shape (m, m): L[i, i] = i + 2, L[i, i+1] = -i (column m, one past the end, dropped)."""
     idx = torch.arange(m, dtype=dtype, device=device)
@@ -169,12 +178,8 @@ def sample(A: torch.Tensor) -> torch.Tensor:
     Ā = Ā_o + A_l with a learnable A_l (§4.1), and gradients flow to A_l. Any leading shape,
     e.g. (K, V, V) -> (K, V/2, V/2). Used by chapter 2 (PSGCN's down-sampling blocks, Eq. 5).
     """
-    A = torch.as_tensor(A)
+    A = _square_even(A, "sample")
     n = A.shape[-1]
-    if A.ndim < 2 or A.shape[-2] != n or n % 2:
-        raise ValueError(f"sample needs (..., V, V) with V even, got {tuple(A.shape)}")
-    if not A.is_floating_point():
-        A = A.float()
     L = _eq6_weights(n // 2, A.dtype, A.device)
     E = A[..., ::2, ::2]
     return 0.25 * (L @ E @ L.transpose(0, 1))
@@ -188,13 +193,8 @@ def sample_mean(A: torch.Tensor) -> torch.Tensor:
     kernel over the vertex axis merges. Reads every vertex, needs no boundary rule, never
     extrapolates; differentiable. Used by chapter 2 as the ablation of :func:`sample`.
     """
-    A = torch.as_tensor(A)
-    n = A.shape[-1]
-    if A.ndim < 2 or A.shape[-2] != n or n % 2:
-        raise ValueError(f"sample_mean needs (..., V, V) with V even, got {tuple(A.shape)}")
-    if not A.is_floating_point():
-        A = A.float()
-    m = n // 2
+    A = _square_even(A, "sample_mean")
+    m = A.shape[-1] // 2
     return A.reshape(*A.shape[:-2], m, 2, m, 2).mean(dim=(-3, -1))
 
 
