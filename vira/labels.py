@@ -49,7 +49,8 @@ def as_counts(name: str, values, *, allow_zero: bool = True) -> np.ndarray:
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         need = "positive" if not allow_zero else "non-negative"
-        raise ValueError(f"{name}: value {float(arr[pos])!r} at {_where(pos, index)} is not a finite {need} number "
+        raise ValueError(f"{name}: value {float(arr[pos])!r} at {_where(pos, index)} is not a "
+                         f"finite {need} number "
                          f"({int(bad.sum())} bad value(s) in all)")
     return arr
 

@@ -90,7 +90,7 @@ def stored_hash(executed: Path) -> str | None:
 
 
 def parse_value(text: str):
-    """A ``-p key value`` value: a Python literal when it is one (``3``, ``0.5``, ``True``), else text."""
+    """A ``-p key value`` value: a Python literal if it is one (``3``, ``0.5``, ``True``), else text."""
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -124,13 +124,14 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
         FAILED_DIR.mkdir(parents=True, exist_ok=True)
         kept = FAILED_DIR / out.name
         os.replace(partial, kept)
+        shown = kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept
         # papermill injects a cell of parameters, so the executed index is one past the source's
         first_line = next((ln for ln in err.source.splitlines() if ln.strip()), "")
         raise ChapterFailed(
             f"chapter {chapter.stem} failed in cell {err.cell_index} of the executed notebook "
             f"(execution count {err.exec_count}), the cell that begins {first_line!r}:\n"
             f"    {err.ename}: {err.evalue}\n"
-            f"the failed notebook is kept in {kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept}"
+            f"the failed notebook is kept in {shown}"
         ) from None
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -76,7 +76,8 @@ def fit(model: nn.Module, train: Dataset, config: TrainConfig, device="cpu",
     torch.manual_seed(config.seed)
     model.to(device).train()
     loader = DataLoader(train, batch_size=config.batch_size, shuffle=True, collate_fn=pad_collate,
-                        generator=torch.Generator().manual_seed(config.seed), drop_last=len(train) > config.batch_size)
+                        generator=torch.Generator().manual_seed(config.seed),
+                        drop_last=len(train) > config.batch_size)  # no lone item: no pair to rank
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     schedule = torch.optim.lr_scheduler.StepLR(optimiser, step_size=config.lr_halve_every, gamma=0.5)
     history = []

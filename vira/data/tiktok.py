@@ -131,7 +131,8 @@ def load_snapshot(path: str | Path) -> Snapshot:
         if column in raw.columns:
             frame[name] = raw[column]
     report = pd.DataFrame(problems, columns=["row", "vid_id", "column", "raw", "reason"])
-    return Snapshot(path, frame, report.sort_values(["column", "row"], kind="stable", ignore_index=True))
+    report = report.sort_values(["column", "row"], kind="stable", ignore_index=True)
+    return Snapshot(path, frame, report)
 
 
 def load_tiktok(folder: str | Path) -> tuple[Snapshot, Snapshot]:
