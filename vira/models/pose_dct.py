@@ -5,7 +5,7 @@ VDV paper) describe a clip by the discrete cosine transform of every joint's tra
 low-frequency coefficients (their magnitudes) of the x and y coordinates of all joints form one
 feature vector, and a support vector regressor (SVR) maps it to the score. The VDV paper (Wang
 et al. 2021, §5.2, Table 3) uses it as the "Pose+DCT" row that PSGCN is compared with. Chapter 2
-(``02_psgcn``) fits it on every track.
+(``02_psgcn``) uses it for that row.
 
 Choices (the VDV paper says nothing about them beyond "DCT ... and SVR"):
 
@@ -26,12 +26,20 @@ Choices (the VDV paper says nothing about them beyond "DCT ... and SVR"):
   component that makes m half-cycles over the whole clip, with a size that does not depend on T:
   ``a * cos(pi m (t + 1/2) / T)`` gives a / sqrt(2) at m >= 1 for every T, and coefficient 0 is
   the mean position. This approximates the DCT of the trajectory resampled to a common length,
-  without the resampling. Frequencies are thus relative to the clip's duration, as in the original method.
+  without the resampling. Frequencies are thus relative to the clip's duration (a clip twice as
+  long at the same tempo puts its beat at twice the m), the price of one fixed-length vector.
 * **Regressor.** ``StandardScaler`` then ``SVR`` (rbf kernel, C = 1, epsilon = 0.1,
   gamma = "scale": scikit-learn's defaults) in a ``Pipeline``. Because epsilon is in the units of
   the target and VDV labels are squeezed into [0, 1], the target is standardised too
   (``TransformedTargetRegressor``; ``standardize_target=False`` turns that off), so epsilon means
-  a tenth of the labels' spread. SVR is deterministic: no seed is needed.
+  a tenth of the labels' spread. SVR is deterministic: no seed is needed. The VDV paper does not
+  name the kernel; ``kernel="linear"`` is one argument away. With 640 standardised features and
+  a few hundred clips, features that carry only noise weigh as much as informative ones in the
+  rbf distance, so the baseline is weak when many joints jitter independently.
+* **Round-off.** Coefficient magnitudes below 1e-10 times the clip's largest coordinate
+  (:data:`ROUNDOFF`) are set to 0: a joint that holds still (or is filled in as constant) would
+  otherwise give features made of floating-point noise, which standardisation inflates to unit
+  variance.
 
 Shapes: ``dct_features`` (3, T, V) -> (V * 2 * k,); ``features_of`` -> (n, V * 2 * k);
 ``PoseDCT.fit(xs, y)`` takes a list of (3, T, V) arrays and n scores, ``predict(xs)`` gives (n,).
@@ -48,6 +56,8 @@ from ..skeleton import V, normalize_sequence
 
 #: Low-frequency DCT coefficients kept per joint and coordinate (our choice; see the module doc).
 PAPER_K: int = 20
+#: Relative size below which a coefficient is floating-point round-off and set to 0.
+ROUNDOFF: float = 1e-10
 #: Coordinates transformed: x and y (the confidence channel only marks detections).
 COORDS: int = 2
 
@@ -93,9 +103,12 @@ def dct_features(x, mask=None, k: int = PAPER_K) -> np.ndarray:
     for j in range(v):
         for c in range(COORDS):
             traj[j, c] = _fill_missing(x[c, :, j], seen[:, j])
-    coef = dct(traj, type=2, norm="ortho", axis=-1) / np.sqrt(t)
-    keep = min(k, t)
-    out[..., :keep] = np.abs(coef[..., :keep])
+    coef = np.abs(dct(traj, type=2, norm="ortho", axis=-1)[..., :k]) / np.sqrt(t)
+    # Round-off of a constant (or interpolated-constant) trajectory is not motion: snap it to 0,
+    # or a feature that is round-off in every clip would be blown up to unit variance by the
+    # StandardScaler of PoseDCT.
+    coef[coef <= ROUNDOFF * max(1.0, float(np.abs(traj).max()))] = 0.0
+    out[..., :coef.shape[-1]] = coef
     return out.reshape(-1)
 
 
