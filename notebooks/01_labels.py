@@ -465,6 +465,7 @@ vira.glue("median_likes_ratio", ours.loc["likes", "50%"] / paper.loc["likes", "5
 assert 1 / 16 <= viral_share <= 1 / 2, "the all-four-above-median rule must lie in [1/16, 1/2]"
 if REAL:
     assert viral_share < 1 / 3, "claimed: fewer viral videos here than Viral Vision's one in three"
+    assert (ours["50%"] > paper["50%"]).all(), "claimed: this feed is more engaged (every median)"
 
 # %% [markdown]
 # This feed is more engaged than Viral Vision's: its median video has

@@ -79,7 +79,8 @@ class Clip:
     zeros where the pose estimator missed; holistic (T, 2048); facial (T_f, 2048) with
     ``facial_mask`` (T_f,) False where no face was detected (those rows are zero) and
     ``facial_frames`` (T_f,) the video frames they come from; scenic (T_s, 512) with
-    ``scenic_frames``. Tensors are float32 torch tensors on the requested device."""
+    ``scenic_frames``. Streams are float32 torch tensors on the requested device, ``facial_mask``
+    a bool tensor, the ``*_frames`` int64 NumPy arrays."""
 
     index: int
     challenge: str
