@@ -85,12 +85,16 @@ CHALLENGES
 # $$
 # z = \frac{w_m m + w_f f + w_b b}{\lVert w \rVert_2}, \qquad
 # m = \sum_j \pi_{cj}\, q_j \;(+\,0.8 \cdot \text{returns}), \qquad
-# q_j = -\lvert \log a_j \rvert - 2\,\epsilon_{p(j)} - 1.5\,\lvert \delta \rvert - 0.5\,\sigma .
+# q_j = \log a_j - 2\,\epsilon_{p(j)} - 1.5\,\lvert \delta \rvert - 0.5\,\sigma .
 # $$ (eq-z)
 #
-# The per-joint quality $q_j$ penalises four faults: the wrong amplitude $a_j$ of the bone ending
-# at joint $j$, wrong moves in that body part (at rate $\epsilon$), dancing off the beat (lag
-# $\delta$) and jitter $\sigma$. The challenge's **joint-importance map** $\pi_c$ weights the joints
+# The per-joint quality $q_j$ rewards a big movement and penalises three faults. $a_j$ is the
+# amplitude of the bone ending at joint $j$ relative to the choreography: dancing bigger than
+# choreographed counts for the clip, smaller against it. The faults are wrong moves in that body
+# part (at rate $\epsilon$), dancing off the beat (lag $\delta$) and jitter $\sigma$. (A first
+# version scored the amplitude as $-\lvert \log a_j \rvert$, best when exactly as choreographed;
+# chapter {doc}`02_psgcn` found that no network learnt that V-shaped truth from a few hundred
+# clips, so we changed it.) The challenge's **joint-importance map** $\pi_c$ weights the joints
 # (below). The standardisation uses the population mean and spread of each part, so $z$ has unit
 # variance in every challenge. From $z$ come the final likes, $\exp(1.2 z + \text{noise})$ times a
 # per-challenge base rate. They accumulate front-loaded over the first days,
@@ -430,7 +434,7 @@ with tempfile.TemporaryDirectory() as tmp:
 #
 # 1. Set `ENGAGEMENT_NOISE` in `vira/data/synthetic_vdv.py` to 0.5 and to 1.5. How does the oracle
 #    ceiling change? Which value matches the numbers the paper reports?
-# 2. Make a dancer whose amplitude is perfect but who is 0.2 s late. How much does $z$ drop, and
+# 2. Make a dancer whose amplitude is as choreographed but who is 0.2 s late. How much does $z$ drop, and
 #    for which challenges the most?
 # 3. Replace the returning ending of C3 by a non-returning one. Which model in chapter 4 should
 #    lose accuracy, and why?

@@ -104,3 +104,19 @@ def test_psgcn_is_deterministic_for_a_seed(pyramid):
     torch.manual_seed(0)
     b = PSGCN(A, pyramid=pyramid).eval()(torch.ones(1, 3, 16, 16))
     torch.testing.assert_close(a, b)
+
+
+def test_skeleton_model_builds_every_table_row_and_refuses_unknown_names():
+    from vira.models import SKELETON_MODELS, skeleton_model
+    from vira.models.psgcn import PSGCN
+    from vira.models.stgcn import STGCN
+
+    models = {name: skeleton_model(name) for name in SKELETON_MODELS}
+    assert isinstance(models["ST-GCN"], STGCN) and isinstance(models["PSGCN"], PSGCN)
+    assert models["PSGCN"].pyramid and not models["PSGCN w/o pyramid"].pyramid
+    down = models["PSGCN, mean sample"].blocks[3].gcn
+    assert down.sample_fn is graph.sample_mean and models["PSGCN"].blocks[3].gcn.sample_fn is graph.sample
+    # ST-GCN's own normalisation: each vertex's incoming weights sum to one over all subsets
+    torch.testing.assert_close(models["ST-GCN"].blocks[0].a_o.sum(dim=(0, 2)), torch.ones(16))
+    with pytest.raises(ValueError, match="unknown skeleton model 'GCN'"):
+        skeleton_model("GCN")

@@ -51,6 +51,22 @@ def test_joint_quality_of_a_perfect_dancer_is_zero():
     np.testing.assert_allclose(dance.joint_quality(late), -0.3)
 
 
+def test_joint_quality_rewards_a_bigger_amplitude_and_punishes_wrong_moves():
+    # by hand: q_j = log a_j - 2 wrong[part] - 1.5 |lag| - 0.5 jitter; the thorax keeps only
+    # the timing and steadiness terms
+    amplitude = np.ones(dance.CHANNELS)
+    amplitude[dance.J["r_wrist"]] = np.e  # e times the choreographed amplitude: log a = 1
+    amplitude[dance.J["l_knee"]] = 0.5
+    wrong = np.array([0.0, 0.1, 0.0])  # head, upper, lower
+    d = dance.Dancer(amplitude, -0.1, wrong, 0.04, np.ones(16), True)
+    q = dance.joint_quality(d)
+    common = -1.5 * 0.1 - 0.5 * 0.04
+    assert q[dance.J["r_wrist"]] == pytest.approx(1.0 - 0.2 + common)
+    assert q[dance.J["l_knee"]] == pytest.approx(np.log(0.5) + common)
+    assert q[dance.J["r_elbow"]] == pytest.approx(-0.2 + common)
+    assert q[dance.J["thorax"]] == pytest.approx(common)
+
+
 def test_sizes_follow_table_1_and_the_presets():
     assert SyntheticVDV("smoke").sizes.tolist() == [12] * 8
     assert SyntheticVDV("small").sizes.tolist() == [145, 93, 74, 47, 24, 23, 16, 16]

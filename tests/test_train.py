@@ -98,3 +98,44 @@ def test_skeleton_clips_crop_in_training_and_whole_clips_in_evaluation():
     assert inputs["x"].shape == (3, 20, 16) and label == pytest.approx(ds.table.label[0])
     whole = SkeletonClips(ds, [0], crop=20)[0][0]["x"]
     assert whole.shape[1] == ds.table.frames[0]
+
+
+def test_skeleton_clips_step_keeps_every_other_frame_and_labels_replace_the_table():
+    ds = SyntheticVDV("smoke", 0)
+    full = SkeletonClips(ds, [3])[0][0]["x"]
+    half = SkeletonClips(ds, [3], step=2)[0][0]["x"]
+    assert half.shape[1] == (full.shape[1] + 1) // 2
+    assert torch.equal(half, full[:, ::2])
+    cropped = SkeletonClips(ds, [3], crop=10, train=True, step=2)[0][0]["x"]
+    assert cropped.shape[1] == 10  # the crop counts frames after the step
+    own = SkeletonClips(ds, [3, 4], labels=[0.25, 0.75])
+    assert own[1][1].item() == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="labels: 1 values for 2 clips"):
+        SkeletonClips(ds, [3, 4], labels=[0.5])
+    with pytest.raises(ValueError, match="step must be a positive"):
+        SkeletonClips(ds, [3], step=0)
+
+
+class _TinyScorer(nn.Module):
+    """A linear score of each clip's mean pose: (N, 3, T, V), (N, T) -> (N,)."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(3 * 16, 1)
+
+    def forward(self, x, mask):
+        return self.linear(x.mean(dim=2).flatten(1)).squeeze(-1)
+
+
+def test_fit_passes_the_ranking_reduction_to_the_loss():
+    ds = SyntheticVDV("smoke", 0)
+    data = SkeletonClips(ds, range(8), crop=8, train=True)
+    totals = {}
+    for reduction in ("sum", "mean"):
+        torch.manual_seed(0)
+        model = _TinyScorer()
+        history = fit(model, data, TrainConfig(epochs=1, batch_size=8, alpha=0.0, beta=1.0,
+                                               reduction=reduction, progress=False))
+        totals[reduction] = history[0]["rank"]
+    # one batch of 8 clips: 28 pairs, so the summed ranking loss is 28 times the mean
+    assert totals["sum"] == pytest.approx(28 * totals["mean"], rel=1e-5)

@@ -36,6 +36,7 @@ class TrainConfig:
     alpha: float = 1.0  # weight of the MSE term (Eq. 14)
     beta: float = 1.0  # weight of the ranking term (Eq. 13-14)
     margin: float = 0.0  # delta of Eq. 13
+    reduction: str = "sum"  # of the ranking term: "sum" over pairs as Eq. 13 is printed, or "mean"
     weight_decay: float = 0.0
     amp: bool = False  # bfloat16 autocast on CUDA
     seed: int = 0
@@ -90,7 +91,7 @@ def fit(model: nn.Module, train: Dataset, config: TrainConfig, device="cpu",
                                 enabled=config.amp and device.type == "cuda"):
                 pred = model(**inputs).float()
             loss, parts = combined_loss(pred, target, alpha=config.alpha, beta=config.beta,
-                                        margin=config.margin)
+                                        margin=config.margin, reduction=config.reduction)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()

@@ -188,17 +188,18 @@ def draw_dancer(rng: np.random.Generator) -> Dancer:
 def joint_quality(dancer: Dancer) -> np.ndarray:
     """Per-joint movement quality q_j, shape (16,): how well joint j's bone performs its part.
 
-    ``q_j = -|log a_j| - 2 wrong[part(j)] - 1.5 |lag| - 0.5 jitter``: the right amplitude, the
-    right moves, on the beat, steadily. The thorax has no bone of its own: it keeps the timing
+    ``q_j = log a_j - 2 wrong[part(j)] - 1.5 |lag| - 0.5 jitter``: a bigger amplitude than
+    choreographed counts for the clip, a smaller one against it; wrong moves, dancing off the
+    beat and jitter count against it. The thorax has no bone of its own: it keeps the timing
     and steadiness terms only. This is what the benchmark's virality depends on, weighted per
     challenge by its joint-importance map.
     """
     q = np.empty(V)
     for j in range(V):
         part = PARTS.index(CHANNEL_PART[j])
-        bone = abs(np.log(dancer.amplitude[j])) if PARENT[j] != -1 else 0.0
+        bone = np.log(dancer.amplitude[j]) if PARENT[j] != -1 else 0.0
         wrong = 2 * dancer.wrong[part] if PARENT[j] != -1 else 0.0
-        q[j] = -bone - wrong - 1.5 * abs(dancer.lag) - 0.5 * dancer.jitter
+        q[j] = bone - wrong - 1.5 * abs(dancer.lag) - 0.5 * dancer.jitter
     return q
 
 

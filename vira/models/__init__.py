@@ -7,3 +7,29 @@
 * :mod:`vira.models.pose_dct` -- the Pose+DCT baseline (Pirsiavash et al. 2014): DCT features of
   joint trajectories and a support vector regressor; chapter 2.
 """
+
+#: The skeleton networks of chapter 2, by the name its tables use.
+SKELETON_MODELS = ("PSGCN", "ST-GCN", "PSGCN w/o pyramid", "PSGCN, mean sample")
+
+
+def skeleton_model(name: str):
+    """A fresh skeleton network by its table name, on the MPII graph: (N, 3, T, 16) -> (N,).
+
+    ``"PSGCN"`` (Eq. 4 normalisation, Eq. 6 ``sample``), ``"ST-GCN"`` (its own normalisation and
+    edge-importance masks), ``"PSGCN w/o pyramid"`` (Table 5's ablation) and
+    ``"PSGCN, mean sample"`` (Eq. 6 replaced by the plain 2x2 average). Used by chapters 2-3.
+    """
+    from .. import graph
+    from .psgcn import PSGCN
+    from .stgcn import STGCN
+
+    raw = graph.spatial_partitions()
+    builders = {
+        "PSGCN": lambda: PSGCN(graph.normalize(raw)),
+        "ST-GCN": lambda: STGCN(graph.normalize_stgcn(raw)),
+        "PSGCN w/o pyramid": lambda: PSGCN(graph.normalize(raw), pyramid=False),
+        "PSGCN, mean sample": lambda: PSGCN(graph.normalize(raw), sample_fn=graph.sample_mean),
+    }
+    if name not in builders:
+        raise ValueError(f"unknown skeleton model {name!r}: choose one of {', '.join(builders)}")
+    return builders[name]()
