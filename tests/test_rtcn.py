@@ -1,0 +1,117 @@
+"""RTCN (VDV §4.3, Eq. 10-11), its TCN ablation and the LSTM baseline."""
+
+import math
+
+import pytest
+import torch
+from torch.nn import functional as F
+
+from vira.models.rtcn import RTCN, LSTMRegressor, RelationalPooling, TemporalBlock
+
+SMALL = (8, 8, 16, 16, 32, 32)
+
+
+def small_rtcn(relational=True, seed=0):
+    torch.manual_seed(seed)
+    return RTCN(in_features=5, widths=SMALL, relational=relational, reduced=8).eval()
+
+
+def test_attention_matches_a_direct_implementation_of_eq_10_and_11():
+    torch.manual_seed(0)
+    layer = RelationalPooling(8, heads=4).eval()
+    with torch.no_grad():  # a non-trivial layer norm
+        layer.norm.weight.uniform_(0.5, 1.5)
+        layer.norm.bias.uniform_(-0.2, 0.2)
+    x = torch.randn(2, 8, 7)
+    mask = torch.ones(2, 7)
+    out, pmask = layer(x, mask)
+    # direct: max pooling by 2 (the lone 7th frame kept), then per head softmax(Q K^T / sqrt(C')) V
+    pooled = torch.stack([x[..., 0:2].amax(-1), x[..., 2:4].amax(-1), x[..., 4:6].amax(-1),
+                          x[..., 6]], dim=-1)
+    wq, wk, wv = layer.qkv.weight.chunk(3, dim=0)  # each (C, C): rows are output channels
+    for n in range(2):
+        inp = pooled[n].T  # I: (T', C)
+        heads = []
+        for h in range(4):
+            rows = slice(2 * h, 2 * h + 2)  # C' = 2 channels per head
+            q, k, v = inp @ wq[rows].T, inp @ wk[rows].T, inp @ wv[rows].T
+            heads.append(torch.softmax(q @ k.T / math.sqrt(2), dim=-1) @ v)
+        expected = F.layer_norm(torch.cat(heads, dim=1) @ layer.out.weight.T + inp, (8,),
+                                layer.norm.weight, layer.norm.bias)
+        torch.testing.assert_close(out[n].T, expected, rtol=1e-5, atol=1e-5)
+    assert pmask.shape == (2, 4) and out.shape == (2, 8, 4)
+    w = layer.attention_weights(x, mask)
+    assert w.shape == (2, 4, 4, 4)
+    torch.testing.assert_close(w.sum(-1), torch.ones(2, 4, 4))
+
+
+def test_padding_and_masked_frames_change_nothing():
+    for model in (small_rtcn(True), small_rtcn(False), LSTMRegressor(5, hidden=6).eval()):
+        torch.manual_seed(1)
+        clip = torch.randn(1, 13, 5)
+        alone = model(clip, torch.ones(1, 13))
+        padded = torch.cat([clip, 100 * torch.randn(1, 8, 5)], dim=1)
+        mask = torch.cat([torch.ones(1, 13), torch.zeros(1, 8)], dim=1)
+        torch.testing.assert_close(model(padded, mask), alone, rtol=1e-5, atol=1e-6)
+        # a missing frame in the middle: whatever its content, the score is the same
+        holed = torch.ones(1, 13)
+        holed[0, 6] = 0
+        other = clip.clone()
+        other[0, 6] = 50.0
+        torch.testing.assert_close(model(clip, holed), model(other, holed))
+        assert not torch.equal(model(clip, holed), alone)  # the hole does count
+
+
+def test_shapes_through_all_six_blocks():
+    model = small_rtcn()
+    shapes, keep = [], []
+    for block in model.blocks:
+        block.register_forward_hook(lambda m, i, o: shapes.append(tuple(o.shape)))
+    model.features(torch.randn(2, 40, 5), keep=keep)
+    assert shapes == [(2, 8, 40), (2, 8, 40), (2, 16, 20), (2, 16, 20), (2, 32, 10), (2, 32, 10)]
+    assert [tuple(h.shape) for h, _ in keep] == [(2, 8, 40), (2, 16, 20), (2, 32, 10)]
+    assert [b.dilation for b in model.blocks] == [1, 2, 4, 8, 16, 32]
+    assert [b.kernel for b in model.blocks] == [7] * 6
+    full = RTCN()
+    assert [b.conv1.out_channels for b in full.blocks] == [256, 256, 512, 512, 1024, 1024]
+    assert list(full.pools) == ["1", "3", "5"] and full.pools["1"].heads == 4
+    assert len(RTCN(relational=False).pools) == 0
+    lstm = LSTMRegressor()
+    assert lstm.lstm.num_layers == 2 and lstm.lstm.hidden_size == 512
+
+
+@pytest.mark.parametrize("relational", [False, True])
+def test_receptive_field_matches_the_impulse_response(relational):
+    model = small_rtcn(relational)
+    with torch.no_grad():  # positive weights and inputs: every ReLU is active, no gradient is lost
+        for m in model.modules():
+            if isinstance(m, torch.nn.Conv1d):
+                m.weight.uniform_(0.01, 0.05)
+                m.bias.zero_()
+    # through the convolutions (and max pooling) only: stop before the last relational pooling
+    if relational:
+        model.pools.pop("5")
+    t = 4096
+    x = (torch.rand(1, t, 5) + 0.5).requires_grad_(True)
+    mask = torch.ones(1, t)
+    h = torch.nn.functional.conv1d(x.transpose(1, 2), model.reduce.weight, model.reduce.bias)
+    for n, block in enumerate(model.blocks):
+        h = block(h, mask)
+        if str(n) in model.pools:
+            h, mask = RelationalPooling.pool(h, mask)  # the max pooling of the block only
+    h[0, :, h.shape[-1] // 2].sum().backward()
+    touched = torch.nonzero(x.grad[0].abs().sum(-1)).flatten()
+    span = int(touched.max() - touched.min() + 1)
+    expected = model.receptive_field()
+    # max pooling passes the gradient to one frame of each pair, so the edges may fall short
+    assert span == expected if not relational else expected - 8 <= span <= expected
+    assert RTCN(relational=False).receptive_field() == 1 + 12 * 63  # 757 frames, 30 s at 25 fps
+
+
+def test_temporal_block_keeps_length_and_uses_a_1x1_residual_only_when_widths_differ():
+    same, wider = TemporalBlock(4, 4, 2), TemporalBlock(4, 6, 2)
+    assert isinstance(same.residual, torch.nn.Identity)
+    assert isinstance(wider.residual, torch.nn.Conv1d) and wider.residual.kernel_size == (1,)
+    assert wider.eval()(torch.randn(3, 4, 11), torch.ones(3, 11)).shape == (3, 6, 11)
+    with pytest.raises(ValueError, match="do not split into 4 heads"):
+        RelationalPooling(6, heads=4)
