@@ -115,3 +115,5 @@ def test_gradient_times_input_multiplies_coordinates():
     torch.testing.assert_close(gi, g * x[:2].permute(1, 2, 0))
     batch = explain.gradient_times_input(model, x[None])
     torch.testing.assert_close(batch[0], gi)
+    # from a stored NumPy gradient, as chapter 3 does, without a second backward pass
+    np.testing.assert_allclose(explain.times_input(g.numpy(), x), gi.numpy())

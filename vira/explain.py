@@ -116,14 +116,25 @@ def overall_attention(guidance: Sequence) -> np.ndarray:
     return np.where(count > 0, np.nansum(per_video, 0) / np.maximum(count, 1), np.nan)
 
 
+def times_input(guidance, x):
+    """Gradient × input from a gradient already computed: g_tj ⊙ v_tj.
+
+    ``guidance`` (T, V, 2) or (N, T, V, 2) from :func:`action_guidance`, ``x`` the clip(s) it was
+    computed for, (3, T, V) or (N, 3, T, V); tensors or arrays, the result has the type of
+    ``guidance``. Coordinates are relative to the thorax (:func:`vira.skeleton.normalize_sequence`),
+    so the product weighs a joint's gradient by how far it is from the body's centre.
+    """
+    xy = x.detach() if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    xy = xy[..., :2, :, :].movedim(-3, -1)  # (..., T, V, 2)
+    if isinstance(guidance, torch.Tensor):
+        return guidance * xy.to(guidance)
+    return guidance * xy.numpy()
+
+
 def gradient_times_input(model: nn.Module, x: torch.Tensor, mask: torch.Tensor | None = None
                          ) -> torch.Tensor:
     """Gradient × input, the simplest attribution beyond the plain gradient: g_tj ⊙ v_tj.
 
-    Same shapes and missing-joint rule as :func:`action_guidance`. Coordinates are relative to
-    the thorax (:func:`vira.skeleton.normalize_sequence`), so the product weighs a joint's
-    gradient by how far it is from the body's centre.
+    Same shapes and missing-joint rule as :func:`action_guidance`; see :func:`times_input`.
     """
-    g = action_guidance(model, x, mask)
-    xy = x.detach()[..., :2, :, :].movedim(-3, -1)  # (..., T, V, 2)
-    return g * xy
+    return times_input(action_guidance(model, x, mask), x)
