@@ -117,3 +117,16 @@ def test_gradient_times_input_multiplies_coordinates():
     torch.testing.assert_close(batch[0], gi)
     # from a stored NumPy gradient, as chapter 3 does, without a second backward pass
     np.testing.assert_allclose(explain.times_input(g.numpy(), x), gi.numpy())
+
+
+def test_attention_bins_sums_equal_time_bins():
+    from vira.explain import attention_bins
+
+    w = np.arange(1.0, 7.0)[None] / 21  # one head, 6 positions
+    np.testing.assert_allclose(attention_bins(w, 3), [[3 / 21, 7 / 21, 11 / 21]])
+    np.testing.assert_allclose(attention_bins(w, 6), w)  # as many bins as positions
+    np.testing.assert_allclose(attention_bins(w, 30), w)  # fewer positions than bins
+    big = np.random.default_rng(0).dirichlet(np.ones(95), size=4)
+    out = attention_bins(big, 30)
+    assert out.shape == (4, 30)
+    np.testing.assert_allclose(out.sum(-1), 1.0)

@@ -48,3 +48,26 @@ def test_glue_turns_numpy_scalars_into_formattable_numbers(monkeypatch):
     vira.glue("x", np.float64(0.25))
     vira.glue("n", np.int64(7))
     assert [c[0][0]["application/papermill.record/text/plain"] for c in calls] == ["0.25", "7"]
+
+
+def test_skeleton_draws_one_line_per_bone_with_both_ends_seen():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from vira.plots import skeleton
+    from vira.skeleton import BONES, V
+
+    pose = np.ones((3, V))
+    pose[0] = np.arange(V)
+    fig, ax = plt.subplots()
+    skeleton(ax, pose, x_shift=10.0)
+    assert len(ax.lines) == len(BONES) == 15
+    assert min(line.get_xdata().min() for line in ax.lines) == 10.0
+    pose[2, 0] = 0  # the right ankle missing: its one bone goes
+    fig, ax = plt.subplots()
+    skeleton(ax, pose, color="r")
+    assert len(ax.lines) == 14 and ax.lines[0].get_color() == "r"
+    plt.close("all")

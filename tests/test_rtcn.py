@@ -115,3 +115,36 @@ def test_temporal_block_keeps_length_and_uses_a_1x1_residual_only_when_widths_di
     assert wider.eval()(torch.randn(3, 4, 11), torch.ones(3, 11)).shape == (3, 6, 11)
     with pytest.raises(ValueError, match="do not split into 4 heads"):
         RelationalPooling(6, heads=4)
+
+
+def test_without_self_attention_the_pooling_block_is_max_pooling_only():
+    torch.manual_seed(0)
+    model = RTCN(in_features=5, widths=SMALL, reduced=8, attention=False).eval()
+    assert list(model.pools) == ["1", "3", "5"] and not model.attention
+    assert not any("qkv" in n or "norm" in n for n, _ in model.named_parameters())
+    with_attention = RTCN(in_features=5, widths=SMALL, reduced=8)
+    extra = sum(p.numel() for p in with_attention.parameters()) - sum(
+        p.numel() for p in model.parameters())
+    assert extra == sum(4 * c * c + 2 * c for c in (8, 16, 32))  # W^Q,K,V,O and LayerNorm
+    x = torch.randn(1, 8, 6)
+    out, mask = model.pools["1"](x, torch.ones(1, 6))
+    torch.testing.assert_close(out, torch.nn.functional.max_pool1d(x, 2))
+    assert RTCN(relational=False, attention=True).attention is False
+
+
+def test_effective_receptive_field_sums_to_one_and_stays_inside_the_theoretical_one():
+    from vira.models.rtcn import effective_receptive_field
+
+    tcn = small_rtcn(relational=False)
+    t = 2000
+    erf = effective_receptive_field(tcn, torch.rand(1, t, 5))
+    assert erf.shape == (t,) and abs(float(erf.sum()) - 1) < 1e-5
+    half = (tcn.receptive_field() - 1) // 2
+    centre = t // 2
+    assert float(erf[:centre - half].sum() + erf[centre + half + 1:].sum()) == 0.0
+    assert float(erf[centre - half:centre + half + 1].sum()) == pytest.approx(1.0)
+    # with self-attention every frame can move the centre position
+    rtcn = small_rtcn(relational=True)
+    erf = effective_receptive_field(rtcn, torch.rand(1, t, 5))
+    assert (erf[:10] > 0).all() and (erf[-10:] > 0).all()
+    assert rtcn.training is False and tcn.training is False

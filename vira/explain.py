@@ -138,3 +138,17 @@ def gradient_times_input(model: nn.Module, x: torch.Tensor, mask: torch.Tensor |
     Same shapes and missing-joint rule as :func:`action_guidance`; see :func:`times_input`.
     """
     return times_input(action_guidance(model, x, mask), x)
+
+
+def attention_bins(weights, bins: int = 30) -> np.ndarray:
+    """VDV Fig. 8: one query's attention over T' key positions, (H, T'), summed into ``bins``
+    equal time bins -> (H, bins). With fewer positions than bins (a short clip, or a low frame
+    rate), each position stays its own bin -> (H, T'). Each row keeps its total (1 for softmax
+    weights). Used by chapter 4.
+    """
+    w = np.asarray(weights, dtype=float)
+    t = w.shape[-1]
+    if t <= bins:
+        return w.copy()
+    edges = np.linspace(0, t, bins + 1).round().astype(int)
+    return np.add.reduceat(w, edges[:-1], axis=-1)

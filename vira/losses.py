@@ -16,8 +16,8 @@ scores :math:`p_i` and ground-truth scores :math:`g_i`,
 
 where :math:`L_s` is the mean square error, :math:`\\delta` a "constant margin" and
 :math:`L_r^m` the ranking loss on the score of modality stream :math:`m`. The weights
-:math:`\\alpha, \\beta, \\gamma` are "automatically adjusted with the Gradnorm algorithm"; this
-module takes them as plain numbers (GradNorm, if a chapter wants it, lives with the training loop).
+:math:`\\alpha, \\beta, \\gamma` are "automatically adjusted with the Gradnorm algorithm":
+:class:`GradNorm` (Chen et al. 2018) learns them; :func:`combined_loss` takes them as numbers.
 The paper gives no value for :math:`\\delta`; it trains with Adam and a batch size of 8.
 
 All functions take PyTorch tensors of shape ``(N,)`` or ``(N, 1)`` on any device and return a
@@ -29,7 +29,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-__all__ = ["margin_ranking", "combined_loss", "REDUCTIONS"]
+__all__ = ["margin_ranking", "loss_terms", "combined_loss", "GradNorm", "REDUCTIONS"]
 
 #: Accepted values of ``reduction``: ``"sum"`` as printed in Eq. (13), or ``"mean"`` over the
 #: pairs that contribute (those whose targets differ).
@@ -152,20 +152,85 @@ def combined_loss(pred: torch.Tensor, target: torch.Tensor,
     Raises:
         ValueError: on any shape mismatch (naming both shapes) or an empty ``stream_preds``.
     """
+    terms = loss_terms(pred, target, stream_preds, margin=margin, reduction=reduction)
+    weights = torch.tensor([alpha, beta, gamma][:len(terms)], dtype=terms.dtype, device=terms.device)
+    total = (weights * terms).sum()
+    stream_rank = float(terms[2].detach()) if len(terms) == 3 else 0.0
+    parts = {"mse": float(terms[0].detach()), "rank": float(terms[1].detach()),
+             "stream_rank": stream_rank, "total": float(total.detach())}
+    return total, parts
+
+
+def loss_terms(pred: torch.Tensor, target: torch.Tensor,
+               stream_preds: list[torch.Tensor] | None = None, margin: float = 0.0,
+               reduction: str = "sum") -> torch.Tensor:
+    """The unweighted terms of Eq. (14) as one tensor: ``[L_s, L_r, (1/M) sum_m L_r^m]`` (3,), or
+    ``[L_s, L_r]`` (2,) without ``stream_preds``; differentiable. See :func:`combined_loss`."""
     p, g = _pair(pred, target)
-    mse = F.mse_loss(p, g)
-    rank = margin_ranking(p, g, margin=margin, reduction=reduction)
-    total = alpha * mse + beta * rank
-    stream_rank = torch.zeros((), dtype=p.dtype, device=p.device)
+    terms = [F.mse_loss(p, g), margin_ranking(p, g, margin=margin, reduction=reduction)]
     if stream_preds is not None:
         if len(stream_preds) == 0:
             raise ValueError("stream_preds is an empty list; pass None when there are no streams")
+        stream_rank = torch.zeros((), dtype=p.dtype, device=p.device)
         for m, sp in enumerate(stream_preds):
             sp_vec, g_m = _pair(sp, target, pred_name=f"stream_preds[{m}]")
             stream_rank = stream_rank + margin_ranking(sp_vec, g_m, margin=margin,
                                                        reduction=reduction)
-        stream_rank = stream_rank / len(stream_preds)
-        total = total + gamma * stream_rank
-    parts = {"mse": float(mse.detach()), "rank": float(rank.detach()),
-             "stream_rank": float(stream_rank.detach()), "total": float(total.detach())}
-    return total, parts
+        terms.append(stream_rank / len(stream_preds))
+    return torch.stack(terms)
+
+
+class GradNorm:
+    """GradNorm (Chen et al. 2018, Algorithm 1): learn the weights of several loss terms so that
+    each trains the shared layer at a speed that matches how far behind it is.
+
+    For task losses :math:`L_i(t)` with weights :math:`w_i(t)` (all 1 at the start) and the
+    parameters :math:`W` of the last layer shared by all terms:
+
+    * :math:`G_i = \\lVert \\nabla_W\\, w_i L_i \\rVert_2 = w_i \\lVert \\nabla_W L_i \\rVert_2`, and
+      :math:`\\bar G` their mean;
+    * :math:`\\tilde L_i = L_i(t) / L_i(0)` (the loss ratio, the inverse training rate), and
+      :math:`r_i = \\tilde L_i / \\operatorname{mean}_j \\tilde L_j`;
+    * :math:`L_{grad} = \\sum_i \\lvert G_i - \\bar G\\, r_i^{a} \\rvert`, where the target
+      :math:`\\bar G r_i^{a}` is held constant and :math:`a` is the asymmetry (the paper's
+      :math:`\\alpha`, renamed here so as not to clash with Eq. 14's);
+    * one gradient step on the weights only, :math:`w_i \\leftarrow w_i - \\eta\\,
+      \\mathrm{sign}(G_i - \\bar G r_i^a) \\lVert \\nabla_W L_i \\rVert_2`, then the weights are
+      renormalised to sum to the number of tasks (and kept positive).
+
+    The network itself is updated, as usual, with the gradient of :math:`\\sum_i w_i(t) L_i(t)`
+    using the weights *before* this step. Plain gradient descent with rate :math:`\\eta`
+    (``lr``) updates the weights, which keeps one step computable by hand. Used by chapter 5.
+    """
+
+    def __init__(self, tasks: int, asymmetry: float = 1.5, lr: float = 0.025):
+        if tasks < 2:
+            raise ValueError(f"GradNorm balances at least 2 loss terms, got {tasks}")
+        self.tasks, self.asymmetry, self.lr = tasks, float(asymmetry), float(lr)
+        self.weights = torch.ones(tasks)
+        self.initial: torch.Tensor | None = None
+
+    def total(self, terms: torch.Tensor) -> torch.Tensor:
+        """:math:`\\sum_i w_i L_i` with the current weights (constants): the network's loss."""
+        return (self.weights.to(terms.device, terms.dtype) * terms).sum()
+
+    def step(self, terms: torch.Tensor, shared: list[torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Update the weights from the task losses ``terms`` (T,) (their graph is kept for the
+        network's backward pass) and the shared parameters; returns the step's quantities."""
+        if terms.shape != (self.tasks,):
+            raise ValueError(f"GradNorm: expected {self.tasks} loss terms, got shape {tuple(terms.shape)}")
+        norm = torch.zeros(self.tasks)  # ||grad_W L_i||
+        for i in range(self.tasks):
+            grads = torch.autograd.grad(terms[i], shared, retain_graph=True, allow_unused=True)
+            squares = [float((g.double() ** 2).sum()) for g in grads if g is not None]
+            norm[i] = sum(squares) ** 0.5
+        losses = terms.detach().float().cpu()
+        if self.initial is None:
+            self.initial = losses.clamp_min(1e-12)
+        ratio = losses / self.initial
+        r = ratio / ratio.mean()
+        g_w = self.weights * norm
+        target = g_w.mean() * r ** self.asymmetry
+        w = (self.weights - self.lr * torch.sign(g_w - target) * norm).clamp_min(1e-6)
+        self.weights = w * self.tasks / w.sum()
+        return {"grad_norm": norm, "G": g_w, "target": target, "ratio": r, "weights": self.weights}

@@ -45,3 +45,16 @@ def ccdf(ax, values, label: str | None = None, **kwargs) -> None:
     x = x[x > 0]
     share_at_least = 1.0 - np.arange(len(x)) / len(x)
     ax.loglog(x, share_at_least, label=label, **kwargs)
+
+
+def skeleton(ax, pose, x_shift: float = 0.0, **kwargs) -> None:
+    """Draw one normalised pose (3, V) = (x, y up, confidence) as a stick figure on ``ax``,
+    shifted right by ``x_shift``; bones with a missing end (confidence 0) are left out. Keyword
+    arguments go to ``ax.plot`` (default: grey, width 1.5). Used by chapter 5."""
+    from .skeleton import BONES
+
+    style = {"color": "0.3", "lw": 1.5} | kwargs
+    for parent, child in BONES:
+        if pose[2, parent] > 0 and pose[2, child] > 0:
+            ax.plot([pose[0, parent] + x_shift, pose[0, child] + x_shift],
+                    [pose[1, parent], pose[1, child]], **style)

@@ -141,6 +141,21 @@ def components(lat: Latents, importance: np.ndarray, returns: bool) -> np.ndarra
     return np.array([move, lat.attract + 0.5 * lat.expression, lat.scene_quality])
 
 
+def holistic_input(body: np.ndarray, lat: Latents, expression: np.ndarray, light: np.ndarray,
+                   shake: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What the holistic extractor sees in every frame, (T, 48): the joints relative to the
+    thorax (T, 32), face (attractiveness, expression, occlusion), scene (quality, type one-hot)
+    and nuisances (lighting, camera shake, style), plus a little noise drawn from ``rng``."""
+    frames = body.shape[0]
+    relative = (body - body[:, 7:8]).reshape(frames, -1)  # joints relative to the thorax
+    x = np.column_stack([
+        0.5 * relative, np.full(frames, lat.attract), expression,
+        np.full(frames, lat.occlusion), np.full(frames, lat.scene_quality),
+        np.tile(np.eye(6)[lat.scene_type], (frames, 1)), light, shake,
+        np.tile(lat.style, (frames, 1))])
+    return x + 0.1 * rng.normal(0, 1, x.shape)
+
+
 class SyntheticVDV:
     """The benchmark: ``len(ds)`` clips, ``ds[i]`` (or ``ds.clip(i, device)``) generates clip i.
 
@@ -277,12 +292,7 @@ class SyntheticVDV:
         expression = lat.expression + 0.5 * dance.smooth_noise(rng, frames, 1, FPS, 1.0)[:, 0]
         shake = dance.smooth_noise(rng, frames, 1, FPS, 2.0)[:, 0]
         onehot = np.eye(6)[lat.scene_type]
-        relative = (body - body[:, 7:8]).reshape(frames, -1)  # joints relative to the thorax
-        holistic_x = np.column_stack([
-            0.5 * relative, np.full(frames, lat.attract), expression,
-            np.full(frames, lat.occlusion), np.full(frames, lat.scene_quality),
-            np.tile(onehot, (frames, 1)), light, shake, np.tile(lat.style, (frames, 1))])
-        holistic_x += 0.1 * rng.normal(0, 1, holistic_x.shape)
+        holistic_x = holistic_input(body, lat, expression, light, shake, rng)
         if "holistic" in streams:
             out.holistic = feature_map("holistic")(holistic_x, dev)
 

@@ -17,8 +17,10 @@ Inside, features are (N, C, T).
   1024, 1024 with dilation 2^(n-1) for block n = 1..6 (§4.3 says 2^n with n "the number of the
   block"; we number from 0 so the first block is undilated, as in Bai et al.'s TCN), relational
   pooling after blocks 2, 4 and 6, masked average pooling over time and a linear head.
-  ``relational=False`` gives the TCN baseline (the same layers without relational pooling, the
-  "w/o self-attention" ablation of Table 5).
+  ``relational=False`` gives the TCN baseline of Table 3 (the same temporal blocks and widths,
+  no pooling blocks at all); ``attention=False`` gives the "w/o self-attention" ablation of
+  Table 5 (the pooling blocks keep their max pooling and lose the attention). The paper's TCN and
+  ablation rows differ, so we read them as these two networks.
 * :class:`LSTMRegressor`: two LSTM layers of hidden size 512 (§5.1) over the packed sequence,
   the last hidden state of the top layer and a linear head.
 
@@ -79,14 +81,15 @@ class RelationalPooling(nn.Module):
     """Max pooling over time, then Eq. 10-11: O = LayerNorm(Concat_h Attention(I W_h^Q, I W_h^K,
     I W_h^V) W^O + I). (N, C, T), mask (N, T) -> (N, C, ceil(T/2)), mask (N, ceil(T/2))."""
 
-    def __init__(self, channels: int, heads: int = HEADS):
+    def __init__(self, channels: int, heads: int = HEADS, attention: bool = True):
         super().__init__()
         if channels % heads:
             raise ValueError(f"{channels} channels do not split into {heads} heads")
-        self.heads, self.channels = heads, channels
-        self.qkv = nn.Linear(channels, 3 * channels, bias=False)  # W^Q, W^K, W^V of all heads
-        self.out = nn.Linear(channels, channels, bias=False)  # W^O
-        self.norm = nn.LayerNorm(channels)
+        self.heads, self.channels, self.attention = heads, channels, attention
+        if attention:
+            self.qkv = nn.Linear(channels, 3 * channels, bias=False)  # W^Q, W^K, W^V of all heads
+            self.out = nn.Linear(channels, channels, bias=False)  # W^O
+            self.norm = nn.LayerNorm(channels)
 
     @staticmethod
     def pool(x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -104,6 +107,8 @@ class RelationalPooling(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         x, mask = self.pool(x, mask)
+        if not self.attention:  # Table 5's "w/o self-attention": max pooling only
+            return x, mask
         seq = x.transpose(1, 2)  # (N, T, C): the paper's I
         q, k, v = self._split(seq)
         keep = (mask > 0)[:, None, None, :]  # keys that take part
@@ -132,23 +137,24 @@ class RTCN(nn.Module):
     """RTCN (``relational=True``) or the TCN baseline (``relational=False``): (N, T, D) -> (N,)."""
 
     def __init__(self, in_features: int = 2048, widths=WIDTHS, relational: bool = True,
-                 reduced: int = REDUCED, heads: int = HEADS, kernel: int = KERNEL):
+                 reduced: int = REDUCED, heads: int = HEADS, kernel: int = KERNEL,
+                 attention: bool = True, dropout: float = DROPOUT):
         super().__init__()
-        self.relational = relational
+        self.relational, self.attention = relational, relational and attention
         self.reduce = nn.Conv1d(in_features, reduced, 1)
         self.blocks, self.pools = nn.ModuleList(), nn.ModuleDict()
         c_in = reduced
         for n, c_out in enumerate(widths):
-            self.blocks.append(TemporalBlock(c_in, c_out, dilation=2 ** n, kernel=kernel))
+            self.blocks.append(TemporalBlock(c_in, c_out, 2 ** n, kernel, dropout))
             if relational and n in POOL_AFTER:
-                self.pools[str(n)] = RelationalPooling(c_out, heads)
+                self.pools[str(n)] = RelationalPooling(c_out, heads, attention)
             c_in = c_out
         self.head = nn.Linear(c_in, 1)
 
-    def features(self, x: torch.Tensor, mask: torch.Tensor | None = None,
-                 keep: list | None = None) -> torch.Tensor:
-        """The pooled video-level feature (N, C_last); ``keep`` collects each relational pooling
-        block's input (for :meth:`RelationalPooling.attention_weights`)."""
+    def sequence(self, x: torch.Tensor, mask: torch.Tensor | None = None,
+                 keep: list | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The last block's output (N, C_last, T') and its mask (N, T'); ``keep`` collects each
+        relational pooling block's input (for :meth:`RelationalPooling.attention_weights`)."""
         if mask is None:
             mask = torch.ones(x.shape[:2], device=x.device, dtype=x.dtype)
         mask = mask.to(x.dtype)
@@ -159,14 +165,19 @@ class RTCN(nn.Module):
                 if keep is not None:
                     keep.append((h.detach(), mask))
                 h, mask = self.pools[str(n)](h, mask)
-        return masked_time_mean(h, mask)
+        return h, mask
+
+    def features(self, x: torch.Tensor, mask: torch.Tensor | None = None,
+                 keep: list | None = None) -> torch.Tensor:
+        """The video-level feature (N, C_last): the masked time average of :meth:`sequence`."""
+        return masked_time_mean(*self.sequence(x, mask, keep))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         return self.head(self.features(x, mask)).squeeze(-1)
 
     def receptive_field(self) -> int:
         """Input frames that can reach one output position of the last temporal block, through
-        convolutions and max pooling only (relational pooling, when present, reaches every
+        convolutions and max pooling only (self-attention, when present, reaches every
         frame). Each convolution adds (kernel - 1) * dilation * stride frames, where stride is the
         product of the poolings before it; each pooling by 2 adds stride frames."""
         field, stride = 1, 1
@@ -176,6 +187,28 @@ class RTCN(nn.Module):
                 field += stride
                 stride *= 2
         return field
+
+
+def effective_receptive_field(model: RTCN, x: torch.Tensor, mask: torch.Tensor | None = None,
+                               position: int | None = None) -> torch.Tensor:
+    """How much each input frame moves one output position (Luo et al. 2016), (T,) summing to 1.
+
+    The gradient, with respect to the input x (1, T, D), of the last block's output at
+    ``position`` (default: the centre) projected on the head's weight vector (that position's
+    contribution to the score), its L2 norm over D per frame, normalised to sum 1. (A plain sum
+    over channels would not do: after a layer norm with unit gain it is identically zero.)
+    Computed in eval mode. The theoretical receptive field (:meth:`RTCN.receptive_field`) bounds
+    where this can be non-zero; the effective one shows where it is large. Used by chapter 4.
+    """
+    was_training = model.training
+    model.eval()
+    x = x.detach().clone().requires_grad_(True)
+    h, out_mask = model.sequence(x, mask)
+    p = h.shape[-1] // 2 if position is None else position
+    (model.head.weight[0].detach() @ h[0, :, p]).backward()
+    model.train(was_training)
+    norm = x.grad[0].norm(dim=-1)
+    return (norm / norm.sum()).detach()
 
 
 class LSTMRegressor(nn.Module):
