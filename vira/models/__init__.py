@@ -5,7 +5,10 @@
 * :mod:`vira.models.psgcn` -- the graph down-sampling module (Eq. 5-6) and PSGCN, the pyramidal
   skeleton graph network of the VDV paper (§4.1), with its "w/o pyramid" ablation; chapters 2-3.
 * :mod:`vira.models.rtcn` -- the relational temporal convolutional network of the VDV paper
-  (§4.3, Eq. 10-11), its TCN ablation and the LSTM baseline; chapters 4-5.
+  (§4.3, Eq. 10-11), its TCN and "w/o self-attention" ablations and the LSTM baseline;
+  chapters 4-5.
+* :mod:`vira.models.fusion` -- attentive modality fusion of the VDV paper (§4.4, Eq. 12): late
+  fusion of per-stream scores by modality attention, or a plain average; chapter 5.
 * :mod:`vira.models.pose_dct` -- the Pose+DCT baseline (Pirsiavash et al. 2014): DCT features of
   joint trajectories and a support vector regressor; chapter 2.
 """
