@@ -117,3 +117,21 @@ def test_evaluate_tracks_on_a_toy_model():
 def test_evaluate_tracks_length_mismatch():
     with pytest.raises(ValueError, match="'C1'"):
         evaluate_tracks(lambda name, idx: np.zeros(2), {"C1": [0, 1, 2]}, lambda idx: idx * 1.0)
+
+
+def test_track_srcc_scores_each_group_and_the_whole_split():
+    from scipy.stats import spearmanr
+
+    from vira.metrics import track_srcc
+
+    pred = np.array([0.1, 0.4, 0.3, 0.9, 0.2, 0.8])
+    target = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    groups = np.array(["C1", "C1", "C1", "C2", "C2", "C2"])
+    got = track_srcc(pred, target, groups, ["C1", "C2", "all"])
+    assert got[0] == pytest.approx(0.5)  # ranks (1, 3, 2) against (1, 2, 3)
+    assert got[1] == pytest.approx(-0.5)  # ranks (3, 1, 2) against (1, 2, 3)
+    assert got[2] == pytest.approx(spearmanr(pred, target).statistic)
+    with pytest.raises(ValueError, match="track 'C3'"):
+        track_srcc(pred, target, groups, ["C3"])
+    with pytest.raises(ValueError, match="groups has shape"):
+        track_srcc(pred, target, groups[:3], ["all"])

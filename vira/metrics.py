@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["srcc", "plcc", "rmse", "is_constant", "bootstrap_ci", "mean_std",
+__all__ = ["srcc", "plcc", "rmse", "is_constant", "bootstrap_ci", "mean_std", "track_srcc",
            "format_mean_std", "evaluate_tracks"]
 
 
@@ -193,3 +193,23 @@ def evaluate_tracks(predict: Callable[[str, np.ndarray], object],
     df = pd.DataFrame.from_dict(rows, orient="index", columns=["srcc", "plcc", "rmse", "n"])
     df.index.name = "track"
     return df.astype({"srcc": float, "plcc": float, "rmse": float, "n": int})
+
+
+def track_srcc(pred, target, groups, tracks: Sequence[str]) -> list[float]:
+    """SRC of one model's predictions over a pooled test split, on every track: the whole split
+    for track ``"all"``, the clips whose group (challenge) is the track's name otherwise.
+
+    ``pred``, ``target`` and ``groups`` are aligned, shape (n,). Used by chapter 5 (chapters 2 and
+    4 still compute the same inline).
+    """
+    pred, target = _pair(pred, target)
+    groups = np.asarray(groups)
+    if groups.shape != pred.shape:
+        raise ValueError(f"groups has shape {groups.shape}, predictions {pred.shape}")
+    out = []
+    for t in tracks:
+        keep = np.ones(len(pred), bool) if t == "all" else groups == t
+        if not keep.any():
+            raise ValueError(f"track {t!r}: no clip of that group in the split")
+        out.append(srcc(pred[keep], target[keep]))
+    return out
