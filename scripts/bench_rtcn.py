@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import json
-import platform
 import resource
 import statistics
 import time
@@ -26,7 +24,7 @@ from pathlib import Path
 import torch
 
 from vira.models.rtcn import RTCN, LSTMRegressor
-from vira.provenance import git_revision
+from vira.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = {"LSTM": LSTMRegressor, "RTCN w/o self-attention": lambda: RTCN(attention=False),
@@ -102,21 +100,10 @@ def main(argv=None) -> dict:
               f"(min {r['train_clips_per_s_min']:.2f}, max {r['train_clips_per_s_max']:.2f}), "
               f"inference {r['infer_clips_per_s_median']:8.2f} clips/s, "
               f"peak {r['train_peak_memory_mb']:.0f} MiB, {r['parameters']:,} parameters", flush=True)
-    rev, dirty = git_revision()
-    record = {
+    return write_bench_record(args.out, device, {
         "name": "rtcn", "what": "training step (forward + backward + Adam) and inference on random input",
-        "work": {"frames": args.frames, "features": 2048, "batch": args.batch},
-        "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda"
-                                  else f" ({torch.get_num_threads()} threads, {platform.machine()})"),
-        "results": results, "torch": torch.__version__, "python": platform.python_version(),
-        "git_revision": rev + (" (dirty)" if dirty else ""),
-        "command": "python scripts/bench_rtcn.py --device " + args.device,
-    }
-    out = args.out if device.type == "cpu" else args.out.with_name(args.out.stem + "_cuda.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {out}")
-    return record
+        "work": {"frames": args.frames, "features": 2048, "batch": args.batch}, "results": results,
+    }, "python scripts/bench_rtcn.py --device " + args.device)
 
 
 if __name__ == "__main__":

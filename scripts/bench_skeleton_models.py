@@ -13,8 +13,6 @@ book/results/bench_skeleton_models[_cuda].json. Chapter 2 shows it.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import resource
 import statistics
 import time
@@ -25,7 +23,7 @@ import torch
 from vira import graph
 from vira.models.psgcn import PSGCN
 from vira.models.stgcn import STGCN
-from vira.provenance import git_revision
+from vira.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,21 +88,11 @@ def main(argv=None) -> dict:
         by = {r["model"]: r["clips_per_s_median"] for r in results if r["batch"] == batch}
         ratios[f"batch {batch}"] = by["PSGCN"] / by["ST-GCN"]
         print(f"batch {batch}: PSGCN runs {ratios[f'batch {batch}']:.2f}x as many clips/s as ST-GCN")
-    rev, dirty = git_revision()
-    record = {
+    return write_bench_record(args.out, device, {
         "name": "skeleton_models", "what": "training step (forward + backward + Adam) on random input",
         "work": {"frames": args.frames, "joints": 16, "channels": 3, "batches": args.batches},
-        "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda"
-                                  else f" ({torch.get_num_threads()} threads, {platform.machine()})"),
-        "results": results, "psgcn_over_stgcn_speed": ratios, "torch": torch.__version__,
-        "python": platform.python_version(), "git_revision": rev + (" (dirty)" if dirty else ""),
-        "command": "python scripts/bench_skeleton_models.py --device " + args.device,
-    }
-    out = args.out if device.type == "cpu" else args.out.with_name(args.out.stem + "_cuda.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {out}")
-    return record
+        "results": results, "psgcn_over_stgcn_speed": ratios,
+    }, "python scripts/bench_skeleton_models.py --device " + args.device)
 
 
 if __name__ == "__main__":

@@ -121,3 +121,18 @@ def test_unknown_parameters_and_chapters_are_refused(chapters, tmp_path):
                                          ("[1, 2]", [1, 2])])
 def test_parameter_values_are_parsed_like_papermill(text, value):
     assert runner.parse_value(text) == value
+
+
+def test_write_bench_record_adds_provenance(tmp_path):
+    import json
+
+    import torch
+
+    from vira.provenance import write_bench_record
+
+    full = write_bench_record(tmp_path / "bench_x.json", torch.device("cpu"),
+                              {"name": "x", "results": [{"model": "m"}]}, "python scripts/bench_x.py")
+    on_disk = json.loads((tmp_path / "bench_x.json").read_text())
+    assert on_disk == full and on_disk["results"] == [{"model": "m"}]
+    assert on_disk["device"].startswith("cpu (") and on_disk["torch"] == torch.__version__
+    assert on_disk["command"] == "python scripts/bench_x.py" and on_disk["git_revision"]

@@ -72,9 +72,8 @@ class LongRangeVDV:
                                           emphasis="both", returns=False)
         rows = []
         for i in range(n_clips):
-            rng = np.random.default_rng([self.seed, 7, i])
-            frames = int(round(rng.uniform(lo, hi) * FPS))
-            rows.append((frames, frames / FPS, bool(rng.random() < 0.5)))
+            frames, match = self._header(np.random.default_rng([self.seed, 7, i]))
+            rows.append((frames, frames / FPS, match))
         t = pd.DataFrame(rows, columns=["frames", "seconds", "match"])
         t["label"] = t.match.astype(float)
         t["split"] = "train"
@@ -90,14 +89,17 @@ class LongRangeVDV:
         s = self.table.split.to_numpy()
         return np.flatnonzero(s == "train"), np.flatnonzero(s == "test")
 
+    def _header(self, rng: np.random.Generator) -> tuple[int, bool]:
+        """A clip's first draws: its length in frames and whether it ends as it opened."""
+        return int(round(rng.uniform(*self.seconds) * FPS)), bool(rng.random() < 0.5)
+
     def body(self, index: int) -> tuple[np.ndarray, np.random.Generator, object]:
         """Joint positions (T, 16, 2) in torso units (y up) of clip ``index``, the clip's random
         generator (positioned after the motion's draws) and its latents."""
         if not 0 <= index < len(self):
             raise IndexError(f"clip index {index} out of range (0..{len(self) - 1})")
         rng = np.random.default_rng([self.seed, 7, index])
-        frames = int(round(rng.uniform(*self.seconds) * FPS))
-        match = bool(rng.random() < 0.5)
+        frames, match = self._header(rng)
         first = int(rng.integers(0, len(self.poses)))
         other = (first + 1 + int(rng.integers(0, len(self.poses) - 1))) % len(self.poses)
         opening, closing = self.poses[first], self.poses[first if match else other]

@@ -203,7 +203,7 @@ def effective_receptive_field(model: RTCN, x: torch.Tensor, mask: torch.Tensor |
     was_training = model.training
     model.eval()
     x = x.detach().clone().requires_grad_(True)
-    h, out_mask = model.sequence(x, mask)
+    h, _ = model.sequence(x, mask)
     p = h.shape[-1] // 2 if position is None else position
     (model.head.weight[0].detach() @ h[0, :, p]).backward()
     model.train(was_training)
