@@ -54,7 +54,7 @@ import vira
 from vira.data.multi_stream import MultiStreamClips
 from vira.data.synthetic_vdv import CHALLENGES, TRACKS, SyntheticVDV
 from vira.losses import GradNorm, loss_terms
-from vira.metrics import format_mean_std, mean_std, srcc
+from vira.metrics import format_mean_std, mean_std, srcc, track_srcc
 from vira.models import skeleton_model
 from vira.models.fusion import FusionNet, ModalityAttention
 from vira.models.rtcn import RTCN
@@ -243,8 +243,7 @@ challenge = ds.table.challenge.to_numpy()[test_idx]
 
 
 def track_scores(pred, target=label):
-    return [srcc(pred, target[test_idx]) if t == "all" else
-            srcc(pred[challenge == t], target[test_idx][challenge == t]) for t in TRACKS]
+    return track_srcc(pred, target[test_idx], challenge, TRACKS)
 
 
 runs = {name: [s for (n, s) in outputs if n == name] for name in CONFIGS}
