@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,22 @@ def test_no_records_no_file_and_a_broken_file_is_named(tmp_path):
     nb.write_text(json.dumps(_notebook(run, input_hash="short")))  # not a SHA-256
     with pytest.raises(ValueError, match="01_x.ipynb: its results do not validate"):
         results.write_file(nb, tmp_path / "r.json", "cmd")
+
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+
+
+def chapter_results():
+    return sorted(p for p in (BOOK / "results").glob("*.json") if not p.name.startswith("bench_"))
+
+
+@pytest.mark.parametrize("path", chapter_results(), ids=lambda p: p.name)
+def test_committed_results_validate_and_match_their_executed_chapter(path):
+    content = results.validate_file(path)
+    executed = BOOK / f"{content['chapter']}.ipynb"
+    assert executed.exists(), f"{path.name}: no executed chapter {executed.name}"
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    assert content["input_hash"] == nb["metadata"]["vira"]["input_hash"], \
+        f"{path.name} is stale: it was not written from the committed {executed.name}"
+    stored = results.from_notebook(nb)
+    assert stored is not None and stored["records"] == content["records"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_video", "VideoError"]
+__all__ = ["read_video", "write_video", "VideoError"]
 
 
 class VideoError(ValueError):
@@ -57,3 +57,29 @@ def read_video(path, max_side: int | None = None, max_frames: int | None = None)
     if fps <= 0:
         raise VideoError(f"{path}: the video has no frame rate")
     return np.stack(frames), fps
+
+
+def write_video(path, frames: np.ndarray, fps: float = 30.0, crf: int = 23) -> Path:
+    """Write RGB frames ``(T, H, W, 3)`` uint8 (H and W even) as an H.264 mp4 (PyAV, libx264).
+
+    Used by chapter 6 when no real clips are at hand, and by tests."""
+    import av
+    from fractions import Fraction
+
+    frames = np.asarray(frames)
+    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
+        raise ValueError(f"frames must be uint8 of shape (T, H, W, 3), got {frames.dtype} {frames.shape}")
+    if frames.shape[1] % 2 or frames.shape[2] % 2:
+        raise ValueError(f"H.264 needs an even height and width, got {frames.shape[1:3]}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
+        stream.options = {"crf": str(crf)}
+        for f in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
