@@ -406,7 +406,7 @@ print(f"ECR-NAWP: Pearson {r_pearson:.3f}, Spearman {r_spearman:.3f} (paper: {PA
 # %%
 first = first_seconds_clips(5.0, FPS, CLIP_FRAMES)
 n_seeds = run.preset.pick(smoke=1, small=2, full=3)
-epochs = run.preset.pick(smoke=1, small=4, full=7)
+epochs = run.preset.pick(smoke=1, small=8, full=7)
 lr = run.preset.pick(smoke=1e-4, small=3e-4, full=1e-4)
 train_idx = np.flatnonzero(t.split.to_numpy() == "train")
 test_idx = np.flatnonzero(t.split.to_numpy() == "test")
