@@ -136,3 +136,22 @@ def test_write_bench_record_adds_provenance(tmp_path):
     assert on_disk == full and on_disk["results"] == [{"model": "m"}]
     assert on_disk["device"].startswith("cpu (") and on_disk["torch"] == torch.__version__
     assert on_disk["command"] == "python scripts/bench_x.py" and on_disk["git_revision"]
+
+
+@pytest.mark.slow
+def test_a_chapters_records_become_its_results_file(tmp_path):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_chapter(src, "07_rec", "import vira\nrun = vira.start(preset, device, seed, show=True)",
+                 "vira.results.record(run, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
+                 "run.finish()")
+    out = tmp_path / "book"
+    runner.run(["07"], preset="smoke", parameters={"seed": 2}, source_dir=src, out_dir=out, progress=False)
+    from vira.results import validate_file
+
+    content = validate_file(out / "results" / "07_rec.json")
+    assert content["command"] == "python -m vira.run 07 --preset smoke -p seed 2"
+    assert content["seed"] == 2 and content["preset"] == "smoke"
+    nb = json.loads((out / "07_rec.ipynb").read_text())
+    assert content["input_hash"] == nb["metadata"]["vira"]["input_hash"]
+    assert [(r["row"], r["mean"], r["n"]) for r in content["records"]] == [("model", 0.6, 2)]

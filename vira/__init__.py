@@ -14,8 +14,9 @@ if _os.environ.get("VIRA_FORBID_NETWORK") == "1":  # set by the test suite for n
 
     _forbid_network()
 
+from . import results  # noqa: E402
 from .glue import glue  # noqa: E402
 from .plots import use_style  # noqa: E402
 from .provenance import start  # noqa: E402
 
-__all__ = ["__version__", "glue", "start", "use_style"]
+__all__ = ["__version__", "glue", "results", "start", "use_style"]

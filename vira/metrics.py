@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["srcc", "plcc", "rmse", "is_constant", "bootstrap_ci", "mean_std", "track_srcc",
+__all__ = ["srcc", "plcc", "rmse", "rmse_top", "is_constant", "bootstrap_ci", "mean_std", "track_srcc",
            "format_mean_std", "evaluate_tracks"]
 
 
@@ -95,6 +95,22 @@ def rmse(pred, target) -> float:
     """Root mean square error :math:`\\sqrt{\\frac1N \\sum_i (p_i - t_i)^2}`, shape ``(N,)``."""
     p, t = _pair(pred, target)
     return float(np.sqrt(np.mean((p - t) ** 2)))
+
+
+def rmse_top(pred, target, k: float = 10.0) -> float:
+    """Eq. 6 of the SnapUGC paper: the RMSE over the top ``k`` % of videos ranked by the TRUE value.
+
+    The cut keeps ``ceil(k * N / 100)`` videos (at least one). Ties at the cut are all kept, so the
+    set never depends on the order of the input and may hold more videos than that (NAWP is capped
+    at 1, so many test videos can tie at the top). Used by chapter 6.
+    """
+    p, t = _pair(pred, target)
+    if not 0 < k <= 100:
+        raise ValueError(f"k must be a percentage in (0, 100], got {k}")
+    n = max(1, int(np.ceil(k * t.size / 100 - 1e-9)))
+    cut = np.sort(t)[::-1][n - 1]
+    keep = t >= cut
+    return float(np.sqrt(np.mean((p[keep] - t[keep]) ** 2)))
 
 
 def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], pred, target,

@@ -75,6 +75,7 @@ class Run:
     seed: int
     provenance: dict[str, object]
     t0: float = field(default_factory=time.perf_counter)
+    results: list = field(default_factory=list)  # records of vira.results.record, for chapter 9
 
     def table(self) -> str:
         width = max(map(len, self.provenance))
@@ -85,7 +86,12 @@ class Run:
         return time.perf_counter() - self.t0
 
     def finish(self) -> None:
-        """Print the chapter's wall time (the last cell of every chapter calls this)."""
+        """Print the chapter's wall time (the last cell of every chapter calls this) and store
+        the chapter's results records, if any, in the notebook (:mod:`vira.results`)."""
+        if self.results:
+            from .results import emit
+
+            emit(self)
         print(f"chapter finished: preset {self.preset.name}, device {self.device}, "
               f"wall time {self.elapsed():.1f} s")
 

@@ -15,6 +15,8 @@ What it guarantees:
 * each output is written atomically: papermill writes to a hidden temporary file beside the target,
   which replaces the target only after the chapter succeeded, so a crash or Ctrl-C never leaves a
   half-written chapter in ``book/`` (a failed execution is kept in ``_build/failed/`` to inspect);
+* the records a chapter made with ``vira.results.record`` are written beside it, to
+  ``<out>/results/<chapter>.json``, with the command that reproduces them;
 * it prints progress, a timing table at the end, and exits non-zero naming the chapter and the
   cell that failed.
 """
@@ -143,6 +145,12 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
     os.replace(partial, out)
 
 
+def write_results(executed: Path, out: Path, command: str) -> Path | None:
+    from .results import write_file
+
+    return write_file(executed, out, command)
+
+
 def run(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
         force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
         progress: bool = True) -> list[Outcome]:
@@ -169,6 +177,11 @@ def run(selection: list[str] | None = None, *, preset: str = "auto", parameters:
             print(timing_table(outcomes), flush=True)
             raise
         outcomes.append(Outcome(chapter.stem, "executed", time.perf_counter() - t0))
+        command = " ".join(["python -m vira.run", chapter.stem[:2], "--preset", params["preset"]]
+                           + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
+        written = write_results(out, Path(out_dir) / "results" / f"{chapter.stem}.json", command)
+        if written is not None:
+            print(f"{head}: results -> {written}", flush=True)
     print(timing_table(outcomes), flush=True)
     return outcomes
 

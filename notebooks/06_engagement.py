@@ -1,0 +1,754 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6. Engagement: NAWP and ECR
+#
+# The SnapUGC paper {cite:p}`li2024snapugc` asks not "will this video go viral" but "will the
+# people it is shown to keep watching". Its data are 90,000 Snapchat Spotlight videos of 10 to
+# 60 s, each shown to more than 2,000 viewers, and its labels are two numbers computed from the
+# viewers' watch times:
+#
+# - the **normalised average watch percentage** (NAWP): the average watch time, divided by the
+#   watch time that the most watched videos *of the same duration* reach, capped at 1;
+# - the **engagement continuation rate** (ECR): the share of viewers who stay longer than 5 s.
+#
+# Viewer logs cannot be had, so this chapter simulates viewer sessions from a model with a planted
+# truth (a video's opening, the interest of the rest, its creator's fame) and derives every
+# metric from the simulated watch times exactly as the paper does. We then check the paper's
+# observations about the metrics (§3.3, Fig. 2), rebuild its predictor (§4.3, Eq. 4-5) and its
+# ablations (Tables 4 and 5), and run the whole pipeline on nine real SnapUGC clips.
+#
+# Source of this chapter: {download}`06_engagement.py <../notebooks/06_engagement.py>` and
+# {download}`06_engagement.ipynb <../notebooks/06_engagement.ipynb>`.
+
+# %% tags=["parameters"]
+preset = "auto"  # smoke (CI), small (a laptop CPU), full (one GPU); see chapter 0
+device = "auto"  # "cpu", "cuda" or "auto"
+seed = 0  # the data set's seed; model seeds are seed, seed + 1, ...
+
+# %%
+import tempfile
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from IPython.display import Markdown, display
+from scipy import stats
+from sklearn.mixture import GaussianMixture
+from tqdm.auto import tqdm
+
+import vira
+from vira.data import data_dir
+from vira.data.viewer_sessions import CLIP_FRAMES, FEATURES, FPS, SessionModel, ViewerSessions
+from vira.engagement import PAPER_INTERCEPT, PAPER_SLOPE, awp, awt, ecr, f_max, fit_fmax, nawp
+from vira.metrics import format_mean_std, plcc, rmse, rmse_top, srcc
+from vira.models.engagement_net import (EngagementNet, first_seconds_clips, fit_engagement,
+                                        predict_engagement)
+from vira.seeding import seed_everything
+from vira.video import VideoError, read_video, write_video
+from vira.video_features import clip_features, resample_fps
+
+run = vira.start(preset, device, seed)
+vira.use_style()
+sim = ViewerSessions(run.preset.name, seed, progress=run.preset.name != "smoke")
+t = sim.table
+print(f"{len(t):,} simulated videos, {t.sessions.iat[0]:,} sessions each "
+      f"({t.sessions.sum():,} sessions in all)")
+
+# %% [markdown]
+# ## What the paper claims
+#
+# About the metrics (§3.3, Fig. 2): the average watch percentage falls as videos get longer, so
+# AWT and AWP cannot compare videos of different durations; the AWT of the most watched videos
+# grows along a straight line with the duration, $f_{max}(d) = 0.556\,d + 5.64$ (Eq. 1); NAWP and
+# ECR depend little on the duration, are *bimodal* (viewers either swipe away at once or stay),
+# and correlate at 0.926. About prediction: the paper's network reaches the numbers of Table 3
+# (its last row, "Ours"), learning NAWP beats learning AWT or AWP (Table 4), and training NAWP
+# and ECR jointly beats training them apart (Table 5):
+
+# %%
+PAPER_T3 = pd.DataFrame(
+    [[0.606, 0.614, 0.193, 0.592, 0.608, 0.191, 0.187, 0.166],
+     [0.625, 0.632, 0.188, 0.605, 0.620, 0.189, 0.191, 0.171],
+     [0.696, 0.701, 0.172, 0.675, 0.688, 0.174, 0.181, 0.152]],
+    index=["MD-VQA", "Ours-VQA", "Ours"],
+    columns=pd.MultiIndex.from_product([["NAWP", "ECR"], ["SRCC", "PLCC", "RMSE"]]).append(
+        pd.MultiIndex.from_tuples([("NAWP", "RMSE top 10%"), ("ECR", "RMSE top 10%")])))
+PAPER_T4 = pd.Series({("AWP", False): 0.665, ("AWP", True): 0.681, ("AWT", False): 0.668,
+                      ("AWT", True): 0.683, ("NAWP", False): 0.696, ("NAWP", True): 0.689},
+                     name="paper: average SRCC within duration groups")
+PAPER_T5 = pd.DataFrame({"NAWP": [0.662, 0.675], "ECR": [0.681, 0.696]},
+                        index=["separate training", "joint training"])
+PAPER_ECR_NAWP = 0.926
+display(PAPER_T3.rename_axis("paper, Table 3"))
+
+# %% [markdown]
+# Two notes on reading the paper's tables. The extracted text of Table 3 merges the rows of VSFA
+# and PVQ (one SRCC value is missing) and of FastVQA and DOVER; we quote only the three rows that
+# read cleanly. And Table 5's joint-training row (NAWP 0.675, ECR 0.696) has the two columns of
+# Table 3's "Ours" row (NAWP 0.696, ECR 0.675) swapped; the paper's text says the joint model is
+# its main model, so one of the two tables has its columns exchanged. We quote both as printed.
+#
+# ## The metrics, by hand
+#
+# A viewer's session lasts $w$ seconds (longer than the video if they watch it again). For a
+# video of duration $d$ with sessions $w_1, \dots, w_n$:
+#
+# $$
+# \mathrm{AWT} = \frac1n \sum_j w_j,\quad \mathrm{AWP} = \frac{\mathrm{AWT}}{d},\quad
+# \mathrm{ECR} = \frac1n \#\{j : w_j > 5\,\mathrm{s}\},\quad
+# \mathrm{NAWP} = \min\!\Big(\frac{\mathrm{AWT} - f_{min}(d)}{f_{max}(d) - f_{min}(d)},\ 1\Big)
+# $$ (eq-nawp)
+#
+# with $f_{min} = 0$ (Eq. 1-2). A 10 s video watched in five sessions of 0, 2, 8, 10 and 25 s (the
+# last viewer watched it two and a half times) has AWT = 45 / 5 = 9 s, AWP = 0.9, ECR = 3 / 5
+# (the 5-s threshold is strict) and, with the paper's line, $f_{max}(10) = 11.2$ s and
+# NAWP = 9 / 11.2 = 0.804.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+w = np.array([0.0, 2.0, 8.0, 10.0, 25.0])
+example = {"AWT": awt(w), "AWP": awp(awt(w), 10.0), "ECR": ecr(w), "NAWP": nawp(awt(w), 10.0)}
+print({k: round(v, 4) for k, v in example.items()})
+assert example["AWT"] == 9.0 and example["AWP"] == 0.9 and example["ECR"] == 0.6
+assert abs(example["NAWP"] - 9 / 11.2) < 1e-12
+
+# %% [markdown]
+# ## The viewer-session model
+#
+# Each simulated video has a duration drawn uniformly from 10-60 s and three latents, each
+# standard normal: **hook** (how strongly the opening holds a viewer), **interest** (how
+# interesting the rest is; correlated 0.5 with the hook, since a creator who makes a good opening
+# tends to make a good body) and **fame** (the creator's). A session is a swipe-or-stay process
+# (module `vira.data.viewer_sessions`): the viewer stays past the opening with a probability
+# that rises with the hook, else swipes away after about 1.5 s; a viewer who stays leaves at a
+# constant rate that falls with the interest, and on reaching the end watches again with a
+# probability that rises with the interest. Views come mostly from fame (the recommender and the
+# creator's following), likes are rare and follow the interest. The parameters were set once,
+# from what seems plausible for a swipe feed, and not changed after seeing any result:
+
+# %%
+display(pd.Series(sim.params, name="value").to_frame().rename_axis("session model parameter"))
+vira.glue("n_sessions", int(t.sessions.iat[0]))
+
+# %% [markdown]
+# Because the process is simple, a video's *expected* AWT and ECR have closed forms
+# (`vira.data.viewer_sessions.SessionModel.expected`): the noise-free truth behind each
+# simulated metric. The simulation and the closed form must agree up to the sampling noise of
+# {glue:text}`n_sessions` sessions; they do (the tolerance is five standard errors of a
+# proportion at its widest, $5\sqrt{0.25/n}$):
+
+# %%
+ecr_gap = float(np.abs(t.ecr - t.ecr_expected).max())
+awt_gap = float(np.median(np.abs(t.awt - t.awt_expected) / t.awt_expected))
+tolerance = 5 * np.sqrt(0.25 / t.sessions.iat[0])
+print(f"largest |ECR - E[ECR]| = {ecr_gap:.4f} (tolerance {tolerance:.4f}); "
+      f"median relative |AWT - E[AWT]| = {awt_gap:.2%}")
+assert ecr_gap < tolerance and awt_gap < 0.05
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), sharey=True)
+picks = {"weak opening": int(t.hook.idxmin()), "typical": int((t.hook.abs() + t.interest.abs()).idxmin()),
+         "strong opening and body": int((t.hook + t.interest).idxmax())}
+for ax, (name, i) in zip(axes, picks.items()):
+    wt = sim.watch_times(i)
+    ax.hist(wt, bins=np.linspace(0, max(wt.max(), 1), 40), density=True)
+    ax.axvline(t.duration.iat[i], color="k", ls="--", lw=1)
+    ax.set(title=f"{name} (d = {t.duration.iat[i]:.0f} s)", xlabel="watch time (s)")
+axes[0].set(ylabel="density")
+plt.tight_layout()
+plt.show()
+weak, strong = picks["weak opening"], picks["strong opening and body"]
+assert t.ecr.iat[weak] < 0.2, "claimed: a weak opening loses almost everyone within seconds"
+assert t.ecr.iat[strong] > 0.5 and (sim.watch_times(strong) > t.duration.iat[strong]).any(), \
+    "claimed: a strong one keeps most viewers, some past the end"
+
+# %% [markdown]
+# Three videos' watch times; the dashed line is the video's duration. A weak opening loses almost
+# everyone within seconds; a strong one keeps most viewers, some past the end.
+#
+# ## Why views, likes and watch time mislead
+#
+# The paper's argument (§3.3) is that views follow the recommender and the creator's fame, like
+# rates are tiny and noisy, and average watch time depends on the duration. In the simulation we
+# can measure each metric's Spearman correlation with every latent and with the duration:
+
+# %%
+t["like_rate"] = t.likes / t.views
+metrics = ["views", "like_rate", "awt", "awp", "nawp", "ecr"]
+mislead = pd.DataFrame({m: {col: srcc(t[m], t[col]) for col in ("hook", "interest", "fame", "duration")}
+                        for m in metrics}).T.rename_axis("Spearman with")
+display(mislead.round(2))
+vira.glue("views_fame", float(mislead.loc["views", "fame"]))
+vira.glue("views_interest", float(mislead.loc["views", "interest"]))
+vira.glue("like_rate_median", float(t.like_rate.median() * 100))
+vira.glue("zero_likes", float((t.likes == 0).mean() * 100))
+vira.glue("awt_duration", float(mislead.loc["awt", "duration"]))
+vira.glue("like_interest", float(mislead.loc["like_rate", "interest"]))
+vira.glue("nawp_interest", float(mislead.loc["nawp", "interest"]))
+assert mislead.loc["views", "fame"] > mislead.loc["views", ["hook", "interest"]].max()
+
+# %% [markdown]
+# Views follow fame ($\rho$ = {glue:text}`views_fame:.2f`), not interest
+# ($\rho$ = {glue:text}`views_interest:.2f`): the first of the paper's complaints holds by
+# construction of our recommender. AWT rises with duration ($\rho$ = {glue:text}`awt_duration:.2f`)
+# for reasons that have nothing to do with the video. Like rates are small (median
+# {glue:text}`like_rate_median:.2f` likes per 100 views; {glue:text}`zero_likes:.1f` % of the
+# videos have none), but here they follow the interest about as closely as NAWP does
+# ($\rho$ = {glue:text}`like_interest:.2f` against {glue:text}`nawp_interest:.2f`): our likes are
+# a small rate that rises with interest, drawn over thousands of views, so their sampling noise
+# is modest. The paper's complaint about like rates is about real viewers' liking, which this
+# simulation does not model; we do not claim to reproduce it.
+#
+# ## Fig. 2, rebuilt
+#
+# **The line $f_{max}$.** The paper fits a straight line through the top 3 % of average watch
+# times across durations; it does not say how. We group the videos by duration into 1-s bins,
+# take in each bin the AWT above which its top 3 % lie, and fit a line through those points
+# weighted by the bins' sizes (`vira.engagement.fit_fmax`), so that about 3 % of the videos
+# of every duration get NAWP = 1, as the paper says they should. The simulator *implies* a line
+# too: the 97th percentile of the expected AWT over the latents at each duration, which we
+# compute from the closed form with 200,000 draws of the latents per duration. Does the paper's
+# procedure, run on the finite simulated data, recover it?
+
+# %%
+slope, intercept = sim.fmax
+rng = np.random.default_rng([seed, 60])
+grid = np.arange(10, 61, 2.0)
+z = rng.standard_normal((200_000, 2))
+hook_draw = z[:, 0]
+interest_draw = 0.5 * z[:, 0] + np.sqrt(0.75) * z[:, 1]
+implied_points = np.array([np.quantile(sim.model.expected(hook_draw, interest_draw, d)[0], 0.97)
+                           for d in grid])
+implied = np.polyfit(grid, implied_points, 1)
+linear_r2 = 1 - np.sum((np.polyval(implied, grid) - implied_points) ** 2) / np.sum(
+    (implied_points - implied_points.mean()) ** 2)
+fmax_table = pd.DataFrame({"slope": [PAPER_SLOPE, slope, implied[0]],
+                           "intercept": [PAPER_INTERCEPT, intercept, implied[1]]},
+                          index=["paper (SnapUGC, Eq. 1)", "fitted to the simulated AWT",
+                                 "implied by the simulator"])
+display(fmax_table.round(3))
+share_capped = float((t.nawp >= 1).mean())
+share_capped_paper_line = float((nawp(t.awt, t.duration) >= 1).mean())
+vira.glue("fmax_slope", slope)
+vira.glue("fmax_intercept", intercept)
+vira.glue("implied_slope", float(implied[0]))
+vira.glue("implied_intercept", float(implied[1]))
+vira.glue("implied_r2", float(linear_r2))
+vira.glue("share_capped", share_capped * 100)
+vira.glue("share_capped_paper_line", share_capped_paper_line * 100)
+slope_error = abs(slope - implied[0]) / implied[0]
+vira.glue("slope_error", slope_error * 100)
+vira.glue("fmax_verdict", "recovers" if slope_error < 0.1 else "does not recover")
+
+# %% [markdown]
+# The fitted line is $f_{max}(d)$ = {glue:text}`fmax_slope:.3f` $d$ + {glue:text}`fmax_intercept:.2f`
+# against the simulator's own {glue:text}`implied_slope:.3f` $d$ +
+# {glue:text}`implied_intercept:.2f`: a slope {glue:text}`slope_error:.1f` % off, so the
+# procedure {glue:text}`fmax_verdict` the line (our criterion: within 10 %). The simulator's
+# 97th percentiles lie on a straight line with $R^2$ = {glue:text}`implied_r2:.4f`, so a line is a
+# fair summary here as in the paper's data. Our line is not the paper's: our viewers are not
+# Snapchat's. With the paper's constants {glue:text}`share_capped_paper_line:.1f` % of our videos
+# would be capped at NAWP = 1 instead of {glue:text}`share_capped:.1f` %, which is why NAWP must
+# be refitted on every platform's data. Every NAWP below uses the fitted line.
+#
+# Now the nine panels of the paper's Fig. 2 on the simulated videos:
+
+# %%
+fig, axes = plt.subplots(3, 3, figsize=(13, 11))
+(a, b, c), (d_, e, f), (g, h, i_) = axes
+kw = dict(gridsize=40, cmap="viridis", mincnt=1)
+a.hexbin(t.duration, t.awt, yscale="log", **kw)
+a.set(title="(a) AWT", xlabel="duration (s)", ylabel="AWT (s)")
+b.hexbin(t.duration, t.awp, **kw)
+b.set(title="(b) AWP", xlabel="duration (s)", ylabel="AWP")
+dd = np.linspace(10, 60, 50)
+c.scatter(t.duration, t.awt, s=2, alpha=0.25, color="0.5")
+c.plot(dd, f_max(dd, slope, intercept), label="fitted top-3 % line")
+c.plot(dd, np.polyval(implied, dd), ls="--", label="implied by the simulator")
+c.plot(dd, f_max(dd), ls=":", label="paper (Eq. 1)")
+c.set(title="(c) the line $f_{max}$", xlabel="duration (s)", ylabel="AWT (s)",
+      ylim=(0, np.quantile(t.awt, 0.995)))
+c.legend(fontsize=8)
+d_.hexbin(t.duration, t.nawp, **kw)
+d_.set(title="(d) NAWP", xlabel="duration (s)", ylabel="NAWP")
+e.hexbin(t.duration, t.ecr, **kw)
+e.set(title="(e) ECR", xlabel="duration (s)", ylabel="ECR")
+f.hist(t.nawp, bins=50)
+f.set(title="(f) NAWP distribution", xlabel="NAWP")
+g.hist(t.ecr, bins=50)
+g.set(title="(g) ECR distribution", xlabel="ECR")
+r_pearson = float(np.corrcoef(t.ecr, t.nawp)[0, 1])
+h.scatter(t.nawp, t.ecr, s=2, alpha=0.3)
+h.set(title=f"(h) ECR against NAWP (r = {r_pearson:.3f})", xlabel="NAWP", ylabel="ECR")
+i_.hist(t.like_rate * 100, bins=50)
+i_.set(title="(i) like rate", xlabel="likes per 100 views")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **Duration independence, measured.** Spearman's $\rho$ of each metric with the duration, over all
+# simulated videos:
+
+# %%
+rho_d = pd.Series({m: srcc(t[m], t.duration) for m in ("awt", "awp", "nawp", "ecr")},
+                  name="Spearman with duration")
+display(rho_d.round(3).to_frame())
+for m in rho_d.index:
+    vira.glue(f"rho_d_{m}", float(rho_d[m]))
+nawp_more_independent = abs(rho_d.nawp) < min(abs(rho_d.awt), abs(rho_d.awp))
+assert rho_d.awt > 0 > rho_d.awp, "claimed: AWT rises and AWP falls with the duration"
+assert abs(rho_d.ecr) < 0.1, "claimed: ECR hardly depends on the duration"
+vira.glue("nawp_indep_verdict", "is" if nawp_more_independent else "is not")
+
+# %% [markdown]
+# AWT rises with duration ($\rho$ = {glue:text}`rho_d_awt:.2f`) and AWP falls with it
+# ($\rho$ = {glue:text}`rho_d_awp:.2f`), as in the paper. NAWP ($\rho$ = {glue:text}`rho_d_nawp:.2f`)
+# {glue:text}`nawp_indep_verdict` less tied to the duration than both, and ECR
+# ($\rho$ = {glue:text}`rho_d_ecr:.2f`) hardly at all: the first 5 s do not know how long the
+# video is. Note that NAWP cannot be fully independent of the duration in our model: a viewer
+# who stays leaves at a constant rate, so the share of a long video that a stayer sees is
+# smaller whatever its quality, and one straight line corrects for that only on average.
+#
+# **Bimodality, tested.** The paper sees two peaks in the NAWP and ECR histograms. We decide it by
+# two tests fixed in advance: the number of modes of a Gaussian kernel density estimate (Scott's
+# bandwidth) on a fine grid, counting a local maximum only if it is at least 5 % as high as the
+# highest; and, as the issue suggests, the difference in BIC between a one- and a two-component
+# Gaussian mixture (positive favours two). The second alone proves little, since two
+# Gaussians also fit a skewed single peak better than one. NAWP is capped at 1, and the capped
+# videos alone make a spike at 1; so we also test NAWP without them.
+
+# %%
+def kde_modes(x, floor=0.05):
+    grid_x = np.linspace(x.min(), x.max(), 512)
+    dens = stats.gaussian_kde(x)(grid_x)
+    peaks = np.flatnonzero((dens[1:-1] > dens[:-2]) & (dens[1:-1] >= dens[2:])) + 1
+    peaks = [p for p in peaks if dens[p] >= floor * dens.max()]
+    return len(peaks) + int(dens[-1] > dens[-2] and dens[-1] >= floor * dens.max()) \
+        + int(dens[0] > dens[1] and dens[0] >= floor * dens.max())
+
+
+def delta_bic(x):
+    x = np.asarray(x)[:, None]
+    one, two = (GaussianMixture(k, random_state=0).fit(x) for k in (1, 2))
+    return float(one.bic(x) - two.bic(x))
+
+
+samples = {"NAWP": t.nawp.to_numpy(), "NAWP below the cap": t.nawp[t.nawp < 1].to_numpy(),
+           "ECR": t.ecr.to_numpy()}
+modality = pd.DataFrame({name: {"KDE modes": kde_modes(x), "BIC(1) - BIC(2)": delta_bic(x)}
+                         for name, x in samples.items()}).T
+display(modality.round(1))
+bimodal = {name: int(modality.loc[name, "KDE modes"]) >= 2 for name in samples}
+for key, name in [("nawp", "NAWP"), ("nawp_below", "NAWP below the cap"), ("ecr", "ECR")]:
+    vira.glue(f"modes_{key}", int(modality.loc[name, "KDE modes"]))
+    vira.glue(f"bimodal_{key}", "bimodal" if bimodal[name] else "not bimodal")
+
+# %% [markdown]
+# By the KDE test NAWP is {glue:text}`bimodal_nawp` ({glue:text}`modes_nawp` modes), NAWP below the
+# cap is {glue:text}`bimodal_nawp_below` ({glue:text}`modes_nawp_below`) and ECR is
+# {glue:text}`bimodal_ecr` ({glue:text}`modes_ecr`). The model was not built to be bimodal: it
+# has one swipe-or-stay choice per viewer, and a video's ECR is a mixture of the swipers' and
+# the stayers' chances, weighted by a stay probability that is spread out across videos.
+#
+# **ECR against NAWP.**
+
+# %%
+r_spearman = srcc(t.ecr, t.nawp)
+vira.glue("r_ecr_nawp", r_pearson)
+vira.glue("rho_ecr_nawp", r_spearman)
+vira.glue("paper_ecr_nawp", PAPER_ECR_NAWP)
+print(f"ECR-NAWP: Pearson {r_pearson:.3f}, Spearman {r_spearman:.3f} (paper: {PAPER_ECR_NAWP})")
+
+# %% [markdown]
+# The correlation is {glue:text}`r_ecr_nawp:.3f` (Pearson; Spearman {glue:text}`rho_ecr_nawp:.3f`)
+# against the paper's {glue:text}`paper_ecr_nawp:.3f`. In the model it comes from two sources:
+# a viewer who swipes away in the opening contributes almost nothing to AWT, so the stay share
+# drives both metrics; and hook and interest are correlated.
+#
+# ## The predictor (§4.3, Eq. 4-5)
+#
+# The paper's network reads per-clip features of pretrained networks (semantic, distortion,
+# action, aesthetic, captioning and text features), which we cannot compute. Our videos have
+# eight **per-clip features** instead, the same eight that `vira.video_features` measures
+# on real frames (brightness, contrast, colourfulness {cite:p}`hasler2003colourfulness`,
+# saturation, sharpness, motion, motion change and hard cuts). The simulator makes them from the latents with noise: the clips of the
+# first 3 s carry the hook in motion, colourfulness and cuts; every clip carries the interest in
+# sharpness, contrast, saturation and motion change; each video has its own style and each clip
+# its own noise. A clip is $L = 16$ frames at 30 fps, so a 60 s video has 112 clips and the
+# first 5 s hold $\lfloor 5 r / L \rfloor$ clips.
+#
+# The network (module `vira.models.engagement_net`): an 8-layer MLP fuses each clip's
+# features; an 8-layer self-attention encoder relates the clips; two 2-layer heads score every
+# clip, and
+#
+# $$
+# \widehat{\mathrm{NAWP}} = \frac{L}{M}\sum_{i=1}^{M/L} F^1_{out}(H_i), \qquad
+# \widehat{\mathrm{ECR}} = \frac{L}{5r}\sum_{i=1}^{5r/L} F^2_{out}(H_i),
+# \qquad \mathcal{L} = \lVert \mathrm{NAWP} - \widehat{\mathrm{NAWP}} \rVert_2
+#   + \lVert \mathrm{ECR} - \widehat{\mathrm{ECR}} \rVert_2
+# $$ (eq-snap-net)
+#
+# (Eq. 4-5; the norms are over the batch, not squared, as printed). The paper does not give the
+# width, the number of attention heads or how the clips' order reaches the attention; we chose
+# width 64 (a laptop must train eleven of these networks), 4 heads, feed-forward width 128,
+# pre-norm encoder layers and sinusoidal positions of the clips. Training as
+# §5.1: Adam, batch size 8, the learning rate annealed from `lr` to 1e-7 on a cosine; the paper's
+# 70,000 iterations are the `full` preset's epochs.
+
+# %%
+first = first_seconds_clips(5.0, FPS, CLIP_FRAMES)
+n_seeds = run.preset.pick(smoke=1, small=2, full=3)
+epochs = run.preset.pick(smoke=1, small=8, full=7)
+lr = run.preset.pick(smoke=1e-4, small=3e-4, full=1e-4)
+train_idx = np.flatnonzero(t.split.to_numpy() == "train")
+test_idx = np.flatnonzero(t.split.to_numpy() == "test")
+train, test = sim.inputs(train_idx), sim.inputs(test_idx)
+TARGETS = {"nawp": t.nawp.to_numpy(), "ecr": t.ecr.to_numpy(), "awp": t.awp.to_numpy(),
+           "awt": t.awt.to_numpy() / 60.0}  # AWT in minutes: all targets of order 1
+tensors = {k: torch.tensor(v, dtype=torch.float32) for k, v in TARGETS.items()}
+train_targets = {k: v[train_idx] for k, v in tensors.items()}
+CONFIGS = {  # name: (heads, duration as input)
+    "joint (NAWP + ECR)": (("nawp", "ecr"), False),
+    "NAWP alone": (("nawp",), False),
+    "ECR alone": (("ecr",), False),
+    "AWP + ECR": (("awp", "ecr"), False),
+    "AWP + ECR, duration as input": (("awp", "ecr"), True),
+    "AWT + ECR": (("awt", "ecr"), False),
+    "AWT + ECR, duration as input": (("awt", "ecr"), True),
+    "NAWP + ECR, duration as input": (("nawp", "ecr"), True),
+}
+MAIN = ["joint (NAWP + ECR)", "NAWP alone", "ECR alone"]
+net = EngagementNet(len(FEATURES), first_clips=first)
+recipe = pd.Series({"videos (train / test)": f"{len(train_idx):,} / {len(test_idx):,}",
+                    "clips in the first 5 s": first, "parameters": f"{sum(p.numel() for p in net.parameters()):,}",
+                    "epochs": epochs, "iterations per epoch": int(np.ceil(len(train_idx) / 8)),
+                    "learning rate (start)": lr, "seeds (Table 5 rows)": n_seeds})
+recipe.to_frame("value")
+
+# %%
+predictions, seconds = {}, {}
+jobs = [(name, s) for s in range(n_seeds) for name in CONFIGS if s == 0 or name in MAIN]
+for name, s in tqdm(jobs, desc="models"):
+    heads, with_duration = CONFIGS[name]
+    seed_everything(seed + s)
+    model = EngagementNet(len(FEATURES), heads=heads, first_clips=first, duration_input=with_duration)
+    started = time.perf_counter()
+    fit_engagement(model, train, train_targets, epochs=epochs, lr=lr, seed=seed + s,
+                   device=run.device, progress=False)
+    seconds[name, s] = (time.perf_counter() - started) / epochs
+    predictions[name, s] = predict_engagement(model, test, device=run.device)
+    if name == "joint (NAWP + ECR)" and s == 0:
+        joint_model = model.cpu().eval()
+cost = pd.DataFrame({"seconds per epoch": {name: seconds[name, 0] for name in CONFIGS}})
+cost.round(1)
+
+# %% [markdown]
+# ## Table 3: the joint model's scores
+#
+# Every metric of the paper's Table 3 for the jointly trained model on the test videos, mean ±
+# standard deviation over seeds, next to the paper's "Ours" row. The **oracle** predicts each
+# video's expected NAWP and ECR from its true latents (the closed form): what a perfect model
+# could reach, short only of the sampling noise of {glue:text}`n_sessions` sessions. The features
+# are noisier than the latents, so the real ceiling of a model that sees them is lower still.
+
+# %%
+def scores(pred, target):
+    return {"SRCC": srcc(pred, target), "PLCC": plcc(pred, target), "RMSE": rmse(pred, target),
+            "RMSE top 10%": rmse_top(pred, target, 10)}
+
+
+y = {k: v[test_idx] for k, v in TARGETS.items()}
+seeds_of = {name: [s for (n, s) in predictions if n == name] for name in CONFIGS}
+per_seed = {(metric, s): scores(predictions["joint (NAWP + ECR)", s][metric], y[metric])
+            for metric in ("nawp", "ecr") for s in seeds_of["joint (NAWP + ECR)"]}
+oracle = {"nawp": scores(t.nawp_expected.to_numpy()[test_idx], y["nawp"]),
+          "ecr": scores(t.ecr_expected.to_numpy()[test_idx], y["ecr"])}
+rows = {}
+for metric in ("nawp", "ecr"):
+    for score in ("SRCC", "PLCC", "RMSE", "RMSE top 10%"):
+        vals = [per_seed[metric, s][score] for s in seeds_of["joint (NAWP + ECR)"]]
+        rows[(metric.upper(), score)] = {
+            "paper (Ours)": PAPER_T3.loc["Ours", (metric.upper(), score)],
+            "ours": format_mean_std(vals, 3).split(" (")[0], "oracle": round(oracle[metric][score], 3)}
+        vira.results.record(run, "SnapUGC", "Table 3", "Ours (joint NAWP + ECR)",
+                            f"{metric.upper()} {score}", vals,
+                            paper_value=PAPER_T3.loc["Ours", (metric.upper(), score)],
+                            oracle=oracle[metric][score], section="table-3-the-joint-model-s-scores")
+table3 = pd.DataFrame(rows).T
+display(table3)
+joint_srcc = {m: float(np.mean([per_seed[m, s]["SRCC"] for s in seeds_of["joint (NAWP + ECR)"]]))
+              for m in ("nawp", "ecr")}
+vira.glue("srcc_nawp", joint_srcc["nawp"])
+vira.glue("srcc_ecr", joint_srcc["ecr"])
+vira.glue("oracle_nawp", oracle["nawp"]["SRCC"])
+vira.glue("oracle_ecr", oracle["ecr"]["SRCC"])
+if run.preset.name != "smoke":
+    assert min(joint_srcc.values()) > 0.3, "claimed: the joint model learns both metrics"
+    assert all(joint_srcc[m] < oracle[m]["SRCC"] for m in joint_srcc), "claimed: below the oracle"
+
+# %% [markdown]
+# The joint model ranks the test videos by NAWP with SRCC {glue:text}`srcc_nawp:.3f` and by ECR
+# with {glue:text}`srcc_ecr:.3f`, against oracles of {glue:text}`oracle_nawp:.3f` and
+# {glue:text}`oracle_ecr:.3f`. The comparison with the paper's row is one of *shape*, not of
+# level: the paper's difficulty comes from real videos and pretrained features, ours from the
+# noise we put into the features. What can carry over is the ordering of the columns: in the
+# paper NAWP is ranked better than ECR, which we check in the summary at the end.
+#
+# ## Table 5: joint against separate training
+
+# %%
+def srcc_per_seed(name, metric):
+    return [srcc(predictions[name, s][metric], y[metric]) for s in seeds_of[name]]
+
+
+table5 = pd.DataFrame({
+    "NAWP (ours)": {"separate training": format_mean_std(srcc_per_seed("NAWP alone", "nawp"), 3),
+                    "joint training": format_mean_std(srcc_per_seed("joint (NAWP + ECR)", "nawp"), 3)},
+    "ECR (ours)": {"separate training": format_mean_std(srcc_per_seed("ECR alone", "ecr"), 3),
+                   "joint training": format_mean_std(srcc_per_seed("joint (NAWP + ECR)", "ecr"), 3)}})
+display(pd.concat([PAPER_T5.add_suffix(" (paper)"), table5], axis=1))
+gain = {m: float(np.mean(srcc_per_seed("joint (NAWP + ECR)", m)) - np.mean(srcc_per_seed(alone, m)))
+        for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone"))}
+noise = max(float(np.std(srcc_per_seed(n, m), ddof=1)) if n_seeds > 1 else 0.0
+            for n, m in (("joint (NAWP + ECR)", "nawp"), ("joint (NAWP + ECR)", "ecr"),
+                         ("NAWP alone", "nawp"), ("ECR alone", "ecr")))
+vira.glue("gain_nawp", gain["nawp"])
+vira.glue("gain_ecr", gain["ecr"])
+vira.glue("seed_noise", noise)
+paper_gain = (PAPER_T5.loc["joint training"] - PAPER_T5.loc["separate training"]).to_dict()
+vira.glue("paper_gain_nawp", float(paper_gain["NAWP"]))
+vira.glue("paper_gain_ecr", float(paper_gain["ECR"]))
+for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
+    vira.results.record(run, "SnapUGC", "Table 5", "separate training", f"{m.upper()} SRCC",
+                        srcc_per_seed(alone, m), paper_value=PAPER_T5.loc["separate training", m.upper()],
+                        section="table-5-joint-against-separate-training")
+    vira.results.record(run, "SnapUGC", "Table 5", "joint training", f"{m.upper()} SRCC",
+                        srcc_per_seed("joint (NAWP + ECR)", m),
+                        paper_value=PAPER_T5.loc["joint training", m.upper()],
+                        section="table-5-joint-against-separate-training")
+
+# %% [markdown]
+# Joint training changes the SRCC by {glue:text}`gain_nawp:+.3f` for NAWP and
+# {glue:text}`gain_ecr:+.3f` for ECR (paper: {glue:text}`paper_gain_nawp:+.3f` and
+# {glue:text}`paper_gain_ecr:+.3f` by its Table 5); the largest
+# standard deviation over seeds of these rows is {glue:text}`seed_noise:.3f`, so a difference
+# below that is not a finding.
+#
+# ## Table 4: NAWP against AWT and AWP
+#
+# The paper trains the same network to predict AWT or AWP instead of NAWP, with and without the
+# duration as an input, and scores each by the average of the SRCCs within groups of similar
+# duration (AWT and AWP cannot be compared across durations). We train each jointly with ECR
+# (the paper's NAWP row, 0.696, is its joint model, so we read the table that way), use
+# duration groups 5 s wide, and compute each group's SRCC of the prediction against the true
+# AWP, as §5.3 says.
+
+# %%
+groups = np.floor((t.duration.to_numpy()[test_idx] - 10) / 5).astype(int)
+
+
+def within_group_srcc(pred):
+    vals = [srcc(pred[groups == k], y["awp"][groups == k]) for k in np.unique(groups)
+            if (groups == k).sum() >= 3]
+    return float(np.nanmean(vals))
+
+
+t4_rows = {("AWP", False): "AWP + ECR", ("AWP", True): "AWP + ECR, duration as input",
+           ("AWT", False): "AWT + ECR", ("AWT", True): "AWT + ECR, duration as input",
+           ("NAWP", False): "joint (NAWP + ECR)", ("NAWP", True): "NAWP + ECR, duration as input"}
+table4 = pd.DataFrame({key: {"paper": PAPER_T4[key],
+                             "ours": within_group_srcc(predictions[name, 0][key[0].lower()])}
+                       for key, name in t4_rows.items()}).T
+table4.index = [f"{m}{', duration as input' if d else ''}" for m, d in table4.index]
+display(table4.round(3))
+for (m, d), name in t4_rows.items():
+    vira.results.record(run, "SnapUGC", "Table 4", f"{m}{', duration as input' if d else ''}",
+                        "average SRCC within duration groups",
+                        within_group_srcc(predictions[name, 0][m.lower()]), paper_value=PAPER_T4[m, d],
+                        section="table-4-nawp-against-awt-and-awp")
+best4 = table4["ours"].idxmax()
+vira.glue("t4_best", best4)
+vira.glue("t4_nawp", float(table4.loc["NAWP", "ours"]))
+vira.glue("t4_awp", float(table4.loc["AWP", "ours"]))
+vira.glue("t4_awt", float(table4.loc["AWT", "ours"]))
+
+# %% [markdown]
+# Without the duration as input, the within-group SRCC is {glue:text}`t4_nawp:.3f` for the model
+# that learns NAWP, {glue:text}`t4_awp:.3f` for AWP and {glue:text}`t4_awt:.3f` for AWT; the best
+# row here is "{glue:text}`t4_best`". These are single runs (one seed), so differences of a
+# hundredth are not findings.
+#
+# ## Nine real SnapUGC clips, end to end
+#
+# The SnapUGC authors publish a handful of test videos with their titles, without labels. We run
+# the whole pipeline on them: decode with PyAV, shrink the frames to 160 pixels on the longer
+# side, resample to 30 fps (one clip is 20 fps; the predictor counts its first 5 s in clips of 16
+# frames at 30 fps), measure the eight clip features, standardise each feature over all the
+# clips of the nine videos (the simulator's features are in standard units; we have no other
+# reference), and run the jointly trained model. **Nothing here is evidence of accuracy**: the
+# model learnt the simulator's mapping from features to engagement, which real videos need not
+# follow, and there are no labels to check against. The point is that the path from an mp4 file
+# to two numbers works, and what it costs.
+
+# %%
+clips_dir = data_dir("snapugc_clips")
+if clips_dir is not None:
+    files = sorted(clips_dir.glob("*.mp4"))
+    titles = pd.read_csv(clips_dir / "val_data_sample.csv").set_index("Id")
+    source = f"the real SnapUGC clips in {clips_dir}"
+else:  # no VIRA_DATA: three generated videos stand in, so that the path still runs
+    scratch = Path(tempfile.mkdtemp(prefix="vira06_"))
+    gen = np.random.default_rng(seed)
+    files = []
+    for k, seconds_long in enumerate((6.0, 9.0, 12.0)):
+        n_frames = int(seconds_long * FPS)
+        yy, xx = np.mgrid[0:96, 0:64]
+        base = gen.integers(0, 255, 3)
+        frames = np.stack([np.stack([(xx * 3 + 4 * j + base[0]) % 256, (yy * 2 + base[1]) % 256,
+                                     np.full_like(xx, base[2] if j < n_frames // 2 else 255 - base[2])], -1)
+                           for j in range(n_frames)]).astype(np.uint8)
+        files.append(write_video(scratch / f"generated_{k}.mp4", frames, FPS))
+    titles = pd.DataFrame(columns=["Title", "Description"])
+    source = "three GENERATED videos (VIRA_DATA is not set)"
+print(f"real-video path on {len(files)} files: {source}")
+decoded, timing = {}, []
+for path in files:
+    t0 = time.perf_counter()
+    frames, fps = read_video(path, max_side=160)
+    t1 = time.perf_counter()
+    frames30 = resample_fps(frames, fps)
+    feats = clip_features(frames30)
+    t2 = time.perf_counter()
+    decoded[path.stem] = feats
+    timing.append({"video": path.stem[:8], "fps": round(fps, 2), "seconds": len(frames) / fps,
+                   "clips": len(feats), "clips in the first 5 s": min(first, len(feats)),
+                   "decode (s)": t1 - t0, "features (s)": t2 - t1})
+all_clips = np.concatenate(list(decoded.values()))
+mu, sd = all_clips.mean(0), all_clips.std(0) + 1e-8
+batch = {"clips": torch.zeros(len(decoded), max(len(v) for v in decoded.values()), len(FEATURES)),
+         "mask": torch.zeros(len(decoded), max(len(v) for v in decoded.values()), dtype=torch.bool),
+         "duration": torch.tensor([r["seconds"] for r in timing], dtype=torch.float32)}
+for j, feats in enumerate(decoded.values()):
+    batch["clips"][j, :len(feats)] = torch.from_numpy((feats - mu) / sd)
+    batch["mask"][j, :len(feats)] = True
+t0 = time.perf_counter()
+real_pred = predict_engagement(joint_model, batch)
+predict_seconds = time.perf_counter() - t0
+real = pd.DataFrame(timing)
+real["predicted NAWP"], real["predicted ECR"] = real_pred["nawp"], real_pred["ecr"]
+real["title"] = [str(titles.Title.fillna("").get(p.stem, ""))[:40] for p in files]
+display(real.round(3))
+print(f"prediction of all {len(files)} videos at once: {predict_seconds * 1000:.0f} ms on the CPU")
+assert np.isfinite(real[["predicted NAWP", "predicted ECR"]].to_numpy()).all()
+assert (real["clips in the first 5 s"] <= first).all()
+
+# %% [markdown]
+# A damaged file must stop the pipeline with a message that names it. A copy of the first video
+# cut at half its length:
+
+# %%
+damaged = Path(tempfile.mkdtemp(prefix="vira06_bad_")) / "damaged_copy.mp4"
+data = files[0].read_bytes()
+damaged.write_bytes(data[: len(data) // 2])
+try:
+    read_video(damaged)
+    raise AssertionError("a truncated video was read without an error")
+except VideoError as err:
+    message = str(err)
+print(message.replace(str(damaged.parent), "<tmp>"))
+assert "damaged_copy.mp4" in message
+
+# %% [markdown]
+# ## What we found vs the paper
+#
+# Each of the paper's observations, with the rule we fixed for calling it reproduced here:
+
+# %%
+claims = pd.DataFrame([
+    {"claim": "AWP falls with duration (Fig. 2b)", "paper": "yes", "ours": f"rho = {rho_d.awp:.2f}",
+     "verdict": "reproduced" if rho_d.awp < -0.1 else "not reproduced", "rule": "rho(AWP, d) < -0.1"},
+    {"claim": "NAWP is less duration-dependent than AWT and AWP", "paper": "yes",
+     "ours": f"|rho| {abs(rho_d.nawp):.2f} vs {abs(rho_d.awt):.2f}, {abs(rho_d.awp):.2f}",
+     "verdict": "reproduced" if nawp_more_independent else "not reproduced", "rule": "smaller |rho|"},
+    {"claim": "ECR is stable across durations (Fig. 2e)", "paper": "yes", "ours": f"rho = {rho_d.ecr:.2f}",
+     "verdict": "reproduced" if abs(rho_d.ecr) < 0.1 else "not reproduced", "rule": "|rho(ECR, d)| < 0.1"},
+    {"claim": "NAWP is bimodal (Fig. 2f)", "paper": "yes",
+     "ours": f"{modality.loc['NAWP', 'KDE modes']:.0f} modes ({modality.loc['NAWP below the cap', 'KDE modes']:.0f} below the cap)",
+     "verdict": "reproduced" if bimodal["NAWP below the cap"] else
+     ("only through the cap" if bimodal["NAWP"] else "not reproduced"), "rule": "KDE modes >= 2"},
+    {"claim": "ECR is bimodal (Fig. 2g)", "paper": "yes", "ours": f"{modality.loc['ECR', 'KDE modes']:.0f} modes",
+     "verdict": "reproduced" if bimodal["ECR"] else "not reproduced", "rule": "KDE modes >= 2"},
+    {"claim": "ECR and NAWP correlate at 0.926 (Fig. 2h)", "paper": f"{PAPER_ECR_NAWP}",
+     "ours": f"{r_pearson:.3f}", "verdict": "reproduced" if abs(r_pearson - PAPER_ECR_NAWP) < 0.05
+     else "not reproduced", "rule": "within 0.05"},
+    {"claim": "NAWP is ranked better than ECR (Table 3, SRCC)",
+     "paper": f"{PAPER_T3.loc['Ours', ('NAWP', 'SRCC')]} vs {PAPER_T3.loc['Ours', ('ECR', 'SRCC')]}",
+     "ours": f"{joint_srcc['nawp']:.3f} vs {joint_srcc['ecr']:.3f}",
+     "verdict": ("reproduced" if joint_srcc["nawp"] - joint_srcc["ecr"] > noise else "not reproduced"
+                 if joint_srcc["ecr"] - joint_srcc["nawp"] > noise else "within seed spread"),
+     "rule": "by more than the seed spread"},
+    {"claim": "joint training beats separate training (Table 5)",
+     "paper": f"{paper_gain['NAWP']:+.3f}, {paper_gain['ECR']:+.3f}",
+     "ours": f"{gain['nawp']:+.3f}, {gain['ecr']:+.3f}",
+     "verdict": ("reproduced" if min(gain.values()) > noise else
+                 "not reproduced" if max(gain.values()) < -noise else "within seed spread"),
+     "rule": "both gains > seed spread"},
+    {"claim": "learning NAWP beats learning AWT and AWP (Table 4)",
+     "paper": f"{PAPER_T4['NAWP', False]} vs {PAPER_T4['AWT', False]}, {PAPER_T4['AWP', False]}",
+     "ours": f"{table4.loc['NAWP', 'ours']:.3f} vs {table4.loc['AWT', 'ours']:.3f}, {table4.loc['AWP', 'ours']:.3f}",
+     "verdict": "reproduced" if table4.loc["NAWP", "ours"] > table4.loc[["AWT", "AWP"], "ours"].max() + noise
+     else "not reproduced" if table4.loc["NAWP", "ours"] < table4.loc[["AWT", "AWP"], "ours"].min() - noise
+     else "within seed spread", "rule": "by more than the seed spread"},
+]).set_index("claim")
+display(claims)
+for name, row in claims.iterrows():
+    vira.results.record(run, "SnapUGC", "claims", name, "verdict (see note)",
+                        float(row.verdict == "reproduced"), section="what-we-found-vs-the-paper",
+                        note=f"{row.verdict}; ours: {row.ours}; paper: {row.paper}; rule: {row.rule}")
+counts = claims.verdict.value_counts()
+vira.glue("n_claims", len(claims))
+vira.glue("n_reproduced", int(counts.get("reproduced", 0)))
+assert set(claims.verdict) <= {"reproduced", "not reproduced", "within seed spread", "only through the cap"}
+
+# %% [markdown]
+# Of the paper's {glue:text}`n_claims` observations checked here, {glue:text}`n_reproduced` are
+# reproduced by the simulation and the models trained on it. Where a claim is about the metrics
+# (the first six rows), "reproduced" means that a swipe-or-stay model with no parameter tuned to
+# the paper produces the same pattern, which makes the pattern a plausible consequence of how
+# people use a swipe feed rather than a property of Snapchat's data alone. Where it is about
+# models (the last three), the simulation decides only whether the *idea* works when the truth is
+# known; the paper's size of effect belongs to its features and data.
+#
+# Differences from the paper, said above: the features (eight pixel statistics, simulated for the
+# training videos, instead of pretrained networks' features), the width and position encoding of
+# the network (not given), our reading of the $f_{max}$ fit, and fewer videos and iterations in
+# the `small` preset.
+#
+# ## Exercises
+#
+# 1. Set `hook_interest_corr` to 0 in `vira.data.viewer_sessions.SessionModel`. What
+#    happens to the ECR-NAWP correlation, and to the gain from joint training?
+# 2. Make viewers who stay leave at a rate that *grows* with time (a Weibull watch time). Is the
+#    top-3 % line still straight?
+# 3. Fit $f_{max}$ through the top 1 % and the top 10 % instead of 3 %. How does NAWP's
+#    dependence on duration change?
+# 4. Give the ECR head all clips instead of the first 5 s. Does its SRCC change? Why should it,
+#    or not, in this simulator?
+
+# %%
+run.finish()
