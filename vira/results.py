@@ -70,8 +70,11 @@ def make_record(paper: str, table: str, row: str, metric: str, ours: float | Seq
     Raises ``ValueError`` naming the row and metric for a non-finite value (a constant
     prediction's SRC is nan: say so in ``note`` and record something else, never average it).
     """
-    values = [float(v) for v in (ours if isinstance(ours, (list, tuple)) or hasattr(ours, "__len__")
-                                 else [ours])]
+    import numpy as np
+
+    from .metrics import mean_std  # imported here: `import vira` stays light
+
+    values = [float(v) for v in np.atleast_1d(np.asarray(ours, dtype=float))]
     where = f"{paper} {table}, row {row!r}, metric {metric!r}"
     if not values:
         raise ValueError(f"{where}: no values")
@@ -81,9 +84,7 @@ def make_record(paper: str, table: str, row: str, metric: str, ours: float | Seq
     for name, v in (("paper_value", paper_value), ("oracle", oracle)):
         if v is not None and not math.isfinite(float(v)):
             raise ValueError(f"{where}: {name} is {v}")
-    n = len(values)
-    mean = sum(values) / n
-    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
+    mean, std, n = mean_std(values)
     return {"paper": paper, "table": table, "row": row, "metric": metric,
             "paper_value": None if paper_value is None else float(paper_value),
             "mean": mean, "std": std, "n": n, "values": values,

@@ -145,12 +145,6 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
     os.replace(partial, out)
 
 
-def write_results(executed: Path, out: Path, command: str) -> Path | None:
-    from .results import write_file
-
-    return write_file(executed, out, command)
-
-
 def run(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
         force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
         progress: bool = True) -> list[Outcome]:
@@ -179,7 +173,9 @@ def run(selection: list[str] | None = None, *, preset: str = "auto", parameters:
         outcomes.append(Outcome(chapter.stem, "executed", time.perf_counter() - t0))
         command = " ".join(["python -m vira.run", chapter.stem[:2], "--preset", params["preset"]]
                            + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
-        written = write_results(out, Path(out_dir) / "results" / f"{chapter.stem}.json", command)
+        from .results import write_file
+
+        written = write_file(out, Path(out_dir) / "results" / f"{chapter.stem}.json", command)
         if written is not None:
             print(f"{head}: results -> {written}", flush=True)
     print(timing_table(outcomes), flush=True)
