@@ -448,9 +448,9 @@ vira.glue("reliab_verdict", "follows" if reliable else "does not follow" if read
 if not readable:
     reading = (f"The attention cannot be read. On the test clips its largest weight is "
                f"{largest:.2f} on average and its mean weight on any one stream moves by at most "
-               f"{between:.2f} between challenges: it is (close to) one fixed choice of stream for "
-               f"every clip, so the two measures above say nothing about modalities, whatever their "
-               f"value. Nothing here can support or refute the paper's reading of its Fig. 9 "
+               f"{between:.2f} between challenges: it gives (close to) the same weights to every "
+               f"clip whatever its challenge (one stream, or one fixed mixture), so the two measures "
+               f"above say nothing about modalities, whatever their value. Nothing here can support or refute the paper's reading of its Fig. 9 "
                f"weights as the importance of each modality per challenge.")
 elif recovered:
     reading = ("The attention follows the planted weights: within a challenge, the stream of the "
@@ -536,17 +536,25 @@ display(retrieval.round(2))
 vira.glue("ret_skeleton_move", float(retrieval.loc["s (skeleton)", "move"]))
 vira.glue("ret_facial_face", float(retrieval.loc["s (facial)", "face"]))
 vira.glue("ret_scenic_scene", float(retrieval.loc["s (scenic)", "scene"]))
-own = {"s (skeleton)": "move", "s (facial)": "face", "s (scenic)": "scene"}
-split = all(retrieval.loc[r, part] > retrieval.loc[r].drop(part).max() for r, part in own.items())
-vira.glue("split_verdict", "follows" if split else "does not always follow")
+own = {"skeleton": "move", "facial": "face", "scenic": "scene"}
+# a stream recovers its modality when its SRC with it is above twice the chance level (fixed
+# before the run) and above its SRC with either other component
+recovers = {m: bool(retrieval.loc[f"s ({m})", part] > max(2 * chance_se, retrieval.loc[f"s ({m})"].drop(part).max()))
+            for m, part in own.items()}
+for m in own:
+    vira.glue(f"ret_{m}_verdict", "follows" if recovers[m] else "does not follow")
+names = [m for m in own if recovers[m]]
+vira.glue("split_streams", f"{len(names)} of the 3 ({', '.join(names)})" if names else "none of the 3")
 
 # %% [markdown]
-# The facial stream's score follows the planted face appeal (SRC
-# {glue:text}`ret_facial_face:.2f`), the scenic stream's the planted scene quality
-# ({glue:text}`ret_scenic_scene:.2f`), and the skeleton stream's the planted movement quality
-# ({glue:text}`ret_skeleton_move:.2f`). Each of the three specialised streams
-# {glue:text}`split_verdict` its own modality more than the other two; where it does, ranking
-# clips by that stream's score is the "best faces" or "best scenes" list that §5.3 proposes.
+# We say a stream follows its modality when its SRC with that component is above twice the chance
+# level ({glue:text}`chance_se:.2f` each) and above its SRC with the other two. The facial
+# stream's score {glue:text}`ret_facial_verdict` the planted face appeal (SRC
+# {glue:text}`ret_facial_face:.2f`), the scenic stream's {glue:text}`ret_scenic_verdict` the
+# planted scene quality ({glue:text}`ret_scenic_scene:.2f`), and the skeleton stream's
+# {glue:text}`ret_skeleton_verdict` the planted movement quality
+# ({glue:text}`ret_skeleton_move:.2f`). Where a stream follows its modality, ranking clips by
+# that stream's score is the "best faces" or "best scenes" list that §5.3 proposes.
 # Whether the attention that mixes the streams follows the planted weights is the separate
 # question above.
 #
@@ -643,8 +651,8 @@ claims.round(3)
 #   modality. Here it {glue:text}`readable_verdict` (largest weight {glue:text}`largest_weight:.2f`
 #   on average); it {glue:text}`order_verdict` the modalities in the planted order, and it
 #   {glue:text}`reliab_verdict` the streams' reliability.
-# - Each specialised stream's own score {glue:text}`split_verdict` its own modality, measured by
-#   the retrieval table: the multi-dimensional ranking of §5.3, quantified.
+# - Of the three specialised streams, {glue:text}`split_streams` follow their own modality,
+#   measured by the retrieval table: the multi-dimensional ranking of §5.3, quantified.
 # - Differences from the paper's setting, said above: $C' = 128$ (not given), $W^O$ starting at
 #   zero so that the attention starts as the plain average (not given), clips without a face
 #   get attention 0 (not said), a learning rate of 3e-4 with ranking terms as means over pairs
