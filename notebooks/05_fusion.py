@@ -338,7 +338,7 @@ else:
 # planted $(w_{move}, w_{face}, w_{scene})$, averaged over the eight challenges; the attention
 # "ranks the modalities in roughly the planted order" if that mean is above 0.5. (Ties in the
 # planted weights, as in C4, count as ties.)
-
+#
 # **First, is there anything to read?** Our first `small` run put weight 1.0 on the skeleton
 # stream for every clip. The measure above then passes by accident: movement has the largest
 # planted weight in every challenge, so a one-hot attention on the skeleton gets the top of every
