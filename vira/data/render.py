@@ -69,46 +69,59 @@ def render_frames(joints, face: float, scene: float, size: int = 112, scale: flo
     background = _lerp(top, bottom, grad) * (1 - 0.35 * s * stripes[..., None])  # (H, W, 3)
 
     # body: squared distance from every pixel to every bone segment (T, 15, H, W), reduced over
-    # the bones; a few frames at a time, so that the intermediate arrays stay in the CPU's cache
+    # the bones. With d = pixel - a, L = |b - a|^2 and the unclamped position along the bone
+    # t' = d.(b - a) / L, the distance is |d|^2 + L t (t - 2 t'), t = clamp(t', 0, 1); |d|^2 and t'
+    # are sums of a row term and a column term, so each costs one broadcast add. A few frames at a
+    # time, so that the intermediate arrays stay in the CPU's cache.
     a, b = px[:, _BONES[:, 0]], px[:, _BONES[:, 1]]  # (T, 15, 2)
     ab = b - a
-    inv = 1.0 / (ab.pow(2).sum(-1) + 1e-6)  # (T, 15)
-    X, Y = xx[None, None], yy[None, None]
+    L = ab.square().sum(-1) + 1e-6  # (T, 15)
+    dx, dy = coords - a[..., 0, None], coords - a[..., 1, None]  # (T, 15, W), (T, 15, H)
+    tx, ty = dx * (ab[..., 0, None] / L[..., None]), dy * (ab[..., 1, None] / L[..., None])
+    dx2, dy2 = dx.square(), dy.square()
+    X, Y = xx[None], yy[None]  # (1, H, W), used by the face below
     dist2 = torch.empty(T, size, size, device=dev)
     step = max(1, 8192 * 32 // (size * size * len(BONES)) + 1) if dev.type == "cpu" else T
     for k in range(0, T, step):
         sl = slice(k, k + step)
-        ax, ay = a[sl, :, 0, None, None], a[sl, :, 1, None, None]
-        bx, by = ab[sl, :, 0, None, None], ab[sl, :, 1, None, None]
-        dx, dy = X - ax, Y - ay
-        t = ((dx * bx + dy * by) * inv[sl, :, None, None]).clamp_(0, 1)
-        dist2[sl] = ((dx - t * bx).square_() + (dy - t * by).square_()).amin(1)
-    dist = dist2.sqrt_()
-    p = torch.stack([xx, yy], -1)  # (H, W, 2)
+        t_raw = tx[sl, :, None, :] + ty[sl, :, :, None]  # (t, 15, H, W)
+        t = t_raw.clamp(0, 1)
+        d2 = t.sub(t_raw, alpha=2).mul_(t).mul_(L[sl, :, None, None])
+        d2.add_(dx2[sl, :, None, :]).add_(dy2[sl, :, :, None])
+        dist2[sl] = d2.amin(1).clamp_(min=0)
     radius = 0.05 * size * scale / 0.24
-    body = ((radius + 0.5 - dist).clamp(0, 1))[..., None]  # anti-aliased edge
+    body = dist2.sqrt_().neg_().add_(radius + 0.5).clamp_(0, 1)  # (T, H, W), anti-aliased edge
 
-    # face: a disc just above the neck, towards the head top
+    # face: a disc just above the neck, towards the head top, with two dark eyes
     centre = _lerp(px[:, _NECK], px[:, _HEAD], 0.6)  # (T, 2)
     r_face = 0.09 * size * scale / 0.24
-    d_face = (p[None] - centre[:, None, None]).norm(dim=-1)  # (T, H, W)
-    face_mask = ((r_face + 0.5 - d_face).clamp(0, 1))[..., None]
-    skin = _lerp(torch.tensor([0.70, 0.72, 0.70], device=dev), torch.tensor([0.98, 0.72, 0.55], device=dev), f)
+
+    def disc(c, r):  # (T, H, W): 1 inside a disc of radius r around c (T, 2), anti-aliased
+        d2 = (X - c[:, 0, None, None]).square_() + (Y - c[:, 1, None, None]).square_()
+        return d2.sqrt_().neg_().add_(r + 0.5).clamp_(0, 1)
+
+    face_mask = disc(centre, r_face)
     eye_offset = torch.tensor([0.35 * r_face, -0.15 * r_face], device=dev)
-    eyes = torch.zeros(T, size, size, device=dev)
-    for sign in (-1.0, 1.0):
-        eye = centre + eye_offset * torch.tensor([sign, 1.0], device=dev)
-        eyes = torch.maximum(eyes, ((0.12 * r_face + 0.5 - (p[None] - eye[:, None, None]).norm(dim=-1)).clamp(0, 1)))
-
+    eyes = torch.maximum(*(disc(centre + eye_offset * torch.tensor([sign, 1.0], device=dev), 0.12 * r_face)
+                           for sign in (-1.0, 1.0)))
+    skin = _lerp(torch.tensor([0.70, 0.72, 0.70], device=dev), torch.tensor([0.98, 0.72, 0.55], device=dev), f)
     outfit = torch.tensor([0.12, 0.16, 0.45], device=dev)
-    img = _lerp(background[None], outfit, body)
-    img = _lerp(img, skin, face_mask)
-    img = _lerp(img, torch.zeros(3, device=dev), eyes[..., None] * face_mask)
+    dark = eyes.mul_(face_mask).neg_().add_(1)  # the eyes darken the face: 1 - eyes * face
 
+    cue = None
     if cue_box is not None and cue_frames is not None:
         x0, y0, x1, y1 = (v * size for v in cue_box)
-        inside = ((xx >= x0) & (xx < x1) & (yy >= y0) & (yy < y1)).float()[..., None]
+        inside = ((xx >= x0) & (xx < x1) & (yy >= y0) & (yy < y1)).float()
         on = torch.zeros(T, device=dev)
         on[torch.as_tensor(np.asarray(cue_frames), device=dev)] = 1.0
-        img = _lerp(img, torch.tensor(CUE_COLOUR, device=dev), inside[None] * on[:, None, None, None])
-    return (img.clamp(0, 1) * 255).round().to(torch.uint8)
+        cue = inside[None] * on[:, None, None]  # (T, H, W)
+
+    # compose one colour plane at a time (T, H, W): background -> outfit -> skin -> eyes -> cue
+    out = torch.empty(T, size, size, 3, dtype=torch.uint8, device=dev)
+    for ch in range(3):
+        img = (outfit[ch] - background[None, ..., ch]) * body + background[None, ..., ch]
+        img.add_((skin[ch] - img).mul_(face_mask)).mul_(dark)
+        if cue is not None:
+            img.add_((CUE_COLOUR[ch] - img).mul_(cue))
+        out[..., ch] = img.clamp_(0, 1).mul_(255).round_()
+    return out
