@@ -1,7 +1,9 @@
 """Reading real video files (mp4, H.264) into frames, with errors that name the file.
 
-Used by chapter 6 (the SnapUGC clips) and, later, by the video models of chapters 7 and 8.
-Decoding is PyAV's (FFmpeg); torchvision no longer ships a reader.
+Used by chapter 6 (the SnapUGC clips) and by the video models of chapters 7 and 8:
+:func:`preprocess_clip` is the Viral Vision paper's input pipeline (§3.4) and :func:`read_folder`
+its reader with the drop of short videos (§3.2). Decoding is PyAV's (FFmpeg); torchvision no
+longer ships a reader.
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_video", "write_video", "VideoError"]
+__all__ = ["read_video", "write_video", "VideoError", "preprocess_clip", "read_folder",
+           "KINETICS_MEAN", "KINETICS_STD", "MIN_FRAMES"]
+
+#: Kinetics-400 channel statistics (RGB, frames in [0, 1]) that torchvision's video models were
+#: trained with; the Viral Vision paper normalises with them (§3.4).
+KINETICS_MEAN = (0.43216, 0.394666, 0.37645)
+KINETICS_STD = (0.22803, 0.22145, 0.216989)
+#: The Viral Vision paper drops videos with fewer frames than this (§3.2: 20 of its videos).
+MIN_FRAMES = 100
 
 
 class VideoError(ValueError):
@@ -83,3 +93,66 @@ def write_video(path, frames: np.ndarray, fps: float = 30.0, crf: int = 23) -> P
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+def preprocess_clip(frames, n_frames: int = 32, size: int = 112, start: int | None = None,
+                    generator=None):
+    """The Viral Vision input (§3.4): uint8 frames (T, H, W, 3) -> float tensor (3, n_frames, size, size).
+
+    A window of ``n_frames`` frames from ``start`` (drawn uniformly from the valid starts with
+    ``generator``, a :class:`numpy.random.Generator` or a seed, when ``start`` is None) is resized
+    to ``size`` x ``size`` (bilinear, with antialiasing; the paper says only "resized"), scaled to
+    [0, 1] and normalised with the Kinetics-400 mean and standard deviation. When the video has
+    fewer than ``n_frames`` frames from ``start`` on, the clip is padded with zeros *after*
+    normalisation, so a padded frame is exactly 0 in the model's input. Used by chapters 7 and 8.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.as_tensor(np.asarray(frames)) if not isinstance(frames, torch.Tensor) else frames
+    if x.dtype != torch.uint8:
+        raise ValueError(f"preprocess_clip: frames must be uint8, got {x.dtype}")
+    if x.ndim != 4 or x.shape[-1] != 3 or x.shape[0] == 0:
+        raise ValueError(f"preprocess_clip: frames must have shape (T, H, W, 3) with T >= 1, "
+                         f"got {tuple(x.shape)}")
+    if n_frames < 1 or size < 1:
+        raise ValueError(f"preprocess_clip: n_frames and size must be positive, got {n_frames}, {size}")
+    T = x.shape[0]
+    last = max(0, T - n_frames)
+    if start is None:
+        rng = generator if isinstance(generator, np.random.Generator) else np.random.default_rng(generator)
+        start = int(rng.integers(0, last + 1))
+    if not 0 <= start < T:
+        raise ValueError(f"preprocess_clip: start {start} is outside the video's {T} frames")
+    window = x[start:start + n_frames].permute(3, 0, 1, 2).float().div_(255)  # (3, t, H, W)
+    window = F.interpolate(window, size=(size, size), mode="bilinear", align_corners=False,
+                           antialias=True) if window.shape[-2:] != (size, size) else window
+    mean = torch.tensor(KINETICS_MEAN).view(3, 1, 1, 1)
+    std = torch.tensor(KINETICS_STD).view(3, 1, 1, 1)
+    clip = torch.zeros(3, n_frames, size, size)
+    clip[:, :window.shape[1]] = (window - mean) / std
+    return clip
+
+
+def read_folder(folder, min_frames: int = MIN_FRAMES, max_side: int | None = None):
+    """Every ``*.mp4`` in ``folder`` (sorted by name), read with :func:`read_video`.
+
+    Returns ``(videos, dropped)``: ``videos`` a list of ``(path, frames, fps)`` for the videos
+    with at least ``min_frames`` frames, ``dropped`` the paths of the shorter ones (the paper
+    drops them and so do we, counted, never silently). An empty or missing folder, or a file that
+    cannot be read, raises :class:`VideoError` naming it. Used by chapter 7.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise VideoError(f"{folder}: no such folder of videos")
+    paths = sorted(folder.glob("*.mp4"))
+    if not paths:
+        raise VideoError(f"{folder}: the folder holds no .mp4 videos")
+    videos, dropped = [], []
+    for path in paths:
+        frames, fps = read_video(path, max_side=max_side)
+        if len(frames) < min_frames:
+            dropped.append(path)
+        else:
+            videos.append((path, frames, fps))
+    return videos, dropped

@@ -1,0 +1,111 @@
+"""vira.models.viral_vision: the paper's head, its losses, weight loading, training and diagnostics."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from vira.models.viral_vision import ViralVisionConfig, ViralVisionNet, diagnose, fit_viral_vision
+
+
+def clips(n=4, t=4, s=16):
+    return torch.randn(n, 3, t, s, s, generator=torch.Generator().manual_seed(0))
+
+
+def test_the_head_is_the_papers_and_activations_bound_the_output():
+    torch.manual_seed(0)
+    net = ViralVisionNet("regression", "relu").eval()
+    layers = [m for m in net.head]
+    assert [(l.in_features, l.out_features) for l in layers if isinstance(l, torch.nn.Linear)] == \
+        [(512, 512), (512, 128), (128, 1)]
+    assert [l.p for l in layers if isinstance(l, torch.nn.Dropout)] == [0.5, 0.5]
+    with torch.no_grad():
+        assert (net(clips()) >= 0).all() and net(clips()).shape == (4,)
+        sig = ViralVisionNet("classification").eval()(clips())
+    assert ((sig > 0) & (sig < 1)).all()
+    with pytest.raises(ValueError, match="must be 'sigmoid'"):
+        ViralVisionNet("classification", "relu")
+    with pytest.raises(ValueError, match="task must be"):
+        ViralVisionNet("ranking")
+    with pytest.raises(ValueError, match=r"shape \(N, 3, T, H, W\)"):
+        net.features(torch.zeros(3, 4, 16, 16))
+
+
+def test_losses_by_hand():
+    net = ViralVisionNet("classification")
+    z, y = torch.tensor([0.0, 2.0]), torch.tensor([1.0, 0.0])
+    by_hand = -(np.log(0.5) + np.log(1 - 1 / (1 + np.exp(-2.0)))) / 2
+    assert float(net.loss(z, y)) == pytest.approx(by_hand, rel=1e-6)
+    reg = ViralVisionNet("regression", "relu")
+    assert float(reg.loss(torch.tensor([-1.0, 0.5]), torch.tensor([0.2, 0.1]))) == pytest.approx((0.04 + 0.16) / 2)
+
+
+class Evil:  # an arbitrary object: weights_only unpickling refuses it
+    pass
+
+
+def test_local_weights_load_with_weights_only_and_errors_name_the_file(tmp_path):
+    from torchvision.models.video import r2plus1d_18
+
+    torch.manual_seed(1)
+    source = r2plus1d_18(weights=None)
+    path = tmp_path / "kinetics.pt"
+    torch.save(source.state_dict(), path)
+    net = ViralVisionNet(weights=path)
+    assert torch.equal(net.backbone.stem[0].weight, source.stem[0].weight)
+    torch.save({"conv.weight": torch.zeros(2)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="other.pt: not an r2plus1d_18"):
+        ViralVisionNet(weights=tmp_path / "other.pt")
+
+    torch.save({"x": Evil()}, tmp_path / "evil.pt")
+    with pytest.raises(ValueError, match="evil.pt: cannot load"):  # weights_only refuses objects
+        ViralVisionNet(weights=tmp_path / "evil.pt")
+    with pytest.raises(FileNotFoundError, match="nothing.pt"):
+        ViralVisionNet(weights=tmp_path / "nothing.pt")
+
+
+def test_diagnose_sees_a_constant_output_and_dead_units():
+    net = ViralVisionNet("regression", "sigmoid")
+    with torch.no_grad():
+        net.head[6].weight.zero_()
+        net.head[6].bias.fill_(0.3)
+    d = diagnose(net, clips())
+    assert d["pred_std"] == pytest.approx(0, abs=1e-7)
+    assert d["pred_mean"] == pytest.approx(1 / (1 + np.exp(-0.3)), rel=1e-6)
+    with torch.no_grad():
+        net.head[0].bias.fill_(-1e6)  # every unit of the first layer off for every clip
+    d = diagnose(net, clips())
+    # the second layer then sees zeros: its units with a non-positive bias are dead too
+    assert d["dead_fraction"] == pytest.approx((512 + int((net.head[3].bias <= 0).sum())) / 640)
+    assert d["feature_var"] > 0
+
+
+class Data(torch.utils.data.Dataset):
+    def __init__(self, n=8, seed=0):
+        g = torch.Generator().manual_seed(seed)
+        self.x = torch.randn(n, 3, 4, 16, 16, generator=g)
+        self.y = torch.rand(n, generator=g)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, k):
+        return self.x[k], self.y[k]
+
+
+def test_fit_records_diagnostics_and_stops_early():
+    torch.manual_seed(0)
+    net = ViralVisionNet("regression", "sigmoid")
+    history = fit_viral_vision(net, Data(), Data(4, seed=1), ViralVisionConfig(epochs=3, batch_size=4))
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    for key in ("train_loss", "val_loss", "pred_std", "dead_fraction", "feature_var", "grad_stem", "grad_head"):
+        assert np.isfinite(history[-1][key]), key
+    torch.manual_seed(0)
+    frozen = ViralVisionNet("regression", "sigmoid")
+    history = fit_viral_vision(frozen, Data(), Data(4, seed=1),
+                               ViralVisionConfig(epochs=10, lr=0.0, patience=2, batch_size=4))
+    assert len(history) == 3  # no improvement after epoch 1: stop after 2 more
+    # the step schedule: lr x 0.1 every 7 epochs
+    net = ViralVisionNet("regression", "sigmoid")
+    h = fit_viral_vision(net, Data(4), Data(4, seed=1), ViralVisionConfig(epochs=8, patience=99, batch_size=4))
+    assert h[6]["lr"] == pytest.approx(1e-3) and h[7]["lr"] == pytest.approx(1e-4)
