@@ -109,3 +109,28 @@ def test_fit_records_diagnostics_and_stops_early():
     net = ViralVisionNet("regression", "sigmoid")
     h = fit_viral_vision(net, Data(4), Data(4, seed=1), ViralVisionConfig(epochs=8, patience=99, batch_size=4))
     assert h[6]["lr"] == pytest.approx(1e-3) and h[7]["lr"] == pytest.approx(1e-4)
+
+
+def test_rank_objective_and_routine_pretraining():
+    from vira.losses import margin_ranking
+    from vira.models.viral_vision import _loss, pretrain_on_routines
+
+    net = ViralVisionNet("regression", "none")
+    z, y = torch.tensor([0.3, 0.1, 0.2]), torch.tensor([1.0, 2.0, 3.0])
+    # pairs (0,1), (0,2), (1,2): misordered by 0.2, 0.1, and ordered (0 cost): mean over 3 pairs
+    assert float(_loss(net, z, y, "rank")) == pytest.approx((0.2 + 0.1 + 0.0) / 3)
+    assert float(_loss(net, z, y, "rank")) == pytest.approx(float(margin_ranking(z, y, reduction="mean")))
+    with pytest.raises(ValueError, match="objective must be"):
+        _loss(net, z, y, "huber")
+
+    class Routines(Data):
+        def __getitem__(self, k):
+            return self.x[k], torch.tensor(k % 3)
+
+    torch.manual_seed(0)
+    head_before = [p.clone() for p in net.head.parameters()]
+    stem_before = net.backbone.stem[0].weight.clone()
+    losses = pretrain_on_routines(net, Routines(6), n_classes=3, epochs=2, batch_size=3)
+    assert len(losses) == 2 and all(np.isfinite(losses))
+    assert not torch.equal(net.backbone.stem[0].weight, stem_before)  # the backbone learned
+    assert all(torch.equal(a, b) for a, b in zip(head_before, net.head.parameters()))  # the head did not

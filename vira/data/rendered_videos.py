@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy import optimize, special, stats
+from sklearn.preprocessing import RobustScaler
 
 from .. import labels
 from ..video import MIN_FRAMES
@@ -110,7 +111,8 @@ class RenderedVideos:
     standardised movement quality), ``content``, ``v`` (the virality factor), the four counts and,
     for the videos a reader keeps (at least 100 frames, column ``kept``), the paper's labels
     ``score`` (:func:`vira.labels.viral_vision_score`) and ``viral``
-    (:func:`vira.labels.viral_vision_binary`), computed over the kept videos as the paper did.
+    (:func:`vira.labels.viral_vision_binary`), computed over the kept videos as the paper did,
+    and ``log_score``, the score before its min-max squashing (a monotone function of it).
     Used by chapter 7.
     """
 
@@ -164,6 +166,12 @@ class RenderedVideos:
         table["score"] = np.nan
         table["viral"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table.loc[table.kept, "score"] = labels.viral_vision_score(*(kept[m] for m in METRICS))
+        # the same combination before the min-max squashing (RobustScaled logs, weighted): a
+        # "log-count" target in the counts' own units, for chapter 7's label experiment
+        logged = np.column_stack([np.log1p(kept[m].to_numpy(float)) for m in METRICS])
+        weights = np.array([labels.VIRAL_VISION_WEIGHTS[m] for m in METRICS])
+        table["log_score"] = np.nan
+        table.loc[table.kept, "log_score"] = RobustScaler().fit_transform(logged) @ weights
         table.loc[table.kept, "viral"] = labels.viral_vision_binary(*(kept[m] for m in METRICS))
         return table
 
@@ -203,8 +211,6 @@ class RenderedVideos:
         quadrature) and ``score`` = E[score | content] (Monte Carlo over the luck ``u`` and the
         metric noise ``e``, ``draws`` draws, scored with the labels' own scaling fitted on the kept
         videos). Rows in the order of ``indices`` (default: the kept videos)."""
-        from sklearn.preprocessing import RobustScaler
-
         idx = self.kept if indices is None else np.asarray(indices)
         c = self.table.content.to_numpy()[idx]
         mean_v, var_v = np.sqrt(self.dial) * c, 1 - self.dial

@@ -26,7 +26,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["ViralVisionNet", "ViralVisionConfig", "fit_viral_vision", "predict", "diagnose"]
+__all__ = ["ViralVisionNet", "ViralVisionConfig", "fit_viral_vision", "predict", "diagnose",
+           "pretrain_on_routines"]
 
 ACTIVATIONS = ("sigmoid", "relu", "none")
 
@@ -116,6 +117,9 @@ class ViralVisionConfig:
     patience: int = 3
     seed: int = 0
     progress: bool = False
+    #: "paper" (MSE or BCE by task) or "rank": the margin ranking loss of the VDV paper (Eq. 13,
+    #: mean over pairs, margin 0), one of chapter 7's candidate fixes.
+    objective: str = "paper"
 
 
 def _batches(data, order, batch_size):
@@ -163,6 +167,43 @@ def _grad_norms(model: ViralVisionNet) -> dict[str, float]:
     return norms
 
 
+def _loss(model: ViralVisionNet, z: torch.Tensor, y: torch.Tensor, objective: str) -> torch.Tensor:
+    if objective == "paper":
+        return model.loss(z, y)
+    if objective == "rank":
+        from ..losses import margin_ranking
+
+        return margin_ranking(model.activate(z), y, reduction="mean")
+    raise ValueError(f"objective must be 'paper' or 'rank', got {objective!r}")
+
+
+def pretrain_on_routines(model: ViralVisionNet, data, n_classes: int, epochs: int = 3, lr: float = 1e-3,
+                         batch_size: int = 8, seed: int = 0, device="cpu") -> list[float]:
+    """Chapter 7's synthetic stand-in for Kinetics pretraining: train the backbone to tell which
+    of ``n_classes`` choreographies a clip shows (an action-recognition task, like Kinetics-400's),
+    through a temporary linear layer 512 -> ``n_classes`` with cross-entropy and Adam. ``data``
+    holds ``(clip, class index)`` items. The backbone keeps what it learned; the paper's head is
+    left untouched. Returns the mean training loss of every epoch."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    device = torch.device(device)
+    classifier = nn.Linear(512, n_classes).to(device)
+    model.to(device).train()
+    params = list(model.backbone.parameters()) + list(classifier.parameters())
+    optimiser = torch.optim.Adam(params, lr=lr)
+    losses = []
+    for _ in range(epochs):
+        epoch = []
+        for x, y in _batches(data, rng.permutation(len(data)), batch_size):
+            loss = F.cross_entropy(classifier(model.features(x.to(device))), y.to(device).long())
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            epoch.append(float(loss))
+        losses.append(float(np.mean(epoch)))
+    return losses
+
+
 def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfig, device="cpu",
                      probe: torch.Tensor | None = None) -> list[dict]:
     """Train with §5's recipe and early stopping; restores the weights of the epoch with the lowest
@@ -187,7 +228,7 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
         order = rng.permutation(len(train))
         losses, grads = [], []
         for x, y in _batches(train, order, config.batch_size):
-            loss = model.loss(model.logits(x.to(device)), y.to(device))
+            loss = _loss(model, model.logits(x.to(device)), y.to(device), config.objective)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             grads.append(_grad_norms(model))
@@ -195,7 +236,8 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
             losses.append(float(loss))
         model.eval()
         with torch.no_grad():
-            val_losses = [(float(model.loss(model.logits(x.to(device)), y.to(device))) * len(y), len(y))
+            val_losses = [(float(_loss(model, model.logits(x.to(device)), y.to(device), config.objective))
+                           * len(y), len(y))
                           for x, y in _batches(val, np.arange(len(val)), config.batch_size)]
         val_loss = sum(a for a, _ in val_losses) / sum(b for _, b in val_losses)
         record = {"epoch": epoch + 1, "lr": optimiser.param_groups[0]["lr"],
