@@ -542,9 +542,9 @@ vira.glue("chance_se", chance_se)
 
 # %%
 best_change = {k: v for k, v in CAUSES[best].items() if k != "dial"}
-FOLLOW = {f"{best}, dial 0": {**best_change, "dial": 0.0},
-          f"{best}, half the training videos": {**CAUSES[best], "fraction": 0.5},
-          f"{best}, a quarter of the training videos": {**CAUSES[best], "fraction": 0.25}}
+FOLLOW = {f"best ({best}) at dial 0": {**best_change, "dial": 0.0},
+          f"best ({best}), half the training videos": {**CAUSES[best], "fraction": 0.5},
+          f"best ({best}), a quarter of the training videos": {**CAUSES[best], "fraction": 0.25}}
 follow = {}
 for name, change in tqdm(FOLLOW.items(), desc="follow-ups", disable=P.name == "smoke"):
     cfg = {**RECIPE, **change}
@@ -552,18 +552,18 @@ for name, change in tqdm(FOLLOW.items(), desc="follow-ups", disable=P.name == "s
     follow[name] = [{**evaluate(cfg, o["pred"]), "epochs": len(o["history"])} for o in outs]
 follow_table = summarise(follow, FOLLOW)
 display(follow_table)
-best_at_0 = float(np.mean([r["SRC (score)"] for r in follow[f"{best}, dial 0"]]))
+best_at_0 = float(np.mean([r["SRC (score)"] for r in follow[f"best ({best}) at dial 0"]]))
 curve = {1.0: mean_src[best], **{f: float(np.mean([r["SRC (score)"] for r in follow[n]]))
-                                 for f, n in ((0.5, f"{best}, half the training videos"),
-                                              (0.25, f"{best}, a quarter of the training videos"))}}
+                                 for f, n in ((0.5, f"best ({best}), half the training videos"),
+                                              (0.25, f"best ({best}), a quarter of the training videos"))}}
 vira.glue("best_at_0", best_at_0)
 vira.glue("curve_quarter", curve[0.25])
 vira.glue("curve_half", curve[0.5])
 for name, rs in follow.items():
     vira.results.record(run, "Viral Vision", "causes (ours)", name, "SRC with the virality score",
                         [r["SRC (score)"] for r in rs], section="causes-one-at-a-time")
-dial0_rows = [n for n in results if CAUSES[n].get("dial", 0.0) == 0] + [f"{best}, dial 0"]
-dial0_src = {**mean_src, f"{best}, dial 0": best_at_0}
+dial0_rows = [n for n in results if CAUSES[n].get("dial", 0.0) == 0] + [f"best ({best}) at dial 0"]
+dial0_src = {**mean_src, f"best ({best}) at dial 0": best_at_0}
 if P.name != "smoke":
     for n in dial0_rows:  # claimed: nothing beats chance when content does not matter
         assert abs(dial0_src[n]) < 3 * chance_se, f"{n}: SRC {dial0_src[n]:.3f} at dial 0"
