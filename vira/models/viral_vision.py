@@ -199,7 +199,7 @@ def pretrain_on_routines(model: ViralVisionNet, data, n_classes: int, epochs: in
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
-            epoch.append(float(loss))
+            epoch.append(float(loss.detach()))
         losses.append(float(np.mean(epoch)))
     return losses
 
@@ -233,7 +233,7 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
             loss.backward()
             grads.append(_grad_norms(model))
             optimiser.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
         model.eval()
         with torch.no_grad():
             val_losses = [(float(_loss(model, model.logits(x.to(device)), y.to(device), config.objective))
