@@ -1,5 +1,6 @@
 """Attentive modality fusion (VDV Eq. 12), the loss of Eq. 14 and GradNorm (Chen et al. 2018)."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -32,6 +33,8 @@ def test_modality_attention_is_eq_12_and_sums_to_one():
     torch.manual_seed(0)
     att = ModalityAttention(6, 4, hidden=3)
     x = torch.randn(5, 6)
+    torch.testing.assert_close(att(x), torch.full((5, 4), 0.25))  # W^O starts at 0: A = 1/M
+    torch.nn.init.normal_(att.out.weight)
     a = att(x)
     expected = torch.softmax(x @ att.hidden.weight.T @ att.out.weight.T, dim=-1)  # softmax(I W^H W^O)
     torch.testing.assert_close(a, expected)
@@ -139,5 +142,10 @@ def test_fit_with_gradnorm_records_weights_that_sum_to_three():
     w = [history[-1][f"w_{k}"] for k in ("mse", "rank", "stream_rank")]
     assert abs(sum(w) - 3) < 1e-4 and all(v > 0 for v in w)
     assert {"mse", "rank", "stream_rank", "total"} <= set(history[-1])
+    # the attention of every step: [mean over the batch (M,), standard deviation (M,)]
+    first = np.array(history[0]["attention_per_step"][0])
+    assert len(history[0]["attention_per_step"]) == 2 and first.shape == (2, 2)
+    np.testing.assert_allclose(first[0], [0.5, 0.5])  # W^O starts at 0: the plain average
+    np.testing.assert_allclose(np.array(history[-1]["attention_per_step"])[:, 0].sum(-1), 1, atol=1e-5)
     batch, _ = pad_collate([Data()[k] for k in range(2)])
     assert net.eval()(**batch)["score"].shape == (2,)

@@ -103,13 +103,16 @@ def fit(model: nn.Module, train: Dataset, config: TrainConfig, device="cpu",
     balancer = None  # GradNorm, made at the first batch (when the number of terms is known)
     bar = tqdm(range(config.epochs), desc=desc, disable=not config.progress, mininterval=2)
     for epoch in bar:
-        sums, batches, step_weights = {}, 0, []
+        sums, batches, step_weights, step_attention = {}, 0, [], []
         for inputs, target in loader:
             inputs, target = to_device(inputs, device), target.to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16,
                                 enabled=config.amp and device.type == "cuda"):
                 out = model(**inputs)
             pred, streams = _scores(out)
+            if isinstance(out, dict) and "attention" in out:  # a fusion model's weights A (N, M)
+                a = out["attention"].detach().float()
+                step_attention.append([a.mean(0).cpu().tolist(), a.std(0).cpu().tolist()])
             terms = loss_terms(pred, target, streams, margin=config.margin,
                                reduction=config.reduction)
             weights = torch.tensor([config.alpha, config.beta, config.gamma][:len(terms)])
@@ -140,6 +143,8 @@ def fit(model: nn.Module, train: Dataset, config: TrainConfig, device="cpu",
                   **{k: v / max(batches, 1) for k, v in sums.items()}}
         if step_weights:
             record["weights_per_step"] = step_weights  # GradNorm's [alpha, beta, gamma] per step
+        if step_attention:  # per step: [mean over the batch's clips, their standard deviation]
+            record["attention_per_step"] = step_attention
         history.append(record)
         bar.set_postfix(loss=f"{record.get('total', float('nan')):.4f}")
     return history

@@ -9,7 +9,9 @@ I (N, sum C_m) and gives one weight per stream,
 
 and the fused score is s = A S^T with S = [s_1, ..., s_M]. Eq. 12 prints two fully connected
 layers W^H (C x C') and W^O (C' x M) with nothing between them and no biases, and we build it so
-(it is then one linear map of rank at most C'); the paper gives no C': we take 128.
+(it is then one linear map of rank at most C'); the paper gives no C': we take 128. Nor does it
+give an initialisation: W^O starts at zero, so every stream starts with weight exactly 1/M and the
+fused score starts as the plain average (W^H has PyTorch's default initialisation).
 ``attentive=False`` replaces A by the plain average 1/M (Table 5, "w/o attentive fusion").
 
 **A stream with no frames.** A clip in which no face was ever detected has an all-zero facial
@@ -35,6 +37,7 @@ class ModalityAttention(nn.Module):
         super().__init__()
         self.hidden = nn.Linear(in_features, hidden, bias=False)  # W^H
         self.out = nn.Linear(hidden, streams, bias=False)  # W^O
+        nn.init.zeros_(self.out.weight)  # A = 1/M at the start (our choice; the paper gives none)
 
     def forward(self, features: torch.Tensor, available: torch.Tensor | None = None) -> torch.Tensor:
         logits = self.out(self.hidden(features))
