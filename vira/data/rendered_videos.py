@@ -170,8 +170,9 @@ class RenderedVideos:
         # "log-count" target in the counts' own units, for chapter 7's label experiment
         logged = np.column_stack([np.log1p(kept[m].to_numpy(float)) for m in METRICS])
         weights = np.array([labels.VIRAL_VISION_WEIGHTS[m] for m in METRICS])
+        self._scaler = RobustScaler().fit(logged)  # kept: the oracle scores with the same scaling
         table["log_score"] = np.nan
-        table.loc[table.kept, "log_score"] = RobustScaler().fit_transform(logged) @ weights
+        table.loc[table.kept, "log_score"] = self._scaler.transform(logged) @ weights
         table.loc[table.kept, "viral"] = labels.viral_vision_binary(*(kept[m] for m in METRICS))
         return table
 
@@ -215,11 +216,9 @@ class RenderedVideos:
         c = self.table.content.to_numpy()[idx]
         mean_v, var_v = np.sqrt(self.dial) * c, 1 - self.dial
         p_viral = viral_share(self.r, mean_v, var_v) if var_v > 0 else viral_share(self.r, mean_v, 1e-12)
-        kept = self.table[self.table.kept]
-        logged = np.column_stack([np.log1p(kept[m].to_numpy(float)) for m in METRICS])
-        scaler = RobustScaler().fit(logged)
+        scaler = self._scaler
         weights = np.array([labels.VIRAL_VISION_WEIGHTS[m] for m in METRICS])
-        raw_kept = scaler.transform(logged) @ weights
+        raw_kept = self.table.log_score.to_numpy()[self.kept]
         lo, hi = raw_kept.min(), raw_kept.max()
         rng = np.random.default_rng([self.seed, 7, 2])
         u = rng.normal(size=(1, draws, 1))
