@@ -34,8 +34,10 @@ device = "auto"  # "cpu", "cuda" or "auto"
 seed = 0  # the data set's seed; model seeds are seed, seed + 1, ...
 
 # %%
+import json
 import os
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,6 +79,23 @@ DIAL = 0.5  # "content matters": half the variance of the virality factor is vis
 if P.name == "smoke":
     print(f"smoke preset: {N_FRAMES} frames of {SIZE} x {SIZE} pixels per clip instead of the paper's "
           f"32 of 112 x 112, {N_VIDEOS} videos, {EPOCHS} epochs: it proves the chapter runs, not its claims")
+
+# %%
+# What this page is: when it was executed with the smoke preset, say so, and what the small run
+# would cost on this book's CPU (measured by scripts/bench_video.py, book/results/bench_video.json)
+BENCH = Path(vira.__file__).resolve().parent.parent / "book" / "results" / "bench_video.json"
+if P.name == "smoke" and BENCH.exists():
+    bench = json.loads(BENCH.read_text())
+    rate = next(r["items_per_s"] for r in bench["results"] if r["case"] == "train")
+    small_clips = 11 * 3 * 8 * int(0.7 * 360)  # configurations x seeds x epochs x training videos
+    display(Markdown(
+        f"**This page was executed with the `smoke` preset**: {N_FRAMES} frames of {SIZE} x {SIZE} "
+        f"pixels, {N_VIDEOS} videos, {EPOCHS} epochs. It shows that every step of the chapter runs; "
+        f"its numbers are not evidence, and its claims are asserted only in `small` and `full`. "
+        f"The `small` preset trains R(2+1)D-18 on about {small_clips:,} clips of 32 x 112 x 112 "
+        f"(11 configurations x 3 seeds x 8 epochs x 252 videos). On this book's CPU "
+        f"({bench['device']}) the network trains {rate:.2f} clips per second, so that run would "
+        f"take about {small_clips / rate / 3600:.0f} hours: it is meant for one GPU."))
 
 # %% [markdown]
 # ## What the paper reports
