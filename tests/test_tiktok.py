@@ -104,3 +104,76 @@ def test_vira_data_must_be_a_folder(monkeypatch, tmp_path):
     assert data_dir("tiktok_vn_2025") is None
     monkeypatch.delenv("VIRA_DATA")
     assert data_dir("tiktok_vn_2025") is None
+
+
+# --- caption_table: the text and the Pay-Attention label of each video -------------------------
+
+def caption_row(user: str, followers: str, vid: str, caption: str, views: str, hashtags: str) -> str:
+    return (f'{user},{followers},{vid},"{caption}",2025-06-06 10:00:00,2025-06-01 10:00:00,00:30,'
+            f'{views},1,1,1,1,"{hashtags}",u,1,t,1 videos,b,True')
+
+
+def test_video_text_adds_each_hashtag_once():
+    from vira.data.tiktok import video_text
+    assert video_text("Sức khỏe #XuHuong ", "xuhuong, suckhoe, suckhoe") == "Sức khỏe #XuHuong #suckhoe"
+    assert video_text("", "fyp, #viral") == "#fyp #viral"
+    assert video_text("Hay quá", "") == "Hay quá"
+    assert video_text("xuhuong", "xuhuong") == "xuhuong #xuhuong"  # a caption word is not a tag
+
+
+def test_caption_table_exclusions_and_label_by_hand(tmp_path):
+    from vira.data.tiktok import CAPTION_EXCLUSIONS, caption_table
+    rows = [
+        caption_row("a", "100", "10", "Sức khỏe #xuhuong", "50", "xuhuong, suckhoe"),  # ratio 0.5
+        caption_row("b", "1K", "11", "Hay quá 🔥", "3K", ""),                          # ratio 3
+        caption_row("c", "10", "12", "", "10", "fyp"),                                 # ratio 1
+        caption_row("d", "", "13", "", "5", ""),          # empty text (and missing followers)
+        caption_row("e", "", "14", "x", "5", ""),         # missing followers
+        caption_row("f", "7", "15", "x", "", ""),         # missing views
+        caption_row("g", "0", "16", "x", "5", ""),        # zero followers
+        caption_row("h", "7", "17", "... !!", "5", ""),   # empty text: punctuation only
+        caption_row("i", "2", "18", "🗿", "8", ""),                                   # ratio 4
+    ]
+    table, excluded = caption_table(load_snapshot(write(tmp_path / "s.csv", rows)))
+    assert excluded.to_dict("list") == {
+        "row": [3, 4, 5, 6, 7], "vid_id": ["13", "14", "15", "16", "17"],
+        "reason": ["empty text", "missing followers", "missing views", "zero followers", "empty text"]}
+    assert set(excluded.reason) <= set(CAPTION_EXCLUSIONS)
+    assert list(table.columns) == ["row", "vid_id", "user_name", "text", "tokens", "views",
+                                   "followers", "ratio", "label"]
+    assert table.row.tolist() == [0, 1, 2, 8] and table.user_name.tolist() == ["a", "b", "c", "i"]
+    assert table.text.tolist() == ["Sức khỏe #xuhuong #suckhoe", "Hay quá 🔥", "#fyp", "🗿"]
+    assert table.tokens.tolist() == [["sức", "khỏe", "#xuhuong", "#suckhoe"], ["hay", "quá", "🔥"],
+                                     ["#fyp"], ["🗿"]]
+    np.testing.assert_allclose(table.ratio, [0.5, 3.0, 1.0, 4.0])
+    assert table.label.tolist() == [0, 1, 0, 1]  # median ratio 2: popular strictly above it
+    assert len(table) + len(excluded) == len(rows)
+
+
+def test_caption_table_needs_the_text_columns(tmp_path):
+    from vira.data.tiktok import caption_table
+    snap = load_snapshot(write(tmp_path / "s.csv", [caption_row("a", "1", "1", "x", "1", "")]))
+    snap.frame = snap.frame.drop(columns=["hashtags"])
+    with pytest.raises(ValueError, match=r"s.csv: no hashtags column"):
+        caption_table(snap)
+
+
+def test_caption_table_on_the_real_crawl():
+    from vira.data.tiktok import caption_table
+    folder = data_dir("tiktok_vn_2025")
+    if folder is None:
+        pytest.skip("VIRA_DATA with tiktok_vn_2025/ is not available")
+    first = load_snapshot(folder / "raw_data.csv")
+    table, excluded = caption_table(first)
+    assert len(table) == 9_425 and len(table) + len(excluded) == 10_102
+    assert excluded.reason.value_counts().to_dict() == {"empty text": 667, "zero followers": 6,
+                                                        "missing followers": 4}
+    assert abs(table.label.mean() - 0.5) < 0.001
+    assert (table.tokens.map(len) > 0).all() and (table.followers > 0).all()
+    # the tags added after the caption are distinct and none is already in the caption
+    from vira.text import tokenize
+    for row, tokens in zip(table.row, table.tokens):
+        in_caption = tokenize(first.frame.caption.iat[row])
+        added = [t for t in tokens[len(in_caption):] if t.startswith("#")]
+        assert tokens[:len(in_caption)] == in_caption
+        assert len(set(added)) == len(added) and not set(added) & set(in_caption), row

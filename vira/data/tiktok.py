@@ -168,3 +168,81 @@ def generate_counts(n: int, seed: int = 0) -> pd.DataFrame:
         "music_id": [f"m{k}" for k in rng.zipf(1.6, n) % 200],
         "music_title": "", "caption": "", "hashtags": "",
     })
+
+
+#: Why :func:`caption_table` leaves a video out, in the order the reasons are checked.
+CAPTION_EXCLUSIONS = ("empty text", "missing views", "missing followers", "zero followers")
+
+
+def video_text(caption: str, hashtags: str) -> str:
+    """A video's text: its caption, then its hashtags as ``#tag``, each once.
+
+    The crawl moves most hashtags out of the caption into ``vid_hashtags`` (comma separated,
+    without ``#``: ``"suckhoe, thaomoc"``), but a few captions still contain ``#tag`` and a few tag
+    lists repeat a tag. A tag already in the caption, or already added, is not added again
+    (compared as :func:`vira.text.tokenize` sees it: ``#XuHuong`` and ``xuhuong`` are the same tag).
+    """
+    from vira.text import tokenize
+
+    caption = caption.strip() if isinstance(caption, str) else ""
+    hashtags = hashtags if isinstance(hashtags, str) else ""
+    seen = {t for t in tokenize(caption) if t.startswith("#")}
+    extra = []
+    for tag in hashtags.split(","):
+        tag = tag.strip().lstrip("#")
+        tokens = tokenize("#" + tag)
+        if not tokens:
+            continue
+        if tokens[0] not in seen:
+            seen.add(tokens[0])
+            extra.append("#" + tag)
+    return " ".join([caption, *extra]).strip()
+
+
+def caption_table(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The videos with a text and a Pay-Attention label, and the videos left out, with why.
+
+    Text = caption + hashtags (:func:`video_text`), tokens = :func:`vira.text.tokenize` of it.
+    A video is left out for the first of :data:`CAPTION_EXCLUSIONS` that applies: no tokens
+    (``empty text``), a views or followers cell that did not parse (``missing views``,
+    ``missing followers``), or ``zero followers`` (views / followers is undefined).
+
+    Returns ``(table, excluded)``. ``table`` (one row per kept video, in file order) has columns
+    ``row`` (the CSV row, as in :attr:`Snapshot.problems`), ``vid_id``, ``user_name``, ``text``,
+    ``tokens`` (list of str), ``views``, ``followers``, ``ratio`` (views / followers) and ``label``:
+    Pay Attention to Virality's label (§2), :func:`vira.labels.follower_normalized_binary`, 1 where
+    the ratio is strictly above its median over the kept videos. ``excluded`` has columns ``row``,
+    ``vid_id``, ``reason``; ``len(table) + len(excluded) == len(snapshot.frame)``.
+    """
+    from vira.labels import follower_normalized_binary
+    from vira.text import tokenize
+
+    frame = snapshot.frame
+    missing = [c for c in ("caption", "hashtags") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{snapshot.path}: no {' or '.join(missing)} column "
+                         "(the CSV lacks vid_caption / vid_hashtags)")
+    texts = [video_text(c, h) for c, h in zip(frame.caption, frame.hashtags)]
+    tokens = [tokenize(t) for t in texts]
+    reasons = pd.Series(None, index=frame.index, dtype=object)
+    checks = {"empty text": np.array([len(t) == 0 for t in tokens], dtype=bool),
+              "missing views": frame.views.isna().to_numpy(),
+              "missing followers": frame.followers.isna().to_numpy(),
+              "zero followers": (frame.followers == 0).to_numpy()}
+    assert tuple(checks) == CAPTION_EXCLUSIONS
+    for reason, bad in checks.items():
+        reasons[bad & reasons.isna().to_numpy()] = reason
+    keep = reasons.isna().to_numpy()
+    excluded = pd.DataFrame({"row": np.flatnonzero(~keep), "vid_id": frame.vid_id[~keep].to_numpy(),
+                             "reason": reasons[~keep].to_numpy()})
+    rows = np.flatnonzero(keep)
+    views = frame.views.to_numpy()[keep]
+    followers = frame.followers.to_numpy()[keep]
+    table = pd.DataFrame({
+        "row": rows, "vid_id": frame.vid_id.to_numpy()[keep],
+        "user_name": frame.user_name.to_numpy()[keep],
+        "text": [texts[i] for i in rows], "tokens": [tokens[i] for i in rows],
+        "views": views, "followers": followers, "ratio": views / followers,
+        "label": follower_normalized_binary(views, followers) if keep.any() else np.zeros(0, int),
+    })
+    return table, excluded

@@ -1,0 +1,105 @@
+"""vira.text: the tokenizer, the vocabulary and the bag-of-words baseline, against hand-worked values."""
+
+import unicodedata
+
+import numpy as np
+import pytest
+import torch
+
+from vira.text import PAD, UNK, Vocabulary, bow_logistic_baseline, tokenize
+
+
+@pytest.mark.parametrize("text, tokens", [
+    # Vietnamese syllables keep their diacritics; upper case is lowered ('Đ' -> 'đ')
+    ("Sức Khỏe là Vàng", ["sức", "khỏe", "là", "vàng"]),
+    ("Đơn giản dễ làm lắm đó quý vị ơi..", ["đơn", "giản", "dễ", "làm", "lắm", "đó", "quý", "vị", "ơi"]),
+    # punctuation splits and is dropped; digits stay
+    ("Review phim Tẩu thoát 2024 - Phần 1!", ["review", "phim", "tẩu", "thoát", "2024", "phần", "1"]),
+    ("“Nhường anh,cho yêu thương”:))", ["nhường", "anh", "cho", "yêu", "thương"]),
+    # hashtags keep '#', so '#xuhuong' and 'xuhuong' differ; a lone '#' is dropped
+    ("xuhuong #XuHuong # fyp#viral", ["xuhuong", "#xuhuong", "fyp", "#viral"]),
+    ("#lan_nicki ##abc #", ["#lan_nicki", "#abc"]),
+    # each emoji is one token, skin tones dropped, a word glued to an emoji is split from it
+    ("Giấc mơ của chung 🤷🏻🦢", ["giấc", "mơ", "của", "chung", "🤷", "🦢"]),
+    ("Mỹ phẩm 🥲🥲", ["mỹ", "phẩm", "🥲", "🥲"]),
+    ("#hungmusic💫 qua👊🏻", ["#hungmusic", "💫", "qua", "👊"]),
+    ("nhà 👨\u200d👩\u200d👧 🇻🇳", ["nhà", "👨\u200d👩\u200d👧", "🇻🇳"]),
+    # URLs are removed
+    ("xem https://vt.tiktok.com/ZS/?x=1 ngay www.abc.vn/p", ["xem", "ngay"]),
+    ("", []), ("  .. !! -- ", []), ("🗿", ["🗿"]),
+])
+def test_tokenize_by_hand(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_tokenize_normalises_decomposed_vietnamese():
+    decomposed = unicodedata.normalize("NFD", "Khỏe Ế")
+    assert decomposed != "Khỏe Ế" and len(decomposed) > len("Khỏe Ế")
+    assert tokenize(decomposed) == ["khỏe", "ế"]
+    assert all(unicodedata.is_normalized("NFC", t) for t in tokenize(decomposed))
+
+
+def test_tokenize_refuses_non_strings():
+    with pytest.raises(TypeError, match="expects a str"):
+        tokenize(None)
+
+
+def test_vocabulary_counts_and_order_by_hand():
+    texts = [["b", "a", "c"], ["a", "b", "d"], ["a", "e", "e"], ["b"]]
+    # counts: a 3, b 3, e 2, c 1, d 1 -> min_count 2 keeps a, b (tie: alphabetical), e
+    vocab = Vocabulary.build(texts)
+    assert vocab.itos == (PAD, UNK, "a", "b", "e")
+    assert vocab.counts == {"a": 3, "b": 3, "e": 2}
+    assert len(vocab) == 5 and vocab.index("e") == 4 and vocab.index("zzz") == 1
+    assert Vocabulary.build(texts, min_count=1).itos == (PAD, UNK, "a", "b", "e", "c", "d")
+    assert Vocabulary.build(texts, min_count=1, max_size=2).itos == (PAD, UNK, "a", "b")
+    # the same texts in another order give the same vocabulary
+    assert Vocabulary.build(texts[::-1]).itos == vocab.itos
+
+
+def test_vocabulary_refuses_bad_input():
+    with pytest.raises(TypeError, match="row 1: expected a list of tokens"):
+        Vocabulary.build([["a"], "ab"])
+    with pytest.raises(ValueError, match="min_count"):
+        Vocabulary.build([["a"]], min_count=0)
+    with pytest.raises(ValueError, match="starts with"):
+        Vocabulary(("a", "b"), {})
+
+
+def test_encode_pads_truncates_and_counts_lengths():
+    vocab = Vocabulary.build([["a", "b"], ["a", "b", "c"], ["c"]])  # a b c: 2 each -> 2, 3, 4
+    assert vocab.itos == (PAD, UNK, "a", "b", "c")
+    ids, lengths = vocab.encode([["a"], ["c", "x", "b", "a", "c"], ["b", "b", "b"]], max_len=3)
+    assert ids.dtype == torch.long and lengths.dtype == torch.long
+    assert ids.tolist() == [[2, 0, 0], [4, 1, 3], [3, 3, 3]]  # x -> <unk>; first 3 tokens kept
+    assert lengths.tolist() == [1, 3, 3]
+
+
+def test_encode_names_the_empty_row():
+    vocab = Vocabulary.build([["a", "a"]])
+    with pytest.raises(ValueError, match=r"row 2: the text has no tokens"):
+        vocab.encode([["a"], ["a", "b"], [], ["a"]], max_len=4)
+    with pytest.raises(ValueError, match="max_len"):
+        vocab.encode([["a"]], max_len=0)
+
+
+def test_bow_baseline_learns_a_separable_toy_set():
+    good = ["xem ngay #viral 🔥", "hay quá #viral", "#viral đỉnh 🔥", "đỉnh quá 🔥 #viral"] * 5
+    bad = ["chán lắm #buon", "#buon không hay", "buồn ghê #buon", "chán #buon thôi"] * 5
+    texts, y = good + bad, [1] * len(good) + [0] * len(bad)
+    proba, pipeline = bow_logistic_baseline(texts, y, ["#viral 🔥", "#buon chán", "chưa thấy bao giờ"])
+    assert proba.shape == (3,)
+    assert proba[0] > 0.7 and proba[1] < 0.3  # the planted tokens decide
+    train_proba, _ = bow_logistic_baseline(texts, y, texts)
+    assert np.mean((train_proba > 0.5) == np.array(y)) == 1.0
+    assert "#viral" in pipeline.named_steps["counts"].vocabulary_
+    assert "viral" not in pipeline.named_steps["counts"].vocabulary_  # hashtags stay hashtags
+    again, _ = bow_logistic_baseline(texts, y, ["#viral 🔥", "#buon chán", "chưa thấy bao giờ"])
+    np.testing.assert_array_equal(proba, again)  # deterministic
+
+
+def test_bow_baseline_refuses_bad_labels():
+    with pytest.raises(ValueError, match="both labels"):
+        bow_logistic_baseline(["a b", "a c"], [1, 1], ["a"])
+    with pytest.raises(ValueError, match="2 training texts but 3 labels"):
+        bow_logistic_baseline(["a b", "a c"], [1, 0, 1], ["a"])
