@@ -1,0 +1,44 @@
+"""vira.frame_features: ImageNet input scaling, the feature cache, loading a local trunk."""
+
+import numpy as np
+import pytest
+import torch
+
+from vira.frame_features import FeatureCache, resnet50_trunk, to_input, weights_digest
+
+
+def test_to_input_by_hand():
+    f = np.zeros((1, 2, 2, 3), np.uint8)
+    f[0, 0, 0] = (255, 0, 0)
+    x = to_input(f)
+    assert x.shape == (1, 3, 2, 2)
+    assert float(x[0, 0, 0, 0]) == pytest.approx((1 - 0.485) / 0.229)
+    assert float(x[0, 1, 0, 0]) == pytest.approx(-0.456 / 0.224)
+    with pytest.raises(ValueError, match="uint8"):
+        to_input(f.astype(np.float32))
+
+
+def test_cache_hits_on_the_same_frames_and_weights(tmp_path):
+    trunk = resnet50_trunk("random", seed=0)
+    cache = FeatureCache(tmp_path, trunk)
+    frames = torch.randint(0, 256, (2, 32, 32, 3), dtype=torch.uint8)
+    a = cache(frames)
+    b = cache(frames)
+    assert a.shape == (2, 2048) and torch.equal(a, b) and (cache.hits, cache.misses) == (1, 1)
+    other = FeatureCache(tmp_path, resnet50_trunk("random", seed=1))
+    other(frames)
+    assert other.misses == 1 and len(list(tmp_path.glob("*.pt"))) == 2
+
+
+def test_a_local_trunk_loads_weights_only_and_bad_files_are_named(tmp_path):
+    src = resnet50_trunk("random", seed=5)
+    path = tmp_path / "r50.pt"
+    torch.save(src.state_dict(), path)
+    assert weights_digest(resnet50_trunk(path)) == weights_digest(src)
+    assert weights_digest(resnet50_trunk("random", seed=6)) != weights_digest(src)
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="bad.pt"):
+        resnet50_trunk(bad)
+    with pytest.raises(FileNotFoundError, match="missing.pt"):
+        resnet50_trunk(tmp_path / "missing.pt")
