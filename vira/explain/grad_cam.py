@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 __all__ = ["FramePopularity", "frame_cams", "attention_scaled_cam", "pointing_game", "energy_in_box",
-           "centre_box", "randomise_"]
+           "centre_box", "box_mask", "randomise_"]
 
 class FramePopularity(nn.Module):
     """trunk (ResNet50 without its fc: (F, 3, H, W) -> (F, 2048)) then ``head`` (a frame model
@@ -67,7 +67,8 @@ def attention_scaled_cam(cams, alpha) -> np.ndarray:
     return norm * (alpha / alpha.max())[:, None, None]
 
 
-def _box_mask(shape, box) -> np.ndarray:
+def box_mask(shape, box) -> np.ndarray:
+    """(H, W) bool: the pixels whose centres lie in ``box``."""
     h, w = shape
     x0, y0, x1, y1 = box
     ys, xs = (np.arange(h) + 0.5) / h, (np.arange(w) + 0.5) / w
@@ -78,14 +79,14 @@ def pointing_game(cam, box) -> bool:
     """True when the heatmap's (H, W) largest value lies in ``box`` (the first maximum, row-major)."""
     cam = np.asarray(cam)
     r, c = np.unravel_index(int(np.argmax(cam)), cam.shape)
-    return bool(_box_mask(cam.shape, box)[r, c])
+    return bool(box_mask(cam.shape, box)[r, c])
 
 
 def energy_in_box(cam, box) -> float:
     """Share of the heatmap's (H, W) total (non-negative) mass inside ``box``; NaN for an all-zero map."""
     cam = np.clip(np.asarray(cam, dtype=np.float64), 0, None)
     total = cam.sum()
-    return float(cam[_box_mask(cam.shape, box)].sum() / total) if total > 0 else float("nan")
+    return float(cam[box_mask(cam.shape, box)].sum() / total) if total > 0 else float("nan")
 
 
 def centre_box(side: float) -> tuple[float, float, float, float]:

@@ -1,0 +1,808 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 8. Looking inside: frame and headline attention, and Grad-CAM scaled by attention
+#
+# Bielski and Trzcinski {cite:p}`bielski2018payattention` predict whether a Facebook video will be
+# popular from 18 of its frames and from its headline, and, more to their point, show *why*: a
+# soft attention over the frames (weights α) and over the words (weights β), and Grad-CAM
+# heatmaps {cite:p}`selvaraju2017gradcam` of each frame scaled by that frame's attention. A
+# heatmap is a picture, and a picture proves nothing by itself. This chapter rebuilds the models
+# as §2 describes them, puts the paper's Table 1 next to ours, and then **measures** whether the
+# explanations point at what truly drives the label, on videos where we planted the cause, with
+# the sanity controls of Adebayo et al. {cite:p}`adebayo2018sanity`. Then it runs the headline
+# models on 9,000 real TikTok captions and classifiers on real Facebook video features.
+#
+# Source of this chapter: {download}`08_attention.py <../notebooks/08_attention.py>` and
+# {download}`08_attention.ipynb <../notebooks/08_attention.ipynb>`.
+
+# %% tags=["parameters"]
+preset = "auto"  # smoke (CI), small (a laptop CPU, minutes), full (one GPU); see chapter 0
+device = "auto"  # "cpu", "cuda" or "auto"
+seed = 0  # the data set's seed; split and model seeds are seed, seed + 1, ...
+
+# %%
+import copy
+import html
+import os
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from IPython.display import HTML, Markdown, display
+from scipy import stats
+from tqdm.auto import tqdm
+
+import vira
+from vira.data import data_dir
+from vira.data.facebook import classify, load_facebook, permutation_importances, popularity_table, split_indices
+from vira.data.popular_videos import CUE_RUN, CUE_SIZE, HOT_WORDS, N_FRAMES, PopularVideos, frame_times
+from vira.data.tiktok import caption_table, load_snapshot
+from vira.explain import (attention_scaled_cam, box_mask, centre_box, energy_in_box, frame_cams, pointing_game,
+                          randomise_)
+from vira.frame_features import FeatureCache, resnet50_trunk, to_input
+from vira.metrics import format_mean_std
+from vira.models import pay_attention as pa
+from vira.text import Vocabulary, bow_logistic_baseline, tokenize
+from vira.video import read_folder
+
+run = vira.start(preset, device, seed)
+vira.use_style()
+P = run.preset
+N_VIDEOS = P.pick(smoke=40, small=240, full=2000)
+SIZE = P.pick(smoke=64, small=224, full=224)  # the paper: ResNet50's 224 x 224
+SEEDS = [seed + k for k in range(P.pick(smoke=1, small=3, full=3))]
+TRIALS = P.pick(smoke=1, small=4, full=8)  # randomised search: trials per model and seed
+EPOCHS = P.pick(smoke=2, small=30, full=30)
+N_CAM = P.pick(smoke=2, small=12, full=40)  # cue videos explained with Grad-CAM
+N_SANITY = P.pick(smoke=1, small=6, full=20)  # of those, the ones the sanity controls redo
+TRUNK = os.environ.get("VIRA_RESNET50_WEIGHTS", "random")  # a local ImageNet state dict, if any
+CACHE = Path(os.environ.get("VIRA_CACHE", Path.home() / ".cache" / "vira")) / "frame_features"
+if P.name == "smoke":
+    print(f"smoke preset: {N_VIDEOS} videos of {SIZE} x {SIZE} pixels instead of 224 x 224, {EPOCHS} epochs, "
+          f"one seed: it proves the chapter runs, not its claims")
+
+# %% [markdown]
+# ## What the paper reports
+#
+# Table 1 of the paper, on 37,000 Facebook videos (test split of 10 %):
+
+# %%
+TABLE1 = pd.DataFrame(
+    [("video frames", "ResNet50 mean", 68.17, 0.524), ("video frames", "+ attention", 68.87, 0.526),
+     ("headline", "biLSTM", 69.47, 0.542), ("headline", "+ attention", 68.70, 0.525),
+     ("multimodal", "ResNet + biLSTM", 71.94, 0.612), ("multimodal", "+ attention", 72.72, 0.607)],
+    columns=["input", "model", "accuracy %", "Spearman"])
+ROWS = [f"{i}: {m}" for i, m in zip(TABLE1.input, TABLE1.model)]
+TABLE1
+
+# %% [markdown]
+# Its claims: frames and headlines predict popularity about equally well; both together do
+# better; attention helps the frame and multimodal models and slightly hurts the headline model;
+# and the attention weights with the scaled heatmaps show which frames and regions matter.
+#
+# ## Videos whose cause we know
+#
+# `vira.data.popular_videos` renders dancers (the renderer of chapter 7) with a headline each.
+# Two things, and nothing else, drive the label:
+#
+# * **a cue** in the frames: in half of the videos a magenta prop shows in a box of
+#   22 % of the frame's side, at a random place, in 3 consecutive of the 18 frames;
+# * **hot words** in the headline: 0, 1 or 2 of four planted words among 6-14 filler words.
+#
+# Followers are log-normal and log(views / followers) = 1.0 · cue + 0.8 · hot words + 0.7 · noise.
+# The label is the paper's: views over followers, split at the median
+# (`vira.labels.follower_normalized_binary`). So the best possible prediction from the frames,
+# from the headline, or from both is known (the **oracle**).
+
+# %%
+data = PopularVideos(N_VIDEOS, seed=seed, size=SIZE)
+table = data.table
+y_all = table.label.to_numpy().copy()
+ratio = table.ratio.to_numpy()
+print(f"{len(table)} videos; popular {y_all.mean():.2f}; with the cue {table.cue.mean():.2f}; "
+      f"hot words 0/1/2: {np.bincount(table.n_hot, minlength=3).tolist()}; "
+      f"shorter than 6 s: {(table.duration_s < 6).sum()}")
+display(table[["duration_s", "cue", "cue_start", "headline", "n_hot", "followers", "views", "label"]].head(4))
+
+# %% [markdown]
+# **Frames.** §2 takes 18 frames evenly spread over the first 6 s. The paper does not say what
+# happens to shorter videos; we spread the 18 over the whole video then (`frame_times`). A hand
+# check: a 10 s video's first 6 s in 18 slices of 1/3 s, each frame at the middle of its slice.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+t = frame_times(10.0)
+print("first three:", np.round(t[:3], 4).tolist(), "last:", round(float(t[-1]), 4), "| a 3 s video, last:",
+      round(float(frame_times(3.0)[-1]), 4))
+assert np.allclose(t[:3], [1 / 6, 0.5, 5 / 6]) and np.isclose(t[-1], 6 - 1 / 6)
+
+# %% [markdown]
+# ## Frame features
+#
+# Each frame becomes the 2048 numbers of ResNet50's penultimate layer {cite:p}`he2016resnet`.
+# The paper's trunk was trained on ImageNet; no such weights can be downloaded here, so this run
+# uses a trunk named below: a **frozen, randomly initialised** ResNet50 unless the environment
+# variable `VIRA_RESNET50_WEIGHTS` names a local state dict (loaded with `weights_only=True`).
+# A random trunk is a fair test of the *explanations*: the cue is a colour no other part of a
+# frame has, which random filters pass on, and nothing else about the frames matters.
+# `vira.frame_features.train_proxy_trunk` offers a third trunk, trained on a proxy task (tell the
+# face and scene colours of rendered dancers); exercise 2 uses it. Features are cached on disk,
+# keyed by the frames' bytes and the trunk's weights.
+
+# %%
+trunk = resnet50_trunk(TRUNK, seed=seed).to(run.device)
+trunk_name = "random initialisation (frozen)" if TRUNK == "random" else f"local file {Path(TRUNK).name}"
+cache = FeatureCache(CACHE, trunk, device=run.device)
+feats = torch.stack([cache(data.frames(i)) for i in tqdm(range(len(data)), desc="frame features",
+                                                          disable=P.name == "smoke")])
+first_pass = (cache.hits, cache.misses)
+x = to_input(data.frames(0)).to(run.device)
+with torch.inference_mode():
+    trunk(x[:2])
+    t0 = time.perf_counter()
+    trunk(x)
+    if run.device.type == "cuda":
+        torch.cuda.synchronize()
+    fps = len(x) / (time.perf_counter() - t0)
+t0 = time.perf_counter()
+again = [cache(data.frames(i)) for i in range(5)]
+hit_ms = 1000 * (time.perf_counter() - t0) / 5
+assert all(torch.equal(a, feats[i]) for i, a in enumerate(again)) and cache.hits >= 5
+vira.glue("trunk_name", trunk_name)
+vira.glue("fps", fps)
+vira.glue("hit_ms", hit_ms)
+print(f"trunk: {trunk_name}; features {tuple(feats.shape)}; this pass: {first_pass[0]} cache hits, "
+      f"{first_pass[1]} computed; ResNet50 at {SIZE} x {SIZE}: {fps:.1f} frames/s on {run.device}; "
+      f"a cached video (render + lookup): {hit_ms:.0f} ms")
+
+# %% [markdown]
+# ResNet50 computes {glue:text}`fps:.1f` frames per second here ({glue:text}`trunk_name`);
+# a video already in the cache costs {glue:text}`hit_ms:.0f` ms (rendering its frames to find
+# its key, and reading the file).
+#
+# A randomly initialised trunk gives features of an arbitrary scale (their root mean square is
+# {glue:text}`feat_rms:.1f` here, where an ImageNet trunk's are below 1). Every frame model
+# therefore divides its input by one number, that root mean square over the training videos
+# (the `Scaled` wrapper below); the paper needed no such step and says nothing of one.
+
+# %%
+class Scaled(torch.nn.Module):
+    """A frame model that reads features divided by ``scale`` (forward, attend and embed)."""
+
+    def __init__(self, model, scale):
+        super().__init__()
+        self.model, self.scale = model, float(scale)
+
+    def forward(self, x):
+        return self.model(x / self.scale)
+
+    def attend(self, x):
+        return self.model.attend(x / self.scale)
+
+    def embed(self, x):
+        return self.model.embed(x / self.scale)
+
+
+feat_rms = float(feats.pow(2).mean().sqrt())
+vira.glue("feat_rms", feat_rms)
+#
+# ## The models
+#
+# `vira.models.pay_attention` follows §2. A frame model embeds each frame feature x_i with a
+# linear map and a ReLU, q_i = ReLU(W_q x_i + b_q); the attention is a two-layer network,
+#
+# $$ u_i = \tanh(W_u q_i + b_u), \quad a_i = W_a u_i + b_a, \quad \alpha_i = \frac{e^{a_i}}{\sum_k e^{a_k}}, \quad v = \sum_i \alpha_i q_i ,$$
+#
+# and a two-layer network classifies v as popular or not, with cross-entropy. The headline model
+# reads word vectors with a bidirectional LSTM {cite:p}`hochreiter1997lstm` and applies the same
+# attention to its hidden states (weights β, text embedding d = Σ β_t h_t). The baselines are the
+# mean of the frame features, and the concatenated last states of the LSTM. The multimodal model
+# concatenates the embeddings of a trained frame model and a trained headline model and trains a
+# two-layer network on them. The paper used frozen GloVe vectors {cite:p}`pennington2014glove`;
+# none can be had here, so our word vectors are trained with the model (a local GloVe file could
+# be given as `embeddings=`). Sizes, dropout and batch normalisation are chosen by a randomised
+# search on the validation split, as in §3; the rest of our choices are listed in the module.
+#
+# A hand check of the attention: with W_u = I, b_u = 0, W_a = (1, 0) and b_a = 0, the score of an
+# item is the tanh of its first coordinate, so two items (0, 5) and (1, -5) get weights
+# softmax(tanh 0, tanh 1) = softmax(0, 0.7616) = (0.3183, 0.6817), and v is their weighted average:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+att = pa.SoftAttention(2, 2)
+with torch.no_grad():
+    att.hidden.weight.copy_(torch.eye(2))  # W_u
+    att.hidden.bias.zero_()  # b_u
+    att.score.weight.copy_(torch.tensor([[1.0, 0.0]]))  # W_a
+    att.score.bias.zero_()  # b_a
+    q = torch.tensor([[[0.0, 5.0], [1.0, -5.0]]])
+    v, alpha = att(q)
+want = np.exp([np.tanh(0.0), np.tanh(1.0)])
+want = want / want.sum()
+print("alpha:", np.round(alpha.numpy()[0], 4).tolist(), "by hand:", np.round(want, 4).tolist())
+assert np.allclose(alpha.numpy()[0], want, atol=1e-6) and np.allclose(want, [0.3183, 0.6817], atol=1e-4)
+assert np.allclose(v.numpy()[0], want @ q.numpy()[0], atol=1e-6)
+
+# %% [markdown]
+# ## Table 1 on the planted videos
+#
+# For every seed: a stratified 80/10/10 split, a randomised search of
+# {glue:text}`trials` trials per model on the validation split, and the paper's protocol on the
+# test split: accuracy, and Spearman's ρ between P(popular) and the normalised view count.
+
+# %%
+vira.glue("trials", TRIALS)
+tokens_all = [tokenize(h) for h in table.headline]
+MAX_LEN = 24
+SPACES = {
+    "frames mean": dict(hidden=[64, 128, 256], dropout=[0.2, 0.5], batch_norm=[False, True]),
+    "frames attention": dict(embed=[128, 256], att_hidden=[64, 128], hidden=[64, 128], dropout=[0.2, 0.5],
+                             batch_norm=[False, True]),
+    "headline": dict(emb_dim=[32, 64], lstm_hidden=[32, 64], hidden=[32, 64], dropout=[0.2, 0.5]),
+    "multimodal": dict(hidden=[32, 64, 128], dropout=[0.2, 0.5], batch_norm=[False, True]),
+}
+config = lambda s: pa.ClassifierConfig(epochs=EPOCHS, patience=5, batch_size=32, seed=s)  # noqa: E731
+fits, scores = {}, []
+for s in tqdm(SEEDS, desc="seeds", disable=P.name == "smoke"):
+    tr, va, te = split_indices(y_all, seed=s)
+    vocab = Vocabulary.build([tokens_all[i] for i in tr], min_count=1)
+    tok, lens = vocab.encode(tokens_all, MAX_LEN)
+    y = torch.as_tensor(y_all)
+    part = lambda *ts, idx: tuple(t[idx] for t in ts)  # noqa: E731
+    models = {}
+    rms = float(feats[tr].pow(2).mean().sqrt())
+    models["video frames: ResNet50 mean"] = pa.random_search(
+        lambda **k: Scaled(pa.FrameMeanNet(**k), rms), SPACES["frames mean"], part(feats, y, idx=tr), part(feats, y, idx=va),
+        TRIALS, s, config(s), device=run.device)[0]
+    models["video frames: + attention"] = pa.random_search(
+        lambda **k: Scaled(pa.FrameAttentionNet(**k), rms), SPACES["frames attention"], part(feats, y, idx=tr),
+        part(feats, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+    for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
+        models[name] = pa.random_search(
+            lambda cls=cls, **k: cls(len(vocab), **k), SPACES["headline"], part(tok, lens, y, idx=tr),
+            part(tok, lens, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+    for name, fm, hm in (("multimodal: ResNet + biLSTM", "video frames: ResNet50 mean", "headline: biLSTM"),
+                         ("multimodal: + attention", "video frames: + attention", "headline: + attention")):
+        emb = torch.cat([pa.video_embedding(models[fm], feats, device=run.device),
+                         pa.text_embedding(models[hm], tok, lens, device=run.device)], 1)
+        vd = emb.shape[1] - pa.text_embedding(models[hm], tok[:1], lens[:1]).shape[1]
+        models[name] = pa.random_search(
+            lambda vd=vd, td=emb.shape[1] - vd, **k: pa.MultimodalNet(vd, td, **k), SPACES["multimodal"],
+            part(emb, y, idx=tr), part(emb, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+        models[name + " (inputs)"] = emb
+    for name in ROWS:
+        inputs = {"video": (feats,), "headl": (tok, lens), "multi": (models.get(name + " (inputs)"),)}[name[:5]]
+        p = pa.predict_proba(models[name], tuple(t[te] for t in inputs), device=run.device)
+        scores.append({"row": name, "seed": s, **pa.evaluate(p, y_all[te], ratio[te])})
+    fits[s] = {"models": models, "split": (tr, va, te), "vocab": vocab, "tok": tok, "lens": lens}
+scores = pd.DataFrame(scores)
+
+# %%
+oracle = data.oracle()
+ORACLE_OF = {"video": "frames", "headl": "headline", "multi": "both"}
+
+
+def oracle_scores(s):
+    te = fits[s]["split"][2]
+    return {k: pa.evaluate(oracle[k].to_numpy()[te], y_all[te], ratio[te]) for k in ("frames", "headline", "both")}
+
+
+orc = {s: oracle_scores(s) for s in SEEDS}
+rows = []
+for i, name in enumerate(ROWS):
+    acc = scores[scores.row == name].accuracy.to_numpy()
+    rho = scores[scores.row == name].spearman.to_numpy()
+    o = ORACLE_OF[name[:5]]
+    o_acc = np.mean([orc[s][o]["accuracy"] for s in SEEDS])
+    o_rho = np.mean([orc[s][o]["spearman"] for s in SEEDS])
+    rows.append({"row": name, "paper acc %": TABLE1["accuracy %"][i], "ours acc %": format_mean_std(100 * acc, 1),
+                 "oracle acc %": round(100 * o_acc, 1), "paper ρ": TABLE1.Spearman[i],
+                 "ours ρ": format_mean_std(np.nan_to_num(rho), 3), "oracle ρ": round(o_rho, 3)})
+    vira.results.record(run, "Pay Attention", "Table 1", name, "accuracy", list(acc),
+                        paper_value=TABLE1["accuracy %"][i] / 100, oracle=o_acc,
+                        section="table-1-on-the-planted-videos", note="synthetic videos with a planted cue and words")
+    vira.results.record(run, "Pay Attention", "Table 1", name, "Spearman", list(np.nan_to_num(rho)),
+                        paper_value=TABLE1.Spearman[i], oracle=o_rho, section="table-1-on-the-planted-videos")
+ours = pd.DataFrame(rows).set_index("row")
+n_test = len(fits[SEEDS[0]]["split"][2])
+acc_se = 100 * np.sqrt(0.25 / n_test)
+vira.glue("n_test", n_test)
+vira.glue("acc_se", acc_se)
+ours
+
+# %%
+mean_acc = scores.groupby("row").accuracy.mean()
+best_frames = max(mean_acc["video frames: ResNet50 mean"], mean_acc["video frames: + attention"])
+best_head = max(mean_acc["headline: biLSTM"], mean_acc["headline: + attention"])
+best_multi = max(mean_acc["multimodal: ResNet + biLSTM"], mean_acc["multimodal: + attention"])
+o_both = np.mean([orc[s]["both"]["accuracy"] for s in SEEDS])
+vira.glue("best_frames", 100 * best_frames)
+vira.glue("best_head", 100 * best_head)
+vira.glue("best_multi", 100 * best_multi)
+vira.glue("oracle_both", 100 * o_both)
+att_gain = {k: mean_acc[f"{k}: + attention"] - mean_acc[m]
+            for k, m in (("video frames", "video frames: ResNet50 mean"), ("headline", "headline: biLSTM"),
+                         ("multimodal", "multimodal: ResNet + biLSTM"))}
+noise = 2 * acc_se / 100 / np.sqrt(len(SEEDS))
+verdict = {k: ("helps" if g > noise else "hurts" if g < -noise else "makes no difference beyond noise")
+           for k, g in att_gain.items()}
+display(Markdown("With {} test videos per split, one accuracy has a standard error of about {:.1f} points. "
+                 "Attention, against its baseline, in mean accuracy over the seeds: ".format(n_test, acc_se)
+                 + "; ".join(f"{k}: {100 * g:+.1f} points ({verdict[k]})" for k, g in att_gain.items()) + "."))
+if P.name != "smoke":
+    assert best_multi > max(best_frames, best_head) - noise, "claimed: both modalities together do at least as well"
+    assert best_frames > 0.6 and best_head > 0.6, "claimed: each modality alone beats chance"
+    assert best_multi <= o_both + noise, "no model beats the oracle beyond noise"
+
+# %% [markdown]
+# The best frame model reaches {glue:text}`best_frames:.1f} % accuracy, the best headline model
+# {glue:text}`best_head:.1f` %, the best multimodal model {glue:text}`best_multi:.1f` %, against the
+# oracle's {glue:text}`oracle_both:.1f` % from both modalities. Here, unlike in the paper, the two
+# modalities carry different, independent causes, so together they must do better than either
+# alone; how far each model stays below its oracle is what the trunk and the data size cost.
+#
+# ## Do the explanations point at the cause?
+#
+# ### Frame attention
+#
+# In a test video with the cue, the frame that should get the most attention is one of the 3 cue
+# frames; by chance the largest α lands there 3 times in 18. We also report the mean Spearman ρ
+# between α and the cue frames (1 on a cue frame, 0 elsewhere).
+
+# %%
+s0 = SEEDS[0]
+frame_att = fits[s0]["models"]["video frames: + attention"]
+tr, va, te = fits[s0]["split"]
+held = np.concatenate([va, te])
+cue_held = held[table.cue.to_numpy()[held] == 1]
+with torch.no_grad():
+    frame_att.eval()
+    _, alpha = frame_att.attend(feats[cue_held].to(run.device))
+alpha = alpha.cpu().numpy()
+masks = np.stack([data.cue_mask(int(i)) for i in cue_held])
+hit = masks[np.arange(len(masks)), alpha.argmax(1)]
+rho_alpha = np.array([stats.spearmanr(a, m)[0] for a, m in zip(alpha, masks)])
+alpha_hit, chance_hit = hit.mean(), CUE_RUN / N_FRAMES
+hit_se = np.sqrt(chance_hit * (1 - chance_hit) / len(hit))
+vira.glue("alpha_hit", alpha_hit)
+vira.glue("alpha_rho", float(np.nanmean(rho_alpha)))
+vira.glue("chance_hit", chance_hit)
+vira.glue("n_cue_held", len(hit))
+vira.results.record(run, "Pay Attention", "planted truth", "frame attention", "top-α frame shows the cue",
+                    float(alpha_hit), oracle=1.0, section="frame-attention",
+                    note=f"chance {chance_hit:.3f}; held-out videos with the cue")
+alpha_follows = alpha_hit > chance_hit + 2 * hit_se
+print(f"{len(hit)} held-out videos with the cue: largest α on a cue frame in {alpha_hit:.2f} "
+      f"(chance {chance_hit:.2f} ± {hit_se:.2f}); mean ρ(α, cue frames) {np.nanmean(rho_alpha):.2f}")
+if P.name != "smoke":
+    assert alpha_follows, "claimed: the frame attention finds the cue frames"
+
+# %% [markdown]
+# The largest α falls on a cue frame in {glue:text}`alpha_hit:.2f` of the
+# {glue:text}`n_cue_held` held-out videos with the cue (chance {glue:text}`chance_hit:.2f`);
+# the mean rank correlation between α and the cue frames is {glue:text}`alpha_rho:.2f`.
+#
+# ### Grad-CAM, plain and scaled by attention
+#
+# Grad-CAM takes the gradient of the popular class score with respect to ResNet50's last block
+# through the whole model (trunk, frame embedding, attention, classifier;
+# `vira.explain.frame_cams`, with the grad-cam package), averages it over the positions to weigh
+# the block's channels, and keeps the positive part of the weighted sum. We score each heatmap
+# against the cue's box, in the cue frames:
+#
+# * **pointing game**: does the heatmap's largest value lie in the box? A map that always points
+#   at the frame's centre hits only when the box covers the centre; a random point hits with the
+#   box's area, 0.22² ≈ 0.05;
+# * **energy in the box**: the heatmap's share of mass in the box (a flat map: the box's area; a
+#   heatmap that is zero everywhere, which Grad-CAM gives when no position raises the score,
+#   scores 0 on both).
+#
+# Within one frame, scaling by α_i / max α changes neither score. What it changes is the
+# sequence: over all 18 frames of a video, how much of the heatmaps' mass falls in the cue's box
+# in the cue frames, and whether the video's single hottest pixel does.
+
+# %%
+def cam_scores(model, videos):
+    """Scores of Grad-CAM through ``trunk`` + ``model`` on ``videos`` with the cue: one row per
+    cue frame (pointing game, energy in the box, the centre baselines) with the video's
+    sequence-wide scores, and the first video's heatmaps and attention for the figure."""
+    rows, example = [], None
+    model.eval()
+    for i in videos:
+        i = int(i)
+        frames = to_input(data.frames(i)).to(run.device)
+        cams = frame_cams(trunk, model, frames)
+        with torch.no_grad():  # alpha from the trunk as it is now (the sanity controls change it)
+            a = model.attend(trunk(frames)[None])[1][0].cpu().numpy()
+        box, mask = table.box.iat[i], data.cue_mask(i)
+        seq = {}
+        for kind, m in (("scaled", attention_scaled_cam(cams, a)), ("plain", attention_scaled_cam(cams, np.ones(N_FRAMES)))):
+            in_box = sum(energy_in_box(m[k], box) * m[k].sum() for k in np.flatnonzero(mask) if m[k].sum() > 0)
+            seq[f"sequence energy ({kind})"] = in_box / m.sum() if m.sum() > 0 else 0.0
+            k = np.unravel_index(int(np.argmax(m)), m.shape)[0]
+            seq[f"sequence pointing ({kind})"] = float(mask[k] and pointing_game(m[k], box))
+        for k in np.flatnonzero(mask):
+            rows.append({"video": i, "frame": int(k), "pointing": float(pointing_game(cams[k], box)),
+                         "energy": np.nan_to_num(energy_in_box(cams[k], box)),  # an all-zero map: 0
+                         "zero map": float(cams[k].max() == 0), "centre pointing": float(pointing_game(CENTRE_POINT, box)),
+                         "centre energy": energy_in_box(CENTRE_BOX, box),
+                         "area": (box[2] - box[0]) * (box[3] - box[1]), **seq})
+        if example is None:
+            example = (i, cams, a)
+    return pd.DataFrame(rows), example
+
+
+CENTRE_POINT = np.zeros((SIZE, SIZE))
+CENTRE_POINT[SIZE // 2, SIZE // 2] = 1.0  # a heatmap that always points at the frame's centre
+CENTRE_BOX = box_mask((SIZE, SIZE), centre_box(CUE_SIZE)).astype(float)
+
+
+cam_videos = cue_held[:N_CAM]
+cam, example = cam_scores(frame_att, tqdm(cam_videos, desc="Grad-CAM", disable=P.name == "smoke"))
+per_frame = cam[["pointing", "energy", "zero map", "centre pointing", "centre energy", "area"]].astype(float).mean()
+per_video = cam.drop_duplicates("video")[[c for c in cam.columns if c.startswith("sequence")]].astype(float).mean()
+cam_table = pd.DataFrame({
+    "Grad-CAM": [per_frame.pointing, per_frame.energy],
+    "centre of the frame": [per_frame["centre pointing"], per_frame["centre energy"]],
+    "chance (box area)": [per_frame.area, per_frame.area]}, index=["pointing game", "energy in box"])
+cam_table.columns.name = f"cue frames of {len(cam_videos)} videos"
+seq_table = pd.DataFrame({"scaled by α (the paper)": [per_video["sequence energy (scaled)"], per_video["sequence pointing (scaled)"]],
+                          "plain": [per_video["sequence energy (plain)"], per_video["sequence pointing (plain)"]],
+                          "chance": [per_frame.area * CUE_RUN / N_FRAMES, per_frame.area * CUE_RUN / N_FRAMES]},
+                         index=["energy in the cue's box, all frames", "hottest pixel in the cue's box"])
+display(cam_table.round(3), seq_table.round(3))
+print(f"share of the cue frames' heatmaps that are zero everywhere: {per_frame['zero map']:.2f}")
+for k, v in (("cam_point", per_frame.pointing), ("cam_energy", per_frame.energy), ("box_area", per_frame.area),
+             ("centre_point", per_frame["centre pointing"]), ("seq_scaled", per_video["sequence energy (scaled)"]),
+             ("seq_plain", per_video["sequence energy (plain)"])):
+    vira.glue(k, float(v))
+for metric, val in (("pointing game", per_frame.pointing), ("energy in box", per_frame.energy)):
+    vira.results.record(run, "Pay Attention", "planted truth", "Grad-CAM (cue frames)", metric, float(val),
+                        oracle=1.0, section="grad-cam-plain-and-scaled-by-attention",
+                        note=f"chance {per_frame.area:.3f} (box area)")
+vira.results.record(run, "Pay Attention", "planted truth", "attention-scaled Grad-CAM", "sequence energy in cue box",
+                    float(per_video["sequence energy (scaled)"]), section="grad-cam-plain-and-scaled-by-attention",
+                    note=f"plain Grad-CAM {per_video['sequence energy (plain)']:.3f}")
+cam_finds = per_frame.energy > 2 * per_frame.area
+display(Markdown(
+    f"Grad-CAM {'finds' if cam_finds else 'does not find'} the cue: in the cue frames its mass in the box is "
+    f"{per_frame.energy:.3f} against the box's area {per_frame.area:.3f}, and its hottest pixel is in the box "
+    f"in {per_frame.pointing:.2f} of them (the frame's centre: {per_frame['centre pointing']:.2f}). Scaling by "
+    f"attention {'raises' if per_video['sequence energy (scaled)'] > per_video['sequence energy (plain)'] else 'does not raise'} "
+    f"the share of the whole sequence's heatmap mass on the cue from {per_video['sequence energy (plain)']:.3f} "
+    f"to {per_video['sequence energy (scaled)']:.3f}."))
+
+# %% [markdown]
+# ### Sanity controls
+#
+# A heatmap that does not change when the model's weights are destroyed explains nothing about
+# the model. Following Adebayo et al., we redo the cue-frame scores after **cascading
+# randomisation** (re-initialise the classifier, then also the attention, the frame embedding,
+# and ResNet50's last and second-to-last blocks) and after **label randomisation** (the frame
+# model trained again, the same way, on shuffled labels).
+
+# %%
+sanity_videos = cam_videos[:N_SANITY]
+stages = [("trained", None), ("classifier", "classifier"), ("+ attention", "attention"),
+          ("+ frame embedding", "frame"), ("+ ResNet50 layer4", "layer4"), ("+ ResNet50 layer3", "layer3")]
+sanity, trunk_backup = [], copy.deepcopy(trunk.state_dict())
+model = copy.deepcopy(frame_att)
+for k, (stage, part_name) in enumerate(stages):
+    if part_name is not None:  # cumulative: each stage re-initialises one more part
+        randomise_(getattr(trunk if part_name.startswith("layer") else model.model, part_name), seed=seed + 1000 + k)
+    sc, _ = cam_scores(model, sanity_videos)
+    sanity.append({"control": f"cascading: {stage}", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
+                   "all-zero maps": sc["zero map"].mean()})
+trunk.load_state_dict(trunk_backup)  # the trained trunk back (it is frozen: a reload restores it exactly)
+rng = np.random.default_rng([seed, 8, 8])
+shuffled = torch.as_tensor(rng.permutation(y_all))
+shuffled_model = randomise_(copy.deepcopy(frame_att), seed=seed + 2000)  # same architecture, new start
+pa.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], shuffled[va]), config(s0), device=run.device)
+sc, _ = cam_scores(shuffled_model, sanity_videos)
+sanity.append({"control": "label randomisation", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
+               "all-zero maps": sc["zero map"].mean()})
+sanity = pd.DataFrame(sanity).set_index("control")
+sanity["chance (box area)"] = per_frame.area
+display(sanity.round(3))
+destroyed = sanity.energy.iloc[-2] < sanity.energy.iloc[0] and sanity.energy.iloc[-1] < sanity.energy.iloc[0]
+vira.glue("sanity_trained", float(sanity.energy.iloc[0]))
+vira.glue("sanity_random", float(sanity.energy.iloc[-2]))
+vira.glue("sanity_labels", float(sanity.energy.iloc[-1]))
+for control, row in sanity.iterrows():
+    vira.results.record(run, "Pay Attention", "sanity controls", control, "energy in box", float(row.energy),
+                        section="sanity-controls", note=f"box area {per_frame.area:.3f}")
+if P.name != "smoke" and cam_finds:
+    assert destroyed, "claimed: randomising the weights or the labels destroys the localisation"
+
+# %% [markdown]
+# The heatmaps' mass in the cue's box goes from {glue:text}`sanity_trained:.3f` for the trained
+# model to {glue:text}`sanity_random:.3f` once the classifier, attention, embedding and two
+# ResNet50 blocks are re-initialised, and to {glue:text}`sanity_labels:.3f` for the model trained
+# on shuffled labels.
+#
+# ### Headline attention
+#
+# In a test headline with hot words, the largest β should fall on one of them; by chance it does
+# with probability (number of hot words) / (number of words).
+
+# %%
+head_att = fits[s0]["models"]["headline: + attention"]
+hot_held = held[table.n_hot.to_numpy()[held] > 0]
+tok0, lens0 = fits[s0]["tok"], fits[s0]["lens"]
+with torch.no_grad():
+    head_att.eval()
+    _, beta = head_att.attend(tok0[hot_held].to(run.device), lens0[hot_held])
+beta = beta.cpu().numpy()
+beta_hit, beta_chance = [], []
+for b, i in zip(beta, hot_held):
+    pos = table.hot_positions.iat[int(i)]
+    n = int(lens0[i])
+    beta_hit.append(int(np.argmax(b[:n])) in pos)
+    beta_chance.append(len(pos) / n)
+beta_hit, beta_chance = float(np.mean(beta_hit)), float(np.mean(beta_chance))
+beta_se = np.sqrt(beta_chance * (1 - beta_chance) / len(hot_held))
+vira.glue("beta_hit", beta_hit)
+vira.glue("beta_chance", beta_chance)
+vira.glue("n_hot_held", len(hot_held))
+vira.results.record(run, "Pay Attention", "planted truth", "headline attention", "top-β word is a hot word",
+                    beta_hit, oracle=1.0, section="headline-attention", note=f"chance {beta_chance:.3f}")
+print(f"{len(hot_held)} held-out headlines with hot words: largest β on a hot word in {beta_hit:.2f} (chance {beta_chance:.2f})")
+if P.name != "smoke":
+    assert beta_hit > beta_chance + 2 * beta_se, "claimed: the headline attention finds the hot words"
+
+# %% [markdown]
+# The largest β falls on a hot word in {glue:text}`beta_hit:.2f` of the
+# {glue:text}`n_hot_held` held-out headlines that have one (chance {glue:text}`beta_chance:.2f`).
+#
+# ## Figures
+#
+# A strip like the paper's Fig. 1: five consecutive frames of a held-out video with the cue, the
+# attention weight above each, and the attention-scaled Grad-CAM over it (the cue's box drawn in
+# white).
+
+# %%
+i, ex_cams, ex_alpha = example
+frames = data.frames(i).numpy()
+scaled = attention_scaled_cam(ex_cams, ex_alpha)
+start = int(np.clip(table.cue_start.iat[i] - 1, 0, N_FRAMES - 5))
+fig, axes = plt.subplots(1, 5, figsize=(10, 2.6))
+x0, y0, x1, y1 = (v * SIZE for v in table.box.iat[i])
+for ax, k in zip(axes, range(start, start + 5)):
+    ax.imshow(frames[k])
+    ax.imshow(scaled[k], cmap="jet", alpha=0.45, vmin=0, vmax=1)
+    if data.cue_mask(i)[k]:
+        ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="white", lw=1.2))
+    ax.set(xticks=[], yticks=[], title=f"α = {ex_alpha[k]:.3f}")
+plt.suptitle(f"video {i}: attention-scaled Grad-CAM (cue frames boxed)", fontsize=9)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Headlines shaded by β (darker: more weight), for held-out headlines with hot words:
+
+
+# %%
+def shade(tokens, weights):
+    w = np.asarray(weights) / max(np.max(weights), 1e-12)
+    return " ".join(f'<span style="background: rgba(214, 39, 40, {a:.2f}); padding: 1px 2px">{html.escape(t)}</span>'
+                    for t, a in zip(tokens, w))
+
+
+display(HTML("<br>".join(shade(tokens_all[int(i)][: int(lens0[i])], b[: int(lens0[i])])
+                         for i, b in list(zip(hot_held, beta))[:6])))
+
+# %% [markdown]
+# ## Real captions: 9,000 TikTok videos
+#
+# The headline branch on real text: the captions and hashtags of the TikTok crawl in
+# `$VIRA_DATA/tiktok_vn_2025`, with exactly the paper's label (views over the author's
+# followers, median split). The text is Vietnamese; `vira.text.tokenize` splits it into syllables
+# (Vietnamese writes words as space-separated syllables, and no word segmenter is available
+# offline), keeps hashtags as their own tokens, and gives every emoji a token. Videos without any
+# text, or without a follower count above 0, are left out and counted. The splits are by video,
+# as the paper's; one author can have several videos in different splits.
+
+# %%
+tiktok = data_dir("tiktok_vn_2025")
+real_rows = []
+if tiktok is None:
+    print("VIRA_DATA is not set: the real-caption section is skipped")
+    vira.glue("cap_n", 0)
+    vira.glue("cap_best", float("nan"))
+    vira.glue("cap_bow", float("nan"))
+else:
+    caps, excluded = caption_table(load_snapshot(tiktok / "raw_data.csv"))
+    print(f"{len(caps):,} captions kept; left out: " + ", ".join(f"{r} {n}" for r, n in excluded.reason.value_counts().items()))
+    if P.name == "smoke":
+        caps = caps.sample(800, random_state=seed).reset_index(drop=True)
+        caps["label"] = (caps.ratio > caps.ratio.median()).astype(int)
+    cy = caps.label.to_numpy()
+    cr = caps.ratio.to_numpy()
+    cap_fits = {}
+    for s in tqdm(SEEDS, desc="captions", disable=P.name == "smoke"):
+        tr_c, va_c, te_c = split_indices(cy, seed=s)
+        vocab_c = Vocabulary.build([caps.tokens.iat[i] for i in tr_c], min_count=2)
+        ctok, clens = vocab_c.encode(list(caps.tokens), 40)
+        ylab = torch.as_tensor(cy)
+        cfg = pa.ClassifierConfig(epochs=P.pick(smoke=1, small=12, full=30), patience=3, batch_size=64, seed=s)
+        for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
+            m = pa.random_search(lambda cls=cls, **k: cls(len(vocab_c), **k),
+                                 dict(emb_dim=[64, 128], lstm_hidden=[64, 128], hidden=[64, 128], dropout=[0.3, 0.5]),
+                                 (ctok[tr_c], clens[tr_c], ylab[tr_c]), (ctok[va_c], clens[va_c], ylab[va_c]),
+                                 P.pick(smoke=1, small=2, full=6), s, cfg, device=run.device)[0]
+            p = pa.predict_proba(m, (ctok[te_c], clens[te_c]), device=run.device)
+            real_rows.append({"row": name, "seed": s, **pa.evaluate(p, cy[te_c], cr[te_c])})
+            cap_fits[(s, name)] = m
+        p = bow_logistic_baseline([caps.text.iat[i] for i in tr_c], cy[tr_c], [caps.text.iat[i] for i in te_c], seed=s)[0]
+        real_rows.append({"row": "bag of words + logistic regression", "seed": s, **pa.evaluate(p, cy[te_c], cr[te_c])})
+        if s == SEEDS[0]:
+            cap_split, cap_vocab, cap_tok, cap_lens = (tr_c, va_c, te_c), vocab_c, ctok, clens
+    real = pd.DataFrame(real_rows)
+    cap_table = real.groupby("row", sort=False).agg(
+        accuracy=("accuracy", lambda v: format_mean_std(100 * np.asarray(v), 1)),
+        spearman=("spearman", lambda v: format_mean_std(v, 3)))
+    cap_table["paper acc %"] = [69.47, 68.70, np.nan]
+    cap_table["paper ρ"] = [0.542, 0.525, np.nan]
+    display(cap_table)
+    for name, g in real.groupby("row", sort=False):
+        pv = {"headline: biLSTM": (0.6947, 0.542), "headline: + attention": (0.6870, 0.525)}.get(name, (None, None))
+        vira.results.record(run, "Pay Attention", "Table 1 (real TikTok captions)", name, "accuracy", list(g.accuracy),
+                            paper_value=pv[0], section="real-captions-9-000-tiktok-videos")
+        vira.results.record(run, "Pay Attention", "Table 1 (real TikTok captions)", name, "Spearman", list(g.spearman),
+                            paper_value=pv[1], section="real-captions-9-000-tiktok-videos")
+    acc_by = real.groupby("row").accuracy.mean()
+    vira.glue("cap_n", len(caps))
+    vira.glue("cap_best", 100 * max(acc_by["headline: biLSTM"], acc_by["headline: + attention"]))
+    vira.glue("cap_bow", 100 * acc_by["bag of words + logistic regression"])
+    if P.name != "smoke":
+        assert acc_by.max() > 0.55, "claimed: the captions predict the label above chance"
+
+# %% [markdown]
+# The best headline model reaches {glue:text}`cap_best:.1f` % on the {glue:text}`cap_n`
+# captions, the bag-of-words baseline {glue:text}`cap_bow:.1f` %. The tokens with the largest mean
+# β in the popular test captions (tokens seen at least 5 times there):
+
+# %%
+if tiktok is not None:
+    m = cap_fits[(SEEDS[0], "headline: + attention")].eval()
+    te_c = cap_split[2]
+    pop = te_c[cy[te_c] == 1]
+    with torch.no_grad():
+        _, b = m.attend(cap_tok[pop].to(run.device), cap_lens[pop])
+    b = b.cpu().numpy()
+    weights = {}
+    for row, i in zip(b, pop):
+        toks = caps.tokens.iat[int(i)][: int(cap_lens[i])]
+        for t_, w in zip(toks, row[: len(toks)]):
+            weights.setdefault(t_, []).append(w)
+    top = pd.DataFrame([(t_, np.mean(w), len(w)) for t_, w in weights.items() if len(w) >= 5],
+                       columns=["token", "mean β", "count"]).sort_values("mean β", ascending=False).head(15)
+    display(top.set_index("token").round(3).T)
+    display(HTML("<br>".join(shade(caps.tokens.iat[int(i)][: int(cap_lens[i])], row[: int(cap_lens[i])])
+                             for row, i in list(zip(b, pop))[:5])))
+
+# %% [markdown]
+# ## Real visual features: 1,820 Facebook videos of 2015
+#
+# The same research group published 28 hand-made visual features (colour histogram, faces, text,
+# motion, frame size, duration, ...) of 1,820 videos from 7 Facebook pages, with their views 96
+# hours after posting, in `$VIRA_DATA/facebook_2015`. There are no follower counts, so a video's
+# views are divided by the median views of its page (the page's typical audience stands in for
+# its followers); the label is the median split of that ratio. Two classifiers on the features,
+# three stratified 80/10/10 splits, and permutation importances on the test split.
+
+# %%
+fb = data_dir("facebook_2015")
+if fb is None:
+    print("VIRA_DATA is not set: the Facebook section is skipped")
+    vira.glue("fb_best", float("nan"))
+else:
+    fbt = popularity_table(load_facebook(fb / "visual_features_96h.csv"))
+    fbs = classify(fbt, seeds=tuple(SEEDS) if len(SEEDS) >= 3 else (seed, seed + 1, seed + 2))
+    fb_table = fbs.groupby("model").agg(accuracy=("accuracy", lambda v: format_mean_std(100 * np.asarray(v), 1)),
+                                        spearman=("spearman", lambda v: format_mean_std(v, 3)))
+    fb_table.columns.name = "Facebook 2015, 28 features"
+    display(fb_table)
+    for name, g in fbs.groupby("model"):
+        vira.results.record(run, "Pay Attention", "Table 1 (real Facebook features)", name, "accuracy",
+                            list(g.accuracy), paper_value=0.6817, section="real-visual-features-1-820-facebook-videos-of-2015",
+                            note="paper value: its frame row (ResNet50 mean), on other videos")
+        vira.results.record(run, "Pay Attention", "Table 1 (real Facebook features)", name, "Spearman",
+                            list(g.spearman), paper_value=0.524, section="real-visual-features-1-820-facebook-videos-of-2015")
+    display(permutation_importances(fbt, "boosting", seed).head(8).round(3))
+    vira.glue("fb_best", 100 * fbs.groupby("model").accuracy.mean().max())
+
+# %% [markdown]
+# The better of the two reaches {glue:text}`fb_best:.1f` % accuracy, far below the 68 % of the
+# paper's frame rows: 28 summary statistics of 1,820 videos are much less than ResNet50 features
+# of 37,000, and with 182 test videos one accuracy carries a standard error near 4 points.
+#
+# ## Grad-CAM on real clips
+#
+# The model trained on the rendered videos, applied to the real SnapUGC and Kinetics clips in
+# `$VIRA_DATA` (18 frames from their first 6 s, the middle square resized to the model's size).
+# These are **illustrations without ground truth**: no popularity label exists for these clips,
+# and a model that learned to look for a magenta prop has no reason to look anywhere meaningful
+# in them.
+
+# %%
+clips = []
+for folder in ("snapugc_clips", "kinetics_demo_clips"):
+    path = data_dir(folder)
+    if path is None:
+        print(f"{folder}: VIRA_DATA is not set; skipped")
+        continue
+    got, dropped = read_folder(path, max_side=256)
+    for p_, fr, fps_ in got[:3]:
+        idx = np.minimum((frame_times(len(fr) / fps_) * fps_).astype(int), len(fr) - 1)
+        f = torch.as_tensor(np.asarray(fr)[idx])
+        h, w = f.shape[1:3]
+        side = min(h, w)
+        f = f[:, (h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+        f = torch.nn.functional.interpolate(f.permute(0, 3, 1, 2).float(), size=(SIZE, SIZE), mode="bilinear",
+                                            align_corners=False).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+        clips.append((p_.name, f))
+if clips:
+    fig, axes = plt.subplots(1, len(clips), figsize=(2.1 * len(clips), 2.6))
+    for ax, (name, f) in zip(np.atleast_1d(axes), clips):
+        x = to_input(f).to(run.device)
+        cams = frame_cams(trunk, frame_att, x)
+        with torch.no_grad():
+            _, a = frame_att.attend(trunk(x)[None])
+        a = a[0].cpu().numpy()
+        k = int(a.argmax())
+        ax.imshow(f[k].numpy())
+        ax.imshow(attention_scaled_cam(cams, a)[k], cmap="jet", alpha=0.45, vmin=0, vmax=1)
+        ax.set(xticks=[], yticks=[], title=f"{name[:14]}\nframe {k}, α {a[k]:.2f}")
+        ax.title.set_fontsize(7)
+    plt.suptitle("illustration only, no ground truth: the highest-α frame of real clips", fontsize=9)
+    plt.tight_layout()
+    plt.show()
+
+# %% [markdown]
+# ## What we found vs the paper
+#
+# - **Table 1.** On the planted videos the multimodal model beats either modality alone, as in
+#   the paper, because here each modality carries its own cause; the oracle shows how much room
+#   was left. Whether attention helps each model is the sentence under the table, measured
+#   against the split's noise; the paper's differences (under one point) are smaller than the
+#   noise of a 3,700-video test split (about 0.8 points), so its "attention helps frames, hurts
+#   headlines" was not a measured effect either.
+# - **Explanations.** Frame attention, Grad-CAM and headline attention are scored against the
+#   planted cause above, with chance levels and sanity controls, instead of being shown as
+#   pictures. On real clips the heatmaps are illustrations only.
+# - **Real data.** On Vietnamese TikTok captions the headline models and a bag of words are
+#   compared with the paper's headline rows; on the Facebook features the classifiers stay far
+#   below the paper's frame rows.
+#
+# ## Exercises
+#
+# 1. Move the cue to the same place in every video. Does the centre-box baseline or Grad-CAM's
+#    pointing game change, and why must a localisation benchmark randomise the box?
+# 2. Train a proxy trunk with `vira.frame_features.train_proxy_trunk` on the face and scene
+#    colours of 500 frames and redo Table 1's frame rows with it. Does a trained trunk localise
+#    the cue better than a random one?
+# 3. Split the TikTok captions by author instead of by video (`user_name`). How much accuracy is
+#    left, and what does that say about what the models learned?
+# 4. Make the cue appear in 9 of the 18 frames. What happens to the frame attention's hit rate
+#    and to its chance level?
+
+# %%
+run.finish()
