@@ -41,8 +41,13 @@ def main(argv=None) -> dict:
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    sweep = []  # how the renderer's cost grows with the clip's length and size
     with threadpool_limits(1):
         render = summary(measure(lambda: (data.frames(1, 0, 32, device=device), sync()), args.repeats))
+        for frames, size in ((8, 112), (16, 112), (64, 112), (32, 56), (32, 224)):
+            clip = RenderedVideos(8, dial=0.0, seed=0, size=size)
+            r = summary(measure(lambda: (clip.frames(1, 0, frames, device=device), sync()), args.repeats // 2 or 1))
+            sweep.append({**r, "case": "render (sweep)", "threads": None if cuda else 1, "frames": frames, "size": size})
     torch.set_num_threads(threads)
     render.update(case="render", threads=1 if not cuda else None, frames=32, size=112)
 
@@ -53,7 +58,7 @@ def main(argv=None) -> dict:
     x, y = torch.randn(batch, 3, 32, 112, 112, device=device), torch.rand(batch, device=device)
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad()  # reads x and y from the enclosing scope (the sweep below rebinds x)
         net.loss(net.logits(x), y).backward()
         opt.step()
         sync()
@@ -64,13 +69,18 @@ def main(argv=None) -> dict:
     peak = torch.cuda.max_memory_allocated() / 2**20 if cuda else None
     train.update(case="train", threads=None if cuda else threads, batch=batch, frames=32, size=112,
                  peak_memory_mb=peak)
+    for frames in (8, 16):  # how training cost grows with the clip's length
+        x = torch.randn(batch, 3, frames, 112, 112, device=device)
+        r = summary(measure(step, args.steps), items_per_call=batch)
+        sweep.append({**r, "case": "train (sweep)", "threads": None if cuda else threads, "batch": batch,
+                      "frames": frames, "size": 112})
     for r in (render, train):
         print(f"{r['case']:<7} median {r['median_ms']:9.1f} ms (min {r['min_ms']:.1f}, max {r['max_ms']:.1f})"
               f" = {r['items_per_s']:7.2f} {'clips' if r['case'] == 'render' else 'training clips'}/s")
     out = args.out if not cuda else args.out.with_name(args.out.stem + "_cuda.json")
     return write_bench(out, "video", "render a 32-frame 112x112 clip; one training step of R(2+1)D-18 + head",
                        {"frames": 32, "size": 112, "train_batch": batch},
-                       device_label(device, threads), [render, train],
+                       device_label(device, threads), [render, train, *sweep],
                        "python scripts/bench_video.py --device " + args.device,
                        "torch.cuda.max_memory_allocated" if cuda else "not measured on the CPU")
 

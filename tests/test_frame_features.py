@@ -42,3 +42,15 @@ def test_a_local_trunk_loads_weights_only_and_bad_files_are_named(tmp_path):
         resnet50_trunk(bad)
     with pytest.raises(FileNotFoundError, match="missing.pt"):
         resnet50_trunk(tmp_path / "missing.pt")
+
+
+def test_proxy_trunk_trains_from_its_seed():
+    from vira.frame_features import train_proxy_trunk
+
+    frames = torch.randint(0, 256, (2, 32, 32, 3), dtype=torch.uint8)
+    targets = torch.randn(2, 2)
+    a = train_proxy_trunk(frames, targets, epochs=1, batch_size=2, seed=3)
+    b = train_proxy_trunk(frames, targets, epochs=1, batch_size=2, seed=3)
+    start = resnet50_trunk("random", seed=3)
+    assert weights_digest(a) == weights_digest(b) != weights_digest(start)
+    assert not a.training

@@ -103,3 +103,19 @@ def test_bow_baseline_refuses_bad_labels():
         bow_logistic_baseline(["a b", "a c"], [1, 1], ["a"])
     with pytest.raises(ValueError, match="2 training texts but 3 labels"):
         bow_logistic_baseline(["a b", "a c"], [1, 0, 1], ["a"])
+
+
+def test_load_glove_by_hand(tmp_path):
+    from vira.text import load_glove
+
+    vocab = Vocabulary.build([["cat", "dog", "cat", "dog", "emu", "emu"]], min_count=1)
+    f = tmp_path / "glove.txt"
+    f.write_text("cat 1 2 3\nzebra 0 0 0\ndog -1 0.5 2\n", encoding="utf-8")
+    vectors, share = load_glove(f, vocab)
+    assert vectors.shape == (len(vocab), 3) and share == pytest.approx(2 / 3)
+    assert vectors[vocab.index("cat")].tolist() == [1, 2, 3] and vectors[0].abs().sum() == 0
+    assert vectors[vocab.index("dog")].tolist() == [-1, 0.5, 2]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("cat 1 2 3\ndog 1 2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.txt, line 2"):
+        load_glove(bad, vocab)

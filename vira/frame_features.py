@@ -125,7 +125,9 @@ def train_proxy_trunk(frames: torch.Tensor, targets: torch.Tensor, epochs: int =
     from tqdm.auto import tqdm
 
     trunk = resnet50_trunk("random", seed).to(device).train()
-    probe = nn.Linear(2048, targets.shape[1]).to(device)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        probe = nn.Linear(2048, targets.shape[1]).to(device)
     opt = torch.optim.Adam([*trunk.parameters(), *probe.parameters()], lr=lr)
     gen = torch.Generator().manual_seed(seed)
     steps = [(e, b) for e in range(epochs) for b in range(0, len(frames), batch_size)]

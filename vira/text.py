@@ -205,3 +205,39 @@ def bow_logistic_baseline(train_texts: Sequence[str], train_y, test_texts: Seque
     ])
     pipeline.fit(list(train_texts), y)
     return pipeline.predict_proba(list(test_texts))[:, 1], pipeline
+
+
+def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, float]:
+    """Word vectors for ``vocab`` from a local GloVe text file (one ``word v1 ... vd`` per line),
+    as the paper used (frozen, in its headline models). Returns ``(vectors (len(vocab), d), share of
+    the vocabulary found)``: ``<pad>`` is zero, a token the file lacks gets a seeded N(0, 0.1^2)
+    vector. A line with a different width than the first raises, naming the file and line."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such GloVe file")
+    found: dict[str, np.ndarray] = {}
+    dim = None
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            parts = line.rstrip("\n").split(" ")
+            if len(parts) < 2:
+                continue
+            if dim is None:
+                dim = len(parts) - 1
+            if len(parts) - 1 != dim:
+                raise ValueError(f"{path}, line {n}: {len(parts) - 1} numbers, the first line had {dim}")
+            if parts[0] in vocab.stoi:
+                try:
+                    found[parts[0]] = np.asarray(parts[1:], dtype=np.float32)
+                except ValueError:
+                    raise ValueError(f"{path}, line {n}: not a vector of numbers") from None
+    if dim is None:
+        raise ValueError(f"{path}: no vectors in the file")
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(0, 0.1, (len(vocab), dim)).astype(np.float32)
+    vectors[0] = 0.0
+    for token, v in found.items():
+        vectors[vocab.stoi[token]] = v
+    return torch.from_numpy(vectors), len(found) / max(len(vocab) - 2, 1)

@@ -1,0 +1,41 @@
+"""Benchmark: the smoke book's wall time per chapter on this machine (the performance page).
+
+    .venv/bin/python scripts/bench_smoke_book.py            # every chapter, smoke preset, CPU
+
+Executes every chapter with the smoke preset (as CI does) into a scratch folder, with
+``vira.run.run``, and writes the seconds of each to book/results/bench_smoke_book.json. Run it on
+an otherwise idle machine: the chapters' own timings are what it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+from vira.bench import device_label, write_bench
+from vira.run import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "book" / "results" / "bench_smoke_book.json")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes = run(preset="smoke", parameters={"device": "cpu"}, force=True, out_dir=Path(tmp), progress=False)
+    results = [{"case": o.chapter, "status": o.status, "repeats": 1, "min_ms": 1000 * o.seconds,
+                "median_ms": 1000 * o.seconds, "max_ms": 1000 * o.seconds, "items_per_s": 1 / o.seconds}
+               for o in outcomes]
+    return write_bench(args.out, "smoke_book", "execute each chapter with the smoke preset (papermill)",
+                       {"chapters": len(outcomes), "VIRA_DATA": bool(os.environ.get("VIRA_DATA"))},
+                       device_label(torch.device("cpu")), results, "python scripts/bench_smoke_book.py",
+                       "not measured")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""The reproduction report and the performance page, built from results files (chapter 9).
+
+Every chapter writes its numbers to ``book/results/<chapter>.json`` (:mod:`vira.results`), and
+every benchmark script to ``book/results/bench_<name>.json`` (:mod:`vira.bench`). This module
+reads them, so that the report and performance pages contain no typed number:
+
+* :func:`load_results` -- every record of every chapter, one row each, with its chapter's preset,
+  device, git revision and command;
+* :func:`paper_table` -- one paper's tables: paper | ours (mean ± std, n) | oracle | where, with a
+  mark (:func:`mark`) where ours differs from the paper by more than our spread;
+* :func:`Claim` / :func:`verdict` -- a paper's claim, decided from two records (or one record and
+  a threshold) with the noise the chapter measured;
+* :func:`load_benches` -- the benchmark files in one long table (what, case, device, work size,
+  median time, items per second).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .results import validate_file
+
+__all__ = ["load_results", "mark", "paper_table", "Claim", "verdict", "load_benches"]
+
+
+def load_results(folder) -> pd.DataFrame:
+    """All records of ``folder/*.json`` except ``bench_*`` (each file validated; an invalid one
+    raises naming it): one row per record plus ``chapter``, ``preset``, ``device``,
+    ``git_revision`` and ``command``."""
+    rows = []
+    for path in sorted(Path(folder).glob("*.json")):
+        if path.name.startswith("bench_"):
+            continue
+        content = validate_file(path)
+        meta = {k: content[k] for k in ("chapter", "preset", "device", "git_revision", "command")}
+        rows += [{**meta, **rec} for rec in content["records"]]
+    return pd.DataFrame(rows)
+
+
+def mark(paper_value, mean: float, std: float, n: int) -> str:
+    """``"differs"`` when ours (mean, sample std over n seeds) is more than two standard deviations
+    from the paper's value; ``"within spread"`` when not; ``"one seed: no spread"`` when n = 1 and
+    the values differ; ``""`` without a paper value."""
+    if paper_value is None or (isinstance(paper_value, float) and math.isnan(paper_value)):
+        return ""
+    gap = abs(mean - paper_value)
+    if n < 2:
+        return "one seed: no spread" if gap > 0 else "within spread"
+    return "differs" if gap > 2 * std else "within spread"
+
+
+def _fmt(x, digits=3):
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def paper_table(records: pd.DataFrame, paper: str, digits: int = 3) -> pd.DataFrame:
+    """One paper's records as the report shows them: table, row, metric, paper, ours
+    (mean ± std (n)), oracle, mark, preset/device and the chapter section that explains them."""
+    sub = records[records.paper == paper]
+    out = pd.DataFrame({
+        "table": sub.table, "row": sub.row, "metric": sub.metric,
+        "paper": [_fmt(v, digits) for v in sub.paper_value],
+        "ours": [f"{m:.{digits}f} ± {s:.{digits}f} ({n})" for m, s, n in zip(sub["mean"], sub["std"], sub["n"])],
+        "oracle": [_fmt(v, digits) for v in sub.oracle],
+        "mark": [mark(p, m, s, n) for p, m, s, n in zip(sub.paper_value, sub["mean"], sub["std"], sub["n"])],
+        "run": [f"{p}, {d}" for p, d in zip(sub.preset, sub.device)],
+        "explained in": [f"{c} § {s}" if isinstance(s, str) and s else c for c, s in zip(sub.chapter, sub.section)],
+    })
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class Claim:
+    """A paper's claim, decided from the records.
+
+    ``better`` (and ``worse``) are (chapter, table, row, metric) keys. With ``worse`` the claim is
+    "better > worse"; without it, "better > threshold". ``noise`` is how much a difference must
+    exceed to count: the larger of the two records' standard deviations (over seeds), or
+    ``min_noise`` (e.g. the chance spread of the test split, which the chapter states)."""
+
+    paper: str
+    claim: str
+    better: tuple[str, str, str, str]
+    worse: tuple[str, str, str, str] | None = None
+    threshold: float | None = None
+    min_noise: float = 0.0
+    note: str = ""
+
+
+def _find(records: pd.DataFrame, key) -> pd.Series | None:
+    chapter, table, row, metric = key
+    hit = records[(records.chapter == chapter) & (records.table == table) & (records.row == row)
+                  & (records.metric == metric)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def verdict(records: pd.DataFrame, claim: Claim) -> dict:
+    """``{"verdict", "evidence"}`` for ``claim``: "reproduced" when the difference exceeds the
+    noise in the claimed direction, "not reproduced" when it does not, "not testable here" when a
+    record is missing or its chapter ran only the smoke preset (which proves that code runs, not
+    claims)."""
+    a = _find(records, claim.better)
+    b = _find(records, claim.worse) if claim.worse is not None else None
+    if a is None or (claim.worse is not None and b is None):
+        return {"verdict": "not testable here", "evidence": "no such record" + (f"; {claim.note}" if claim.note else "")}
+    if a.preset == "smoke" or (b is not None and b.preset == "smoke"):
+        return {"verdict": "not testable here",
+                "evidence": f"{a.chapter} ran only the smoke preset" + (f"; {claim.note}" if claim.note else "")}
+    if b is not None:
+        ref, ref_text = b["mean"], f"{b.row} {b['mean']:.3f}"
+        noise = max(a["std"], b["std"], claim.min_noise)
+    else:
+        ref, ref_text = claim.threshold, f"{claim.threshold:.3f}"
+        noise = max(a["std"], claim.min_noise)
+    gap = a["mean"] - ref
+    word = "reproduced" if gap > noise else "not reproduced"
+    evidence = (f"{a.row} {a['mean']:.3f} vs {ref_text} ({a.metric}): difference {gap:+.3f}, "
+                f"noise {noise:.3f} [{a.chapter}, {a.preset}, {a.device}]")
+    return {"verdict": word, "evidence": evidence + (f"; {claim.note}" if claim.note else "")}
+
+
+def load_benches(folder) -> pd.DataFrame:
+    """Every ``bench_*.json`` of ``folder`` as one long table: ``bench``, ``what``, ``case``,
+    ``device``, ``work`` (the case's own work size fields, as text), ``median_ms`` and
+    ``items_per_s`` (clips, frames or steps per second at the median), ``peak_memory_mb``.
+    The files' formats differ a little (they were written over time); this reads each."""
+    rows = []
+    for path in sorted(Path(folder).glob("bench_*.json")):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        for r in d["results"]:
+            case = r.get("case") or r.get("model") or "?"
+            median_ms = r.get("median_ms")
+            per_s = r.get("items_per_s") or r.get("clips_per_s") or r.get("clips_per_s_median") \
+                or r.get("train_clips_per_s_median")
+            if median_ms is None and per_s:
+                median_ms = 1000 * r.get("batch", d.get("work", {}).get("batch", 1)) / per_s
+            work = {k: v for k, v in r.items() if k in ("frames", "size", "batch", "threads", "parameters")}
+            rows.append({"bench": d["name"], "what": d["what"], "case": case, "device": d["device"],
+                         "work": ", ".join(f"{k} {v}" for k, v in {**d.get("work", {}), **work}.items()
+                                           if not isinstance(v, (list, dict))),
+                         "median_ms": median_ms, "items_per_s": per_s,
+                         "peak_memory_mb": r.get("peak_memory_mb") or r.get("train_peak_memory_mb"),
+                         "file": path.name, "git_revision": d.get("git_revision", "")})
+    return pd.DataFrame(rows)
