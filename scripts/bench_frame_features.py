@@ -45,7 +45,7 @@ def main(argv=None) -> dict:
         r = summary(measure(one, args.repeats), items_per_call=batch)
         results.append({"case": "ResNet50 features", "batch": batch, "size": size, **r})
         print(f"batch {batch:>2} at {size}: median {r['median_ms']:.0f} ms = {r['items_per_s']:.1f} frames/s")
-    data = PopularVideos(4, seed=0, size=224)
+    data = PopularVideos(8, seed=0, size=224)
     with tempfile.TemporaryDirectory() as tmp:
         cache = FeatureCache(tmp, trunk, device=device)
         cache(data.frames(0))  # computed once
