@@ -94,3 +94,46 @@ def test_committed_results_validate_and_match_their_executed_chapter(path):
         f"{path.name} is stale: it was not written from the committed {executed.name}"
     stored = results.from_notebook(nb)
     assert stored is not None and stored["records"] == content["records"]
+
+
+PAGES_THAT_READ_RESULTS = {"09_reproduction_report", "10_performance"}  # they read results files, write none
+#: Chapters that record nothing yet: their records are written on the branch wip/02-records and
+#: wait for a re-execution (33 minutes on the CPU); named here so that the gap stays visible.
+AWAITING_RE_EXECUTION = {"02_psgcn"}
+
+
+def test_every_chapter_in_the_toc_has_a_results_file():
+    import re
+
+    toc = (BOOK.parent / "_toc.yml").read_text(encoding="utf-8")
+    chapters = [c for c in re.findall(r"file: book/([0-9A-Z][0-9]_\w+)", toc) if c not in PAGES_THAT_READ_RESULTS]
+    missing = [c for c in chapters if not (BOOK / "results" / f"{c}.json").exists()]
+    assert chapters and set(missing) <= AWAITING_RE_EXECUTION, \
+        f"chapters in the table of contents without a results file: {sorted(set(missing) - AWAITING_RE_EXECUTION)}"
+    stale = AWAITING_RE_EXECUTION - set(missing)
+    assert not stale, f"{sorted(stale)} now have results files: remove them from AWAITING_RE_EXECUTION"
+
+
+@pytest.mark.parametrize("page", sorted(PAGES_THAT_READ_RESULTS))
+def test_report_pages_type_no_numbers_in_their_prose(page):
+    """Every number on the report and performance pages comes from a results or bench file: the
+    prose may name chapters, tables and sections by number, and nothing else."""
+    import re
+
+    source = BOOK.parent / "notebooks" / f"{page}.py"
+    if not source.exists():
+        pytest.skip(f"{page} is not written yet")
+    text = source.read_text(encoding="utf-8")
+    prose = []
+    for cell in text.split("# %%")[1:]:
+        if cell.startswith(" [markdown]"):
+            body = "\n".join(line[2:] for line in cell.splitlines()[1:] if line.startswith("#"))
+            body = re.sub(r"```.*?```", "", body, flags=re.S)  # commands in code fences
+            body = re.sub(r"^# \d+\.", "", body.strip())  # the title's chapter number
+            body = re.sub(r"\{glue:text\}`[^`]*`", "", body)
+            body = re.sub(r"\{download\}`[^`]*`", "", body)
+            body = re.sub(r"(chapters?|Table|§)\s*\d+(-\d+)?", "", body)
+            body = re.sub(r"R\(2\+1\)D(-18)?|ResNet50|bench_\w+|\w+_\w+\.(py|json|ipynb)", "", body)
+            prose.append(body)
+    typed = re.findall(r"\d[\d.,]*", "\n".join(prose))
+    assert not typed, f"{page}: numbers typed in its prose: {typed}"

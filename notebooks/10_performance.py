@@ -1,0 +1,167 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 10. Performance: how fast the book and its models run
+#
+# What each chapter and each model costs, on the machines the book was built on, so that a reader
+# can plan a re-run. Nothing here is typed: the numbers come from the benchmark files that the
+# scripts in `scripts/` write (`book/results/bench_<name>.json`, each naming its machine and the
+# command that reproduces it) and from the executed chapters themselves.
+#
+# Source of this chapter: {download}`10_performance.py <../notebooks/10_performance.py>` and
+# {download}`10_performance.ipynb <../notebooks/10_performance.ipynb>`.
+
+# %% tags=["parameters"]
+preset = "auto"  # this page reads files; the preset only labels its provenance
+device = "auto"
+seed = 0
+
+# %%
+import json
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+import vira
+from vira.report import load_benches
+
+run = vira.start(preset, device, seed)
+vira.use_style()
+BOOK = Path(vira.__file__).resolve().parent.parent / "book"
+benches = load_benches(BOOK / "results")
+print(f"{len(benches)} timings from {benches.file.nunique()} benchmark files")
+
+# %% [markdown]
+# ## The chapters
+#
+# Each executed chapter in the book, with the preset and device it ran with and its wall time, as
+# its last cell printed it; and, where `scripts/bench_smoke_book.py` has been run, every
+# chapter's wall time with the `smoke` preset on the CPU (what CI runs).
+
+# %%
+rows = []
+for nb_path in sorted(BOOK.glob("[0-9A-Z][0-9]_*.ipynb")):
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    m = re.search(r"chapter finished: preset (\w+), device (\w+), wall time ([\d.]+) s", text)
+    if m:
+        rows.append({"chapter": nb_path.stem, "preset": m.group(1), "device": m.group(2),
+                     "wall time (s)": float(m.group(3))})
+book_times = pd.DataFrame(rows).set_index("chapter")
+smoke = benches[benches.bench == "smoke_book"]
+if not smoke.empty:
+    book_times = book_times.join(smoke.set_index("case").median_ms.rename("smoke on the CPU (s)") / 1000)
+    vira.glue("smoke_total_min", float(smoke.median_ms.sum() / 60000))
+else:
+    vira.glue("smoke_total_min", float("nan"))
+book_times.round(1)
+
+# %% [markdown]
+# ## Models and generators
+#
+# Every benchmark's median over its repeats, with the machine it ran on:
+
+# %%
+with pd.option_context("display.max_colwidth", 60, "display.max_rows", 100):
+    display(benches[["bench", "case", "device", "work", "median_ms", "items_per_s", "peak_memory_mb"]].round(2))
+
+# %%
+sk = benches[benches.bench == "skeleton_models"]
+ratios = []
+for dev, g in sk.groupby("device"):
+    for work, gg in g.groupby("work"):
+        per = gg.set_index("case").items_per_s
+        if {"PSGCN", "ST-GCN"} <= set(per.index):
+            ratios.append({"device": dev, "work": work, "PSGCN clips/s": per["PSGCN"],
+                           "ST-GCN clips/s": per["ST-GCN"], "ratio": per["PSGCN"] / per["ST-GCN"]})
+ratios = pd.DataFrame(ratios)
+display(ratios.round(2))
+video = benches[benches.bench == "video"].set_index("case")
+vira.glue("r21d_cpu", float(video.items_per_s.get("train", float("nan"))))
+vira.glue("render_ms", float(video.median_ms.get("render", float("nan"))))
+
+# %% [markdown]
+# PSGCN's pyramid shrinks the graph as the network deepens, so it trains faster than ST-GCN where
+# the ratio is above one. R(2+1)D-18 trains {glue:text}`r21d_cpu:.2f` clips of the paper's size
+# per second on the CPU (chapter 7's reason to need a GPU), and the renderer makes such a clip in
+# {glue:text}`render_ms:.0f` ms on one core.
+#
+# ## How the costs grow
+
+# %%
+def sweep(bench, case, key):
+    """(work value, median ms) of one benchmark's sweep over one work field (e.g. frames)."""
+    sub = benches[(benches.bench == bench) & benches.case.str.startswith(case)].copy()
+    sub["x"] = sub.work.str.extract(rf"{key} (\d+)", expand=False).astype(float)
+    return sub.dropna(subset=["x"]).sort_values("x")
+
+
+panels = [("video", "render", "frames", "renderer: clip length (112 px, 1 core)", "size 112"),
+          ("video", "render", "size", "renderer: frame size (32 frames, 1 core)", "frames 32"),
+          ("video", "train", "frames", "R(2+1)D-18 training step: clip length", None),
+          ("frame_features", "ResNet50", "batch", "ResNet50 features: batch (224 px)", "size 224")]
+fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3))
+for ax, (bench, case, key, title, keep) in zip(axes, panels):
+    s = sweep(bench, case, key)
+    if keep:
+        s = s[s.work.str.contains(keep)]
+    for dev, g in s.groupby("device"):
+        ax.plot(g.x, g.median_ms, "o-", label=dev)
+    ax.set(title=title, xlabel=key, ylabel="median ms")
+    ax.title.set_fontsize(8)
+    if s.empty:
+        ax.text(0.5, 0.5, "not measured", ha="center", transform=ax.transAxes)
+    else:
+        ax.legend(fontsize=6)
+plt.tight_layout()
+plt.show()
+
+# %%
+def per_unit(bench, case, key, noun, keep=None):
+    """Median ms divided by the sweep's work value (e.g. ms per frame): its range over the sweep."""
+    s = sweep(bench, case, key)
+    if keep:
+        s = s[s.work.str.contains(keep)]
+    if s.empty:
+        return f"{case}: not measured"
+    per = s.median_ms / s.x
+    return f"{case}: {per.min():.2f} to {per.max():.2f} ms per {noun} over {key} {int(s.x.min())}-{int(s.x.max())}"
+
+
+lines = [per_unit("video", "render", "frames", "frame", "size 112"),
+         per_unit("video", "train", "frames", "frame of a training clip"),
+         per_unit("frame_features", "ResNet50", "batch", "frame", "size 224")]
+display(Markdown("Cost per unit of work over each sweep (a narrow range means the cost grows in "
+                 "proportion to the work):\n\n" + "\n".join(f"- {x}" for x in lines)))
+
+# %% [markdown]
+# To measure these on another machine:
+#
+# ```
+# .venv/bin/python scripts/bench_video.py            # renderer and R(2+1)D (add --device cuda)
+# .venv/bin/python scripts/bench_frame_features.py   # ResNet50 frames/s and the feature cache
+# .venv/bin/python scripts/bench_skeleton_models.py  # PSGCN and ST-GCN training
+# .venv/bin/python scripts/bench_rtcn.py             # RTCN, TCN, LSTM
+# .venv/bin/python scripts/bench_synthetic_vdv.py    # the skeleton generator
+# .venv/bin/python scripts/bench_smoke_book.py       # every chapter with the smoke preset
+# ```
+
+# %%
+run.finish()
