@@ -371,7 +371,7 @@ if P.name != "smoke":
     assert best_multi <= o_both + noise, "no model beats the oracle beyond noise"
 
 # %% [markdown]
-# The best frame model reaches {glue:text}`best_frames:.1f} % accuracy, the best headline model
+# The best frame model reaches {glue:text}`best_frames:.1f` % accuracy, the best headline model
 # {glue:text}`best_head:.1f` %, the best multimodal model {glue:text}`best_multi:.1f` %, against the
 # oracle's {glue:text}`oracle_both:.1f` % from both modalities. Here, unlike in the paper, the two
 # modalities carry different, independent causes, so together they must do better than either
