@@ -99,6 +99,13 @@ def verdict_of(note: str) -> str:
     return next((v for k, v in VERDICTS.items() if first.startswith(k)), "see note")
 
 
+# NBVAL_CHECK_OUTPUT
+# a hand check of the verdict parser: the first clause of a note, with the chapters' synonyms
+examples = ["within seed spread; ours: +0.04", "not reproduced; ours: 0.87", "only through the cap; ours: 2 modes"]
+print([verdict_of(n) for n in examples])
+assert [verdict_of(n) for n in examples] == ["within noise", "not reproduced", "see note"]
+
+# %%
 claims = records[records.table.str.contains("claim", case=False)].copy()
 claims["verdict"] = [verdict_of(n) for n in claims.note]
 claims["ours"] = claims["mean"].round(3)

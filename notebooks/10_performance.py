@@ -83,6 +83,15 @@ with pd.option_context("display.max_colwidth", 60, "display.max_rows", 100):
     display(benches[["bench", "case", "device", "work", "median_ms", "items_per_s", "peak_memory_mb"]].round(2))
 
 # %%
+# NBVAL_CHECK_OUTPUT
+# a hand check of how load_benches turns a rate into a time: a step of `batch` clips at r clips/s
+# lasts 1000 * batch / r ms
+row = benches[(benches.bench == "skeleton_models") & (benches.case == "PSGCN")].iloc[0]
+batch = int(re.search(r"batch (\d+)", row.work).group(1))
+print(f"PSGCN, batch {batch}: {row.items_per_s:.2f} clips/s is one step of {row.median_ms:.0f} ms")
+assert abs(row.median_ms - 1000 * batch / row.items_per_s) < 1e-6
+
+# %%
 sk = benches[benches.bench == "skeleton_models"].copy()
 sk["batch"] = sk.work.str.extract(r"batch (\d+)", expand=False)
 ratios = []
