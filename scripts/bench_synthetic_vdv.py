@@ -16,27 +16,17 @@ import argparse
 import json
 import platform
 import statistics
-import time
 import tracemalloc
 from pathlib import Path
 
 import torch
 from threadpoolctl import threadpool_limits
 
+from vira.bench import measure  # one warm-up call (first-call caches), then the timed repeats
 from vira.data.synthetic_vdv import STREAMS, SyntheticVDV
 from vira.provenance import git_revision
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def measure(fn, repeats: int) -> list[float]:
-    fn()  # warm-up: first-call caches (feature maps on the device)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - t0))
-    return times
 
 
 def main(argv=None) -> dict:
