@@ -469,24 +469,32 @@ claim("Eq. 6's weights barely matter (plain block average instead)", "SRC differ
 claim("Pose+DCT is far above the paper's 0.04", "SRC, all challenges",
       [scores["Pose+DCT", s][ALL] for s in range(n_seeds)], "SRC > 0.04 + 0.15",
       src["Pose+DCT"] > 0.04 + 0.15, paper_value=PAPER.loc["Pose+DCT", "all"])
-margin = min(src[m] - control for m in learned)
-claim("every trained model beats the shuffled-label control",
-      "smallest SRC minus the control's, all challenges", margin,
-      "smallest SRC minus the control's > 0, and on the planted movement quality too", margin > 0 and all(
-          summary.loc[m, "SRC with planted movement quality"] > summary.loc[
-              "PSGCN, shuffled labels", "SRC with planted movement quality"] for m in learned))
+control_move = summary.loc["PSGCN, shuffled labels", "SRC with planted movement quality"]
+margins = pd.DataFrame({"on the label": src[learned] - control,
+                        "on planted movement quality": summary.loc[learned, "SRC with planted movement quality"]
+                        - control_move})
+margins["beyond chance"] = (margins > chance_se).all(axis=1)
+margins.columns.name = f"SRC minus the shuffled-label control's (chance SD {chance_se:.3f})"
+display(margins.round(3))
+beyond = [m for m in learned if margins.loc[m, "beyond chance"]]
+vira.glue("chance_se", chance_se)
+vira.glue("n_test", len(test_idx))
+vira.glue("beyond_control", ", ".join(beyond) or "none")
+vira.glue("within_control", ", ".join(m for m in learned if m not in beyond) or "none")
+for m in learned:
+    claim(f"{m} beats the shuffled-label control", "SRC minus the control's, all challenges",
+          margins.loc[m, "on the label"], f"beyond the chance SD {chance_se:.3f} on the label and on the "
+          "planted movement quality", margins.loc[m, "beyond chance"])
 claim("every trained model stays below the oracle", "SRC of the best model, all challenges",
       summary.loc[best, "SRC with the label"], f"the best ({best}) < the oracle ceiling",
       summary.loc[best, "SRC with the label"] < ds.oracle_ceiling("all"), oracle=ds.oracle_ceiling("all"))
 if run.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
     assert src["Pose+DCT"] > 0.04 + 0.15, "claimed: Pose+DCT is far above the paper's 0.04"
-    assert src["PSGCN"] - src["ST-GCN"] > 0.05, "claimed: PSGCN beats ST-GCN by more than 0.02"
+    assert src["PSGCN"] - src["ST-GCN"] > 0.05, "claimed: PSGCN beats ST-GCN by more than 0.05"
     assert abs(src["PSGCN"] - src["PSGCN w/o pyramid"]) < 0.05, "claimed: the pyramid is not the gap"
     assert abs(src["PSGCN"] - src["PSGCN, mean sample"]) < 0.1, "claimed: Eq. 6's weights barely matter"
-    for m in learned:
-        assert summary.loc[m, "SRC with the label"] > control, f"claimed: {m} beats the shuffled control"
-        assert summary.loc[m, "SRC with planted movement quality"] > summary.loc[
-            "PSGCN, shuffled labels", "SRC with planted movement quality"], m
+    for m in ("PSGCN", "Pose+DCT"):
+        assert margins.loc[m, "beyond chance"], f"claimed: {m} beats the shuffled control beyond chance"
     assert summary.loc[learned, "SRC with the label"].max() < ds.oracle_ceiling("all")
 else:
     print("smoke preset: the claims below are checked in the small and full presets only")
@@ -502,6 +510,13 @@ else:
 # {glue:text}`dct_src:.2f` (paper, all-challenge: 0.26, 0.24, 0.23, not reported, 0.04).
 # Against the planted movement quality, which has no count noise, PSGCN reaches
 # {glue:text}`psgcn_move:.2f`.
+#
+# The shuffled-label control tells which of these scores are learning and which are luck. An SRC
+# of an unrelated ranking on {glue:text}`n_test` test clips has a standard deviation of about
+# {glue:text}`chance_se:.2f`; the models that beat the control by more than that, on the label and
+# on the planted movement quality, are: {glue:text}`beyond_control`. The others
+# ({glue:text}`within_control`) are not separated from the control at this budget; the chapter
+# asserts the first group's claim for PSGCN and Pose+DCT only.
 #
 # Two results differ from the paper. First, Pose+DCT is not the weakest model here but one of the
 # strongest, far above the paper's 0.04. The planted movement quality is mostly a matter of
