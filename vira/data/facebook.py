@@ -27,12 +27,12 @@ many and why. Used by chapter 8 (``08_attention``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from vira.data.parsed_table import ParsedTable
 from vira.labels import as_counts, follower_normalized_binary
 
 #: The 28 feature columns, in file order.
@@ -53,8 +53,7 @@ _POST_ID = re.compile(r"(\d+)_(\d+)")
 _MISSING = {"na", "nan", "null", "none"}
 
 
-@dataclass
-class FacebookVideos:
+class FacebookVideos(ParsedTable):
     """One parsed file.
 
     ``frame`` has one row per CSV row, in file order: ``row`` (0-based data row; the file line is
@@ -63,30 +62,10 @@ class FacebookVideos:
     ``problems`` has columns row, post_id, column, raw, reason.
     """
 
-    path: Path
-    frame: pd.DataFrame
-    problems: pd.DataFrame
-
-    def report(self) -> str:
-        """How many cells could not be parsed, per column, with examples."""
-        if self.problems.empty:
-            return f"{self.path.name}: {len(self.frame):,} rows, every cell parsed"
-        lines = [f"{self.path.name}: {len(self.frame):,} rows; cells that could not be parsed:"]
-        for column, group in self.problems.groupby("column", sort=False):
-            examples = ", ".join(f"row {r} {raw!r}" for r, raw in zip(group.row[:3], group.raw[:3]))
-            lines.append(f"  {column}: {len(group)} ({group.reason.iloc[0]}; e.g. {examples})")
-        return "\n".join(lines)
-
     def complete(self, *, verbose: bool = True) -> pd.DataFrame:
         """The rows whose features and views all parsed; says how many were left out and why."""
-        columns = [*FEATURES, "views"]
-        missing = self.frame[columns].isna()
-        keep = ~missing.any(axis=1)
-        if verbose:
-            why = ", ".join(f"{c}: {int(n)}" for c, n in missing.sum().items() if n)
-            print(f"{self.path.name}: {int(keep.sum()):,} of {len(keep):,} videos have every "
-                  f"feature and views_96; left out {int((~keep).sum())}" + (f" ({why})" if why else ""))
-        return self.frame[keep].reset_index(drop=True)
+        return super().complete([*FEATURES, "views"], verbose=verbose, noun="videos",
+                                have="every feature and views_96")
 
 
 def load_facebook(path: str | Path) -> FacebookVideos:

@@ -13,11 +13,12 @@ then leaves out rows explicitly and says how many and why. Used by chapter 1 (``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from vira.data.parsed_table import ParsedTable
 
 #: Count columns of the CSV and the names they get in the parsed table.
 COUNTS = {"user_nfollower": "followers", "vid_nview": "views", "vid_nlike": "likes",
@@ -53,39 +54,16 @@ def parse_duration(text: str) -> float:
     return float(seconds)
 
 
-@dataclass
-class Snapshot:
+class Snapshot(ParsedTable):
     """One parsed CSV file.
 
     ``frame`` has one row per CSV row, in file order, with columns ``user_name``, ``vid_id``,
     ``followers``, ``views``, ``likes``, ``comments``, ``shares``, ``saves`` (floats, NaN where the
     cell could not be parsed), ``duration_s``, ``posted``, ``scraped`` (timestamps), ``days``
     (scraped - posted, in days), ``music_id``, ``music_title``, and the raw ``caption``/``hashtags``.
+    ``problems`` has columns row, vid_id, column, raw, reason; :meth:`report` and :meth:`complete`
+    come from :class:`~vira.data.parsed_table.ParsedTable`.
     """
-
-    path: Path
-    frame: pd.DataFrame
-    problems: pd.DataFrame  # columns: row, vid_id, column, raw, reason
-
-    def report(self) -> str:
-        """How many cells could not be parsed, per column, with examples."""
-        if self.problems.empty:
-            return f"{self.path.name}: {len(self.frame):,} rows, every cell parsed"
-        lines = [f"{self.path.name}: {len(self.frame):,} rows; cells that could not be parsed:"]
-        for column, group in self.problems.groupby("column", sort=False):
-            examples = ", ".join(f"row {r} {raw!r}" for r, raw in zip(group.row[:3], group.raw[:3]))
-            lines.append(f"  {column}: {len(group)} ({group.reason.iloc[0]}; e.g. {examples})")
-        return "\n".join(lines)
-
-    def complete(self, columns: list[str], *, verbose: bool = True) -> pd.DataFrame:
-        """The rows whose ``columns`` all parsed; says how many rows were left out and why."""
-        missing = self.frame[columns].isna()
-        keep = ~missing.any(axis=1)
-        if verbose:
-            why = ", ".join(f"{c}: {int(n)}" for c, n in missing.sum().items() if n)
-            print(f"{self.path.name}: {int(keep.sum()):,} of {len(keep):,} rows have all of "
-                  f"{', '.join(columns)}; left out {int((~keep).sum())}" + (f" ({why})" if why else ""))
-        return self.frame[keep].reset_index(drop=True)
 
 
 def load_snapshot(path: str | Path) -> Snapshot:
