@@ -55,12 +55,13 @@ from vira import graph
 from vira.data import data_dir
 from vira.data.skeleton_clips import SkeletonClips
 from vira.data.synthetic_vdv import TRACKS, SyntheticVDV
-from vira.metrics import bootstrap_ci, format_mean_std, mean_std, srcc
+from vira.metrics import bootstrap_ci, chance_sd_srcc, format_mean_std, mean_std, srcc
 from vira.seeding import seed_everything
 from vira.models import SKELETON_MODELS, skeleton_model
 from vira.models.pose_dct import PoseDCT, features_of
 from vira.models.stgcn import LAYOUT
 from vira.provenance import REPO_ROOT
+from vira.report import difference_verdict
 from vira.skeleton import CENTER, JOINTS, V, normalize_sequence
 from vira.train import TrainConfig, fit, predict
 
@@ -431,7 +432,7 @@ record("planted truth", "planted movement quality alone", "SRC with the label, a
        movement_ceiling, oracle=ds.oracle_ceiling("all"), section="results",
        note="the ceiling of any skeleton-only model")
 checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
-chance_se = 1 / np.sqrt(len(test_idx) - 1)  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
+chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
 noise = max(float(summary["std over seeds"].max()), chance_se)
 
 
@@ -442,11 +443,10 @@ def diff(a, b):
 
 def paper_claim(row, a, b, asserted):
     """Record a claim of the paper's Table 3/5 (model a beats model b, all challenges) with the
-    verdict of chapter 5: reproduced (the paper's sign, beyond the noise), not reproduced (the
-    other sign, beyond it) or within noise; then what the chapter itself asserts."""
+    verdict of vira.report.difference_verdict (reproduced, not reproduced or within noise); then
+    what the chapter itself asserts."""
     ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
-    word = ("within noise" if abs(ours) <= noise else
-            "reproduced" if np.sign(ours) == np.sign(paper) else "not reproduced")
+    word = difference_verdict(ours, paper, noise)
     record("claim", row, "SRC difference, all challenges", diff(a, b), paper_value=paper, section="results",
            note=f"{word}; ours {ours:+.3f}, paper {paper:+.3f}, noise {noise:.3f} (the larger of the seed "
                 f"spread and the chance SD on {len(test_idx)} test clips); the chapter asserts {asserted} "

@@ -58,10 +58,11 @@ from vira.data.feature_clips import FeatureClips
 from vira.data.long_range import BLEND, HOLD, LongRangeVDV
 from vira.data.synthetic_vdv import FPS, TRACKS, SyntheticVDV
 from vira.explain import attention_bins
-from vira.metrics import format_mean_std, mean_std, srcc
+from vira.metrics import chance_sd_srcc, format_mean_std, mean_std, srcc
 from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling,
                               effective_receptive_field)
 from vira.provenance import REPO_ROOT
+from vira.report import difference_verdict
 from vira.seeding import seed_everything
 from vira.train import TrainConfig, fit, predict
 
@@ -388,7 +389,7 @@ best = src.idxmax()
 vira.glue("best_holistic", best)
 vira.glue("nosa_std", float(summary.loc["RTCN w/o self-attention", "std over seeds (label)"]))
 checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
-chance_se = 1 / np.sqrt(len(test_idx) - 1)  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
+chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
 noise = max(float(summary["std over seeds (label)"].max()), chance_se)
 ALL = TRACKS.index("all")
 
@@ -400,11 +401,10 @@ def diff(a, b):
 
 def paper_claim(row, a, b, asserted):
     """Record a claim of the paper's Table 3/5 (network a beats network b, all challenges) with the
-    verdict of chapter 5: reproduced (the paper's sign, beyond the noise), not reproduced (the
-    other sign, beyond it) or within noise; then what the chapter itself asserts."""
+    verdict of vira.report.difference_verdict (reproduced, not reproduced or within noise); then
+    what the chapter itself asserts."""
     ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
-    word = ("within noise" if abs(ours) <= noise else
-            "reproduced" if np.sign(ours) == np.sign(paper) else "not reproduced")
+    word = difference_verdict(ours, paper, noise)
     record("claim", row, "SRC difference, all challenges (holistic)", diff(a, b), paper_value=paper,
            section="results", note=f"{word}; ours {ours:+.3f}, paper {paper:+.3f}, noise {noise:.3f} (the larger "
            f"of the seed spread and the chance SD on {len(test_idx)} test clips); {asserted}")

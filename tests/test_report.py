@@ -67,3 +67,14 @@ def test_load_benches_reads_both_formats(tmp_path):
     assert list(b.case) == ["render", "PSGCN"]
     assert b.median_ms[1] == pytest.approx(4000.0) and b.items_per_s[0] == 50.0
     assert "frames 32" in b.work[0] and "batch 8" in b.work[1]
+
+
+def test_difference_verdict_by_hand():
+    from vira.report import difference_verdict
+
+    assert difference_verdict(0.10, 0.02, noise=0.15) == "within noise"
+    assert difference_verdict(-0.15, 0.02, noise=0.15) == "within noise"  # on the edge: not beyond it
+    assert difference_verdict(0.16, 0.02, noise=0.15) == "reproduced"
+    assert difference_verdict(-0.16, 0.22, noise=0.15) == "not reproduced"
+    assert difference_verdict(-0.16, -0.01, noise=0.15) == "reproduced"
+    assert difference_verdict(0.16, 0.0, noise=0.15) == "not reproduced"  # the paper saw no difference

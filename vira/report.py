@@ -25,7 +25,7 @@ import pandas as pd
 
 from .results import validate_file
 
-__all__ = ["load_results", "mark", "paper_table", "Claim", "verdict", "load_benches"]
+__all__ = ["load_results", "mark", "paper_table", "Claim", "verdict", "difference_verdict", "load_benches"]
 
 
 def load_results(folder) -> pd.DataFrame:
@@ -122,6 +122,15 @@ def verdict(records: pd.DataFrame, claim: Claim) -> dict:
     evidence = (f"{a.row} {a['mean']:.3f} vs {ref_text} ({a.metric}): difference {gap:+.3f}, "
                 f"noise {noise:.3f} [{a.chapter}, {a.preset}, {a.device}]")
     return {"verdict": word, "evidence": evidence + (f"; {claim.note}" if claim.note else "")}
+
+
+def difference_verdict(ours: float, paper: float, noise: float) -> str:
+    """The verdict on a paper's difference ("a beats b by ``paper``") from ours: "within noise" when
+    ``|ours| <= noise``, else "reproduced" when ours has the paper's sign and "not reproduced" when
+    it has the other. Chapters 2 and 4 write it first in their claim notes."""
+    if abs(ours) <= noise:
+        return "within noise"
+    return "reproduced" if math.copysign(1, ours) == math.copysign(1, paper) and paper != 0 else "not reproduced"
 
 
 def load_benches(folder) -> pd.DataFrame:
