@@ -62,3 +62,8 @@ def test_oracle_by_hand(videos):
     want = sum(w * stats.norm.cdf((CUE_EFFECT * c + WORD_EFFECT * kk - m) / NOISE) for kk, w in enumerate(pk))
     assert o.frames.iat[k] == pytest.approx(want)
     assert ((o.both > 0.5) == (t.label == 1)).mean() > 0.6  # the truth predicts the label
+
+
+def test_too_few_videos_is_refused_by_the_dancers():
+    with pytest.raises(ValueError, match="at least 8 videos, got 4"):
+        PopularVideos(4)

@@ -96,7 +96,6 @@ def test_committed_results_validate_and_match_their_executed_chapter(path):
     assert stored is not None and stored["records"] == content["records"]
 
 
-
 @pytest.mark.parametrize("path", sorted((BOOK / "results").glob("bench_*.json")), ids=lambda p: p.name)
 def test_committed_bench_files_say_what_where_and_how_fast(path):
     """Every bench file names what was timed, the work size, the device, the revision and the
@@ -115,6 +114,7 @@ def test_committed_bench_files_say_what_where_and_how_fast(path):
     for _, r in rows.iterrows():
         assert r.median_ms > 0 and math.isfinite(r.median_ms), f"{path.name}, {r.case}: median {r.median_ms}"
         assert r.items_per_s > 0 and math.isfinite(r.items_per_s), f"{path.name}, {r.case}: rate {r.items_per_s}"
+
 
 PAGES_THAT_READ_RESULTS = {"09_reproduction_report", "10_performance"}  # they read results files, write none
 #: Chapters allowed to have no results file yet (none today): a chapter named here must gain one, and

@@ -74,8 +74,6 @@ class PopularVideos:
     """
 
     def __init__(self, n: int, seed: int = 0, size: int = 224):
-        if n < 8:  # the dancers' own minimum (RenderedVideos)
-            raise ValueError(f"need at least 8 videos, got {n}")
         self.n, self.seed, self.size = int(n), int(seed), int(size)
         self.dancers = RenderedVideos(self.n, dial=0.0, seed=seed, size=size)
         self.table = self._make_table()
