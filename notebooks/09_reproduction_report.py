@@ -37,7 +37,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.report import load_results, paper_table
+from vira.report import VERDICTS, load_results, note_verdict, paper_table
 
 run = vira.start(preset, device, seed)
 RESULTS = Path(vira.__file__).resolve().parent.parent / "book" / "results"
@@ -88,26 +88,16 @@ for paper in list(PAPERS) + others:
 # the noise of our run: not reproduced, and not refuted either.
 
 # %%
-VERDICTS = {"not reproduced": "not reproduced", "reproduced": "reproduced", "within noise": "within noise",
-            "within seed spread": "within noise", "not testable": "not testable",
-            "does not hold": "does not hold", "holds": "holds", "asserted": "asserted"}
-
-
-def verdict_of(note: str) -> str:
-    """The verdict a chapter wrote first in a claim's note ("see note" when it wrote another)."""
-    first = (note or "").split(";")[0].strip().lower()
-    return next((v for k, v in VERDICTS.items() if first.startswith(k)), "see note")
-
-
 # NBVAL_CHECK_OUTPUT
-# a hand check of the verdict parser: the first clause of a note, with the chapters' synonyms
+# a hand check of the verdict parser (vira.report.note_verdict): the first clause of a note, with the
+# chapters' synonyms
 examples = ["within seed spread; ours: +0.04", "not reproduced; ours: 0.87", "only through the cap; ours: 2 modes"]
-print([verdict_of(n) for n in examples])
-assert [verdict_of(n) for n in examples] == ["within noise", "not reproduced", "see note"]
+print([note_verdict(n) for n in examples])
+assert [note_verdict(n) for n in examples] == ["within noise", "not reproduced", "see note"]
 
 # %%
 claims = records[records.table.str.contains("claim", case=False)].copy()
-claims["verdict"] = [verdict_of(n) for n in claims.note]
+claims["verdict"] = [note_verdict(n) for n in claims.note]
 claims["ours"] = claims["mean"].round(3)
 claims["paper value"] = claims.paper_value.round(3)
 checklist = claims[["paper", "chapter", "row", "metric", "paper value", "ours", "verdict", "note", "preset"]]

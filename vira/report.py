@@ -8,8 +8,8 @@ reads them, so that the report and performance pages contain no typed number:
   device, git revision and command;
 * :func:`paper_table` -- one paper's tables: paper | ours (mean ± std, n) | oracle | where, with a
   mark (:func:`mark`) where ours differs from the paper by more than our spread;
-* :func:`Claim` / :func:`verdict` -- a paper's claim, decided from two records (or one record and
-  a threshold) with the noise the chapter measured;
+* :func:`difference_verdict` -- how a chapter words its verdict on a paper's difference, and
+  :func:`note_verdict` -- how chapter 9 reads it back from the claim's note;
 * :func:`load_benches` -- the benchmark files in one long table (what, case, device, work size,
   median time, items per second).
 """
@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .results import validate_file
 
-__all__ = ["load_results", "mark", "paper_table", "Claim", "verdict", "difference_verdict", "load_benches"]
+__all__ = ["load_results", "mark", "paper_table", "VERDICTS", "note_verdict", "difference_verdict", "load_benches"]
 
 
 def load_results(folder) -> pd.DataFrame:
@@ -74,54 +73,17 @@ def paper_table(records: pd.DataFrame, paper: str, digits: int = 3) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
-@dataclass
-class Claim:
-    """A paper's claim, decided from the records.
-
-    ``better`` (and ``worse``) are (chapter, table, row, metric) keys. With ``worse`` the claim is
-    "better > worse"; without it, "better > threshold". ``noise`` is how much a difference must
-    exceed to count: the larger of the two records' standard deviations (over seeds), or
-    ``min_noise`` (e.g. the chance spread of the test split, which the chapter states)."""
-
-    paper: str
-    claim: str
-    better: tuple[str, str, str, str]
-    worse: tuple[str, str, str, str] | None = None
-    threshold: float | None = None
-    min_noise: float = 0.0
-    note: str = ""
+#: The verdicts chapters write first in a claim's note, with the synonyms some of them use.
+VERDICTS = {"not reproduced": "not reproduced", "reproduced": "reproduced", "within noise": "within noise",
+            "within seed spread": "within noise", "not testable": "not testable",
+            "does not hold": "does not hold", "holds": "holds", "asserted": "asserted"}
 
 
-def _find(records: pd.DataFrame, key) -> pd.Series | None:
-    chapter, table, row, metric = key
-    hit = records[(records.chapter == chapter) & (records.table == table) & (records.row == row)
-                  & (records.metric == metric)]
-    return None if hit.empty else hit.iloc[0]
-
-
-def verdict(records: pd.DataFrame, claim: Claim) -> dict:
-    """``{"verdict", "evidence"}`` for ``claim``: "reproduced" when the difference exceeds the
-    noise in the claimed direction, "not reproduced" when it does not, "not testable here" when a
-    record is missing or its chapter ran only the smoke preset (which proves that code runs, not
-    claims)."""
-    a = _find(records, claim.better)
-    b = _find(records, claim.worse) if claim.worse is not None else None
-    if a is None or (claim.worse is not None and b is None):
-        return {"verdict": "not testable here", "evidence": "no such record" + (f"; {claim.note}" if claim.note else "")}
-    if a.preset == "smoke" or (b is not None and b.preset == "smoke"):
-        return {"verdict": "not testable here",
-                "evidence": f"{a.chapter} ran only the smoke preset" + (f"; {claim.note}" if claim.note else "")}
-    if b is not None:
-        ref, ref_text = b["mean"], f"{b.row} {b['mean']:.3f}"
-        noise = max(a["std"], b["std"], claim.min_noise)
-    else:
-        ref, ref_text = claim.threshold, f"{claim.threshold:.3f}"
-        noise = max(a["std"], claim.min_noise)
-    gap = a["mean"] - ref
-    word = "reproduced" if gap > noise else "not reproduced"
-    evidence = (f"{a.row} {a['mean']:.3f} vs {ref_text} ({a.metric}): difference {gap:+.3f}, "
-                f"noise {noise:.3f} [{a.chapter}, {a.preset}, {a.device}]")
-    return {"verdict": word, "evidence": evidence + (f"; {claim.note}" if claim.note else "")}
+def note_verdict(note: str | None) -> str:
+    """The verdict a chapter wrote first in a claim's note (the text before the first ";"), mapped
+    through :data:`VERDICTS`; "see note" when it wrote something else. Chapter 9's checklist."""
+    first = (note or "").split(";")[0].strip().lower()
+    return next((v for k, v in VERDICTS.items() if first.startswith(k)), "see note")
 
 
 def difference_verdict(ours: float, paper: float, noise: float) -> str:
