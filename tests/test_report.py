@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from vira.report import load_benches, load_results, mark, note_verdict, paper_table
+from vira.report import difference_verdict, load_benches, load_results, mark, note_verdict, paper_table
 from vira.results import make_record
 
 
@@ -63,8 +63,6 @@ def test_load_benches_reads_both_formats(tmp_path):
 
 
 def test_difference_verdict_by_hand():
-    from vira.report import difference_verdict
-
     assert difference_verdict(0.10, 0.02, noise=0.15) == "within noise"
     assert difference_verdict(-0.15, 0.02, noise=0.15) == "within noise"  # on the edge: not beyond it
     assert difference_verdict(0.16, 0.02, noise=0.15) == "reproduced"
