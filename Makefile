@@ -23,8 +23,8 @@ venv:
 	@bash scripts/venv.sh
 
 book: venv
-	@echo "book: executing the chapters with papermill (python -m vira.run)"
-	$(PY) -m vira.run --preset $(or $(PRESET),auto) $(if $(FORCE),--force) $(ARGS) $(CHAPTERS)
+	@echo "book: executing the chapters with papermill (python -m vira)"
+	$(PY) -m vira --preset $(or $(PRESET),auto) $(if $(FORCE),--force) $(ARGS) $(CHAPTERS)
 	@$(MAKE) --no-print-directory html
 
 html: venv

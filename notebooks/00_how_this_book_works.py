@@ -52,9 +52,9 @@ import pandas as pd
 import torch
 
 import vira
-from vira.presets import PRESETS
+from vira.book.presets import PRESETS
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
 
 # %% [markdown]
@@ -62,7 +62,7 @@ vira.use_style()
 #
 # A preset changes how much data and how much training a chapter uses. It never changes the method:
 # the same models, losses and metrics run at every scale. Each chapter chooses its sizes with
-# `run.preset.pick(smoke=..., small=..., full=...)`, so the three sizes sit side by side in the code.
+# `session.preset.pick(smoke=..., small=..., full=...)`, so the three sizes sit side by side in the code.
 
 # %%
 pd.DataFrame(
@@ -110,8 +110,8 @@ estimate_pi(tiny)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-n = run.preset.pick(smoke=20_000, small=2_000_000, full=200_000_000)
-points = torch.rand(n, 2, device=run.device)
+n = session.preset.pick(smoke=20_000, small=2_000_000, full=200_000_000)
+points = torch.rand(n, 2, device=session.device)
 pi_hat = estimate_pi(points)
 p = math.pi / 4
 se = 4 * math.sqrt(p * (1 - p) / n)
@@ -132,9 +132,9 @@ assert abs(z) < 4, f"pi_hat = {pi_hat} is {z:.1f} standard errors from pi"
 
 # %%
 torch.manual_seed(seed)
-again = torch.rand(n, 2, device=run.device)
+again = torch.rand(n, 2, device=session.device)
 torch.manual_seed(seed)
-assert torch.equal(again, torch.rand(n, 2, device=run.device))
+assert torch.equal(again, torch.rand(n, 2, device=session.device))
 
 # %% [markdown]
 # ## Figure
@@ -154,7 +154,7 @@ ax.fill_between(counts, math.pi - band, math.pi + band, alpha=0.25, label=r"$\pi
 ax.plot(counts, running, label=r"running $\hat\pi$")
 ax.axhline(math.pi, color="black", lw=0.8)
 ax.set(xscale="log", xlabel="points drawn", ylabel=r"estimate of $\pi$",
-       title=f"Monte Carlo estimate of pi (preset {run.preset.name})")
+       title=f"Monte Carlo estimate of pi (preset {session.preset.name})")
 ax.legend()
 plt.show()
 
@@ -169,13 +169,13 @@ vira.glue("pi_hat", pi_hat)
 vira.glue("pi_se", se)
 vira.glue("pi_z", z)
 # the chapter's numbers for the reproduction report (chapter 9); no paper here: the reference is pi
-vira.results.record(run, "this book", "claim", "the estimate lies within four standard errors of pi",
+vira.results.record(session, "this book", "claim", "the estimate lies within four standard errors of pi",
                     "pi_hat", pi_hat, paper_value=math.pi, section="the-full-run",
                     note=f"asserted |z| < 4; reference value: pi itself (no paper); n = {n:,} points")
-vira.results.record(run, "this book", "claim", "the estimate lies within four standard errors of pi",
+vira.results.record(session, "this book", "claim", "the estimate lies within four standard errors of pi",
                     "z = (pi_hat - pi) / se", z, section="the-full-run",
                     note=f"asserted |z| < 4: holds (|z| = {abs(z):.2f}); se = {se:.6f}")
-vira.results.record(run, "this book", "claim", "the same seed gives the same points", "identical (1 = yes)",
+vira.results.record(session, "this book", "claim", "the same seed gives the same points", "identical (1 = yes)",
                     1.0, section="the-full-run",
                     note="asserted: reseeding and drawing again gives bit-identical points")
 
@@ -193,7 +193,7 @@ vira.results.record(run, "this book", "claim", "the same seed gives the same poi
 # 2. The standard error shrinks as $1/\sqrt{n}$. How many points would you need for six correct
 #    decimals? How long would that take on your machine?
 # 3. Break the chapter on purpose: change the assertion to `abs(z) < 0.01` and run
-#    `python -m vira.run 00 --force`. Read how the runner names the failing cell.
+#    `python -m vira 00 --force`. Read how the runner names the failing cell.
 
 # %%
-run.finish()
+session.finish()

@@ -56,14 +56,14 @@ from sklearn.metrics import cohen_kappa_score
 import vira
 from vira import labels as L
 from vira.data import data_dir
-from vira.data.tiktok import generate_counts, load_tiktok
-from vira.plots import ccdf
+from vira.data.real.tiktok import generate_counts, load_tiktok
+from vira.book.plots import ccdf
 from vira.tails import hill_alpha, top_share
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
 pd.set_option("display.max_colwidth", None)
-resamples = run.preset.pick(smoke=100, small=1000, full=5000)  # bootstrap resamples per interval
+resamples = session.preset.pick(smoke=100, small=1000, full=5000)  # bootstrap resamples per interval
 rng = np.random.default_rng(seed)
 
 # %% [markdown]
@@ -142,7 +142,7 @@ if REAL:
 else:
     print("VIRA_DATA is not set (or has no tiktok_vn_2025/): this run uses a GENERATED count table.\n"
           "The findings about real TikTok videos below are skipped; the numbers describe generated data.")
-    videos = generate_counts(run.preset.pick(smoke=2000, small=10000, full=10000), seed)
+    videos = generate_counts(session.preset.pick(smoke=2000, small=10000, full=10000), seed)
 no_followers = int((videos.followers == 0).sum())
 print(f"{no_followers} videos have creators with 0 followers: no views/followers ratio, "
       "so they are left out of the Pay Attention label")
@@ -207,7 +207,7 @@ def claim(paper, row, metric, value, rule, holds, section, **kwargs):
         print(f"not recorded for chapter 9: {row!r} ({metric}) is {value}")
         return
     checked = "asserted" if REAL else "not asserted on generated counts"
-    vira.results.record(run, paper, "claim", row, metric, float(value), section=section,
+    vira.results.record(session, paper, "claim", row, metric, float(value), section=section,
                         note=f"{'holds' if holds else 'does not hold'}: {rule} ({checked}; {DATA})", **kwargs)
 
 
@@ -536,7 +536,7 @@ vira.glue("mean_rho_counts", mean_rho)
 vira.glue("median_likes_ratio", ours.loc["likes", "50%"] / paper.loc["likes", "50%"])
 for count in paper.index:  # the paper's Fig. 2 table next to ours, for chapter 9
     for q in paper.columns:
-        vira.results.record(run, "Viral Vision", "Fig. 2 table", count, f"{q} of the counts",
+        vira.results.record(session, "Viral Vision", "Fig. 2 table", count, f"{q} of the counts",
                             float(ours.loc[count, q]), paper_value=float(paper.loc[count, q]),
                             section="our-feed-against-viral-vision-s", note=DATA)
 claim("Viral Vision", "fewer viral videos here than Viral Vision's one in three",
@@ -592,4 +592,4 @@ if REAL:
 #    VDV's label with followers as the cut-off moves from 100 to 1,000,000.
 
 # %%
-run.finish()
+session.finish()

@@ -54,20 +54,20 @@ import vira
 from vira import graph
 from vira.data import data_dir
 from vira.data.skeleton_clips import SkeletonClips
-from vira.data.synthetic_vdv import TRACKS, SyntheticVDV
+from vira.data.synthetic.synthetic_vdv import TRACKS, SyntheticVDV
 from vira.metrics import bootstrap_ci, chance_sd_srcc, format_mean_std, mean_std, srcc
-from vira.seeding import seed_everything
+from vira.training.seeding import seed_everything
 from vira.models import SKELETON_MODELS, skeleton_model
 from vira.models.pose_dct import PoseDCT, features_of
 from vira.models.stgcn import LAYOUT
-from vira.provenance import REPO_ROOT
-from vira.report import difference_verdict
+from vira.book.provenance import REPO_ROOT
+from vira.book.report import difference_verdict
 from vira.skeleton import CENTER, JOINTS, V, normalize_sequence
-from vira.train import TrainConfig, fit, predict
+from vira.training.regression import TrainConfig, fit, predict
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(run.preset.name, seed)
+ds = SyntheticVDV(session.preset.name, seed)
 print(f"{len(ds):,} synthetic clips ({ds.preset} preset), {V} joints per frame")
 
 # %% [markdown]
@@ -117,7 +117,7 @@ print(f"edge_index {tuple(edges.shape)}: {edges.shape[1]} directed edges = 2 x 1
 print("A:", tuple(A.shape), "edges per subset:", {s: int(A[k].sum()) for k, s in enumerate(graph.SUBSETS)})
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
 for k, ax in enumerate(axes):
-    sns.heatmap(A_bar[k].numpy(), ax=ax, cmap=vira.plots.HEATMAP, square=True, cbar=k == 2,
+    sns.heatmap(A_bar[k].numpy(), ax=ax, cmap=vira.book.plots.HEATMAP, square=True, cbar=k == 2,
                 xticklabels=JOINTS, yticklabels=JOINTS if k == 0 else False, vmin=0, vmax=1)
     ax.set(title=f"$\\bar A_{k}$: {graph.SUBSETS[k]}", xlabel="gathers from joint j")
 axes[0].set_ylabel("joint i")
@@ -207,10 +207,10 @@ vira.glue("sample_diag_last", diag[-1].item())
 vira.glue("sample_negative", int((coarse < -1e-6).sum()))
 assert diag[-1] > 10 * diag[0], "claimed: the weights grow with the vertex index"
 assert (coarse < -1e-6).sum() > 0, "claimed: some coarse edges are negative"
-vira.results.record(run, "VDV", "claim", "Eq. 6 as printed weighs the coarse vertices unevenly",
+vira.results.record(session, "VDV", "claim", "Eq. 6 as printed weighs the coarse vertices unevenly",
                     "self-connection of the last coarse vertex / of the first", float(diag[-1] / diag[0]),
                     section="down-sampling-the-graph-eq-5-6", note="asserted > 10 (every preset)")
-vira.results.record(run, "VDV", "claim", "Eq. 6 as printed gives negative coarse edges",
+vira.results.record(session, "VDV", "claim", "Eq. 6 as printed gives negative coarse edges",
                     "negative entries of sum_k sample(A_k) (8 x 8)", int((coarse < -1e-6).sum()),
                     section="down-sampling-the-graph-eq-5-6", note="asserted > 0 (every preset)")
 
@@ -295,10 +295,10 @@ assert psgcn_shapes[-1] == (256, 16, 4)
 # We also score every model against the planted movement quality, which carries no count noise.
 
 # %%
-step = run.preset.pick(smoke=2, small=2, full=1)
-crop = run.preset.pick(smoke=24, small=48, full=150)
-n_seeds = run.preset.pick(smoke=1, small=2, full=3)
-config = TrainConfig(epochs=run.preset.pick(smoke=1, small=10, full=30), lr=1e-3,
+step = session.preset.pick(smoke=2, small=2, full=1)
+crop = session.preset.pick(smoke=24, small=48, full=150)
+n_seeds = session.preset.pick(smoke=1, small=2, full=3)
+config = TrainConfig(epochs=session.preset.pick(smoke=1, small=10, full=30), lr=1e-3,
                      reduction="mean", progress=False)
 train_idx, test_idx = ds.track("all")
 test = SkeletonClips(ds, test_idx, step=step)
@@ -320,8 +320,8 @@ for s in range(n_seeds):
         model = skeleton_model(name.replace(", shuffled labels", ""))
         labels = shuffled if name.endswith("shuffled labels") else None
         train = SkeletonClips(ds, train_idx, crop=crop, train=True, step=step, labels=labels)
-        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), run.device)
-        preds[name, s] = predict(model, test, run.device)
+        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), session.device)
+        preds[name, s] = predict(model, test, session.device)
         if s == 0:
             trained[name] = model.cpu()
 
@@ -363,7 +363,7 @@ ours = pd.DataFrame({t: {m: format_mean_std([scores[m, s][k] for s in range(n_se
 ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
 ours.loc["test clips"] = [str(int((challenge == t).sum())) if t != "all" else str(len(test_idx))
                           for t in TRACKS]
-ours.columns.name = f"ours, {run.preset.name} preset (SRC)"
+ours.columns.name = f"ours, {session.preset.name} preset (SRC)"
 display(PAPER)
 display(ours)
 
@@ -376,7 +376,7 @@ def record(table, row, metric, values, **kwargs):
     if not np.isfinite(values).all():
         print(f"not recorded for chapter 9: {table}, {row!r}, {metric}: {values}")
         return
-    vira.results.record(run, "VDV", table, row, metric, values, **kwargs)
+    vira.results.record(session, "VDV", table, row, metric, values, **kwargs)
 
 
 for m in MODELS:  # every number of the two tables, one value per seed
@@ -431,7 +431,7 @@ for m in MODELS:
 record("planted truth", "planted movement quality alone", "SRC with the label, all challenges",
        movement_ceiling, oracle=ds.oracle_ceiling("all"), section="results",
        note="the ceiling of any skeleton-only model")
-checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
+checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
 chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
 noise = max(float(summary["std over seeds"].max()), chance_se)
 
@@ -443,7 +443,7 @@ def diff(a, b):
 
 def paper_claim(row, a, b, asserted):
     """Record a claim of the paper's Table 3/5 (model a beats model b, all challenges) with the
-    verdict of vira.report.difference_verdict (reproduced, not reproduced or within noise); then
+    verdict of vira.book.report.difference_verdict (reproduced, not reproduced or within noise); then
     what the chapter itself asserts."""
     ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
     word = difference_verdict(ours, paper, noise)
@@ -490,7 +490,7 @@ for m in learned:
 claim("every trained model stays below the oracle", "SRC of the best model, all challenges",
       summary.loc[best, "SRC with the label"], f"the best ({best}) < the oracle ceiling",
       summary.loc[best, "SRC with the label"] < ds.oracle_ceiling("all"), oracle=ds.oracle_ceiling("all"))
-if run.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
+if session.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
     assert src["Pose+DCT"] > 0.04 + 0.15, "claimed: Pose+DCT is far above the paper's 0.04"
     assert src["PSGCN"] - src["ST-GCN"] > 0.05, "claimed: PSGCN beats ST-GCN by more than 0.05"
     assert abs(src["PSGCN"] - src["PSGCN w/o pyramid"]) < 0.05, "claimed: the pyramid is not the gap"
@@ -539,7 +539,7 @@ else:
 fig, ax = plt.subplots(figsize=(9, 3.8))
 plot = pd.DataFrame([(m, s, v) for (m, s), row in scores.items() for t, v in zip(TRACKS, row) if t == "all"],
                     columns=["model", "seed", "SRC"])
-sns.stripplot(plot, x="SRC", y="model", order=MODELS, size=8, ax=ax, color=vira.plots.PALETTE[0])
+sns.stripplot(plot, x="SRC", y="model", order=MODELS, size=8, ax=ax, color=vira.book.plots.PALETTE[0])
 ax.axvline(ds.oracle_ceiling("all"), color="k", ls="--", label="oracle ceiling")
 ax.axvline(movement_ceiling, color="grey", ls=":", label="movement-only ceiling")
 ax.axvline(0, color="grey", lw=0.8)
@@ -571,7 +571,7 @@ learned_edges = {name: float(sum(b.a_l.detach().abs().sum() for b in trained[nam
 print(f"total |A_l| learnt by PSGCN: {learned_edges['PSGCN']:.3f}")
 # a down-sampling block (4 and 7) holds the adjacency of the graph it reads, before `sample`
 assert [b.adjacency().shape[-1] for b in trained["PSGCN"].blocks] == [16] * 4 + [8] * 3 + [4] * 2
-if run.preset.name != "smoke":
+if session.preset.name != "smoke":
     assert learned_edges["PSGCN"] > 0, "training must move A_l away from zero"
 record("claim", "training moves PSGCN's learnable edges A_l away from zero",
        "total |A_l| over the 9 blocks, seed 0", learned_edges["PSGCN"], section="fig-7-what-the-graphs-learn",
@@ -586,14 +586,14 @@ record("claim", "training moves PSGCN's learnable edges A_l away from zero",
 # their real gaps and jitter, go through the model without NaN.
 
 # %%
-from vira.data.aistpp import list_clips, load_keypoints, to_mpii
+from vira.data.real.aistpp import list_clips, load_keypoints, to_mpii
 
 folder = data_dir("aistpp_keypoints2d")
 REAL = folder is not None
 if REAL:
     rows = []
     model = trained["PSGCN"].eval()
-    for path in list_clips(folder)[:run.preset.pick(smoke=3, small=12, full=40)]:
+    for path in list_clips(folder)[:session.preset.pick(smoke=3, small=12, full=40)]:
         clip = load_keypoints(path)
         pose = to_mpii(clip, camera=0)
         keep = np.round(np.arange(0, len(pose), clip.fps / 25.0)).astype(int)
@@ -681,4 +681,4 @@ for (dev, batch), ratio in ratios.items():
 #    (normalisation, edge weighting, the first block's residual).
 
 # %%
-run.finish()
+session.finish()

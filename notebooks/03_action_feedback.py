@@ -45,16 +45,16 @@ import vira
 from vira import explain
 from vira.data import data_dir
 from vira.data.skeleton_clips import SkeletonClips
-from vira.data.synthetic_vdv import CHALLENGES, SyntheticVDV
+from vira.data.synthetic.synthetic_vdv import CHALLENGES, SyntheticVDV
 from vira.metrics import srcc
 from vira.models import skeleton_model
-from vira.seeding import seed_everything
+from vira.training.seeding import seed_everything
 from vira.skeleton import BONES, JOINTS, V, normalize_sequence
-from vira.train import TrainConfig, fit
+from vira.training.regression import TrainConfig, fit
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(run.preset.name, seed)
+ds = SyntheticVDV(session.preset.name, seed)
 print(f"{len(ds):,} synthetic clips ({ds.preset} preset)")
 
 # %% [markdown]
@@ -104,9 +104,9 @@ assert np.allclose(m, [2.25, 1.5])
 # PSGCN with the plain block average in place of Eq. 6, shows what the architecture alone does.
 
 # %%
-step = run.preset.pick(smoke=2, small=2, full=1)
-crop = run.preset.pick(smoke=24, small=48, full=150)
-config = TrainConfig(epochs=run.preset.pick(smoke=1, small=10, full=30), lr=1e-3,
+step = session.preset.pick(smoke=2, small=2, full=1)
+crop = session.preset.pick(smoke=24, small=48, full=150)
+config = TrainConfig(epochs=session.preset.pick(smoke=1, small=10, full=30), lr=1e-3,
                      reduction="mean", progress=False, seed=seed)
 train_idx, test_idx = ds.track("all")
 shuffled = np.random.default_rng([seed, 2]).permutation(ds.table.label.to_numpy(np.float32)[train_idx])
@@ -117,10 +117,10 @@ for name in tqdm(["trained", "untrained", "shuffled labels"], desc="models"):
     if name != "untrained":
         labels = shuffled if name == "shuffled labels" else None
         fit(model, SkeletonClips(ds, train_idx, crop=crop, train=True, step=step, labels=labels),
-            config, run.device)
-    models[name] = model.to(run.device).eval()
+            config, session.device)
+    models[name] = model.to(session.device).eval()
 seed_everything(seed)
-models["untrained, mean sample"] = skeleton_model("PSGCN, mean sample").to(run.device).eval()
+models["untrained, mean sample"] = skeleton_model("PSGCN, mean sample").to(session.device).eval()
 
 # %% [markdown]
 # ## Guidance for every clip
@@ -136,7 +136,7 @@ inputs = {int(i): SkeletonClips(ds, [i], step=step)[0][0]["x"] for i in range(le
 
 def guidance_for(model):
     """Eq. 7 for every clip of the benchmark: {clip index: (T, V, 2) array}."""
-    return {i: explain.action_guidance(model, x.to(run.device)).cpu().numpy()
+    return {i: explain.action_guidance(model, x.to(session.device)).cpu().numpy()
             for i, x in tqdm(inputs.items(), desc="guidance", mininterval=5)}
 
 
@@ -164,9 +164,9 @@ def unit(df):
 
 
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.2))
-sns.heatmap(unit(overall["trained"]), ax=axes[0], cmap=vira.plots.HEATMAP, vmin=0, vmax=1)
+sns.heatmap(unit(overall["trained"]), ax=axes[0], cmap=vira.book.plots.HEATMAP, vmin=0, vmax=1)
 axes[0].set(title="overall attention of the trained PSGCN (Eq. 9, 0-1 per row)")
-sns.heatmap(unit(ds.joint_importance), ax=axes[1], cmap=vira.plots.HEATMAP, vmin=0, vmax=1)
+sns.heatmap(unit(ds.joint_importance), ax=axes[1], cmap=vira.book.plots.HEATMAP, vmin=0, vmax=1)
 axes[1].set(title="planted joint importance (0-1 per row)")
 plt.show()
 
@@ -194,7 +194,7 @@ lower = CHALLENGES.index[CHALLENGES.emphasis == "lower"]
 for name, key in (("trained", "trained"), ("untrained", "untrained"), ("untrained, mean sample", "mean")):
     vira.glue(f"rec_{key}_upper", float(recovery.loc[upper, name].mean()))
     vira.glue(f"rec_{key}_lower", float(recovery.loc[lower, name].mean()))
-checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
+checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
 
 
 def record(table, row, metric, value, section, **kwargs):
@@ -203,7 +203,7 @@ def record(table, row, metric, value, section, **kwargs):
     if not np.isfinite(value):
         print(f"not recorded for chapter 9: {table}, {row!r}, {metric}: {value}")
         return
-    vira.results.record(run, "VDV", table, row, metric, float(value), section=section, **kwargs)
+    vira.results.record(session, "VDV", table, row, metric, float(value), section=section, **kwargs)
 
 
 def claim(row, metric, value, rule, holds, section, checked=checked, **kwargs):
@@ -243,7 +243,7 @@ claim("with the plain block average the untrained bias turns to the legs",
       f"{REC}, untrained mean sample, lower-body challenges", rec["untrained, mean sample", "lower"],
       f"upper < 0 < lower (upper: {rec['untrained, mean sample', 'upper']:.3f})",
       rec["untrained, mean sample", "upper"] < 0 < rec["untrained, mean sample", "lower"], SECTION)
-if run.preset.name != "smoke":  # one epoch of training in smoke: nothing to claim
+if session.preset.name != "smoke":  # one epoch of training in smoke: nothing to claim
     assert mean_rec["trained"] - mean_rec["untrained"] < 0.1, \
         "claimed: the trained model's gradient does not clearly beat the untrained control"
     assert recovery.loc[upper, "untrained"].mean() > 0.5 > 0 > recovery.loc[lower, "untrained"].mean(), \
@@ -300,7 +300,7 @@ beat_frames = 60.0 / routine.bpm * 25.0 / step
 starts = np.cumsum(np.concatenate([[0], routine.beats]))[:-1] * beat_frames
 loop = routine.beats.sum() * beat_frames
 fig, ax = plt.subplots(figsize=(12, 4.2))
-sns.heatmap(temporal.T, ax=ax, cmap=vira.plots.HEATMAP, yticklabels=JOINTS, xticklabels=False)
+sns.heatmap(temporal.T, ax=ax, cmap=vira.book.plots.HEATMAP, yticklabels=JOINTS, xticklabels=False)
 for k in range(int(np.ceil(shortest / loop)) + 1):
     for s0 in starts + k * loop:
         if s0 < shortest:
@@ -323,7 +323,7 @@ def draw(ax, pose, g, scale):
         if pose[2, parent] > 0 and pose[2, child] > 0:
             ax.plot(pose[0, [parent, child]], pose[1, [parent, child]], color="0.3", lw=2)
     ok = np.isfinite(g).all(1)
-    ax.quiver(pose[0, ok], pose[1, ok], scale * g[ok, 0], scale * g[ok, 1], color=sns.color_palette(vira.plots.PALETTE)[3],
+    ax.quiver(pose[0, ok], pose[1, ok], scale * g[ok, 0], scale * g[ok, 1], color=sns.color_palette(vira.book.plots.PALETTE)[3],
               angles="xy", scale_units="xy", scale=1, width=0.012)
     ax.set(xlim=(-2.2, 2.2), ylim=(-2.6, 1.6), xticks=[], yticks=[], aspect="equal")
 
@@ -367,14 +367,14 @@ for i in tqdm(test_idx, desc="advice", mininterval=5):
     g = np.nan_to_num(guidance["trained"][int(i)])  # (T, V, 2); missing joints do not move
     moves = {"guidance": g, "random": rng.normal(size=g.shape) * (g != 0)}
     with torch.no_grad():
-        before = model(x[None].to(run.device)).item()
+        before = model(x[None].to(session.device)).item()
     row = {"clip": int(i), "challenge": c}
     for kind, d in moves.items():
         d = 0.05 * d / np.linalg.norm(d, axis=-1)[np.linalg.norm(d, axis=-1) > 0].mean()
         moved = x.clone()
         moved[:2] += torch.from_numpy(d.transpose(2, 0, 1)).float()
         with torch.no_grad():
-            row[f"score change ({kind})"] = model(moved[None].to(run.device)).item() - before
+            row[f"score change ({kind})"] = model(moved[None].to(session.device)).item() - before
         row[f"truth change ({kind})"] = truth_view(moved.numpy(), c) - truth_view(x.numpy(), c)
     rows.append(row)
 advice = pd.DataFrame(rows)
@@ -406,7 +406,7 @@ claim("Q (the truth's view) rises under both steps", "smaller mean change of Q o
       summary.loc["mean change of Q (truth)"].min(), "both > 0",
       bool(summary.loc["mean change of Q (truth)"].gt(0).all()), "does-the-advice-work")
 assert summary.loc["share where the score rises", "guidance"] > 0.9, "claimed: the guidance raises the score"
-if run.preset.name != "smoke":
+if session.preset.name != "smoke":
     assert truth_beats_random > 0.8, "claimed: by the truth, the guidance step beats a random one"
     assert summary.loc["mean change of Q (truth)"].gt(0).all(), "claimed: Q rises under both steps"
 
@@ -424,7 +424,7 @@ if run.preset.name != "smoke":
 # MPII, resampled to 25 fps), drawn at its three frames of largest guidance.
 
 # %%
-from vira.data.aistpp import list_clips, load_keypoints, to_mpii
+from vira.data.real.aistpp import list_clips, load_keypoints, to_mpii
 
 folder = data_dir("aistpp_keypoints2d")
 if folder is not None:
@@ -433,7 +433,7 @@ if folder is not None:
     keep = np.round(np.arange(0, len(pose), clip.fps / 25.0)).astype(int)
     keep = keep[keep < len(pose)][::step]
     x = torch.from_numpy(normalize_sequence(pose[keep]))
-    g = explain.action_guidance(models["trained"], x.to(run.device)).cpu().numpy()
+    g = explain.action_guidance(models["trained"], x.to(session.device)).cpu().numpy()
     size = np.nan_to_num(np.linalg.norm(g, axis=-1)).sum(1)
     fig, axes = plt.subplots(1, 3, figsize=(10, 4))
     for ax, t in zip(axes, sorted(np.argsort(size)[-3:])):
@@ -473,4 +473,4 @@ else:
 #    stop rising, and what happens to the skeleton's bone lengths?
 
 # %%
-run.finish()
+session.finish()

@@ -55,20 +55,20 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data.feature_clips import FeatureClips
-from vira.data.long_range import BLEND, HOLD, LongRangeVDV
-from vira.data.synthetic_vdv import FPS, TRACKS, SyntheticVDV
+from vira.data.synthetic.long_range import BLEND, HOLD, LongRangeVDV
+from vira.data.synthetic.synthetic_vdv import FPS, TRACKS, SyntheticVDV
 from vira.explain import attention_bins
 from vira.metrics import chance_sd_srcc, format_mean_std, mean_std, srcc
 from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling,
                               effective_receptive_field)
-from vira.provenance import REPO_ROOT
-from vira.report import difference_verdict
-from vira.seeding import seed_everything
-from vira.train import TrainConfig, fit, predict
+from vira.book.provenance import REPO_ROOT
+from vira.book.report import difference_verdict
+from vira.training.seeding import seed_everything
+from vira.training.regression import TrainConfig, fit, predict
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(run.preset.name, seed)
+ds = SyntheticVDV(session.preset.name, seed)
 print(f"{len(ds):,} synthetic clips ({ds.preset} preset), holistic features of 2048 per frame")
 
 # %% [markdown]
@@ -123,7 +123,7 @@ vira.glue("tcn_field_s", tcn_shape.receptive_field() / FPS)
 vira.glue("rtcn_conv_field", rtcn_shape.receptive_field())
 assert fields["TCN field (frames)"].iloc[-1] == tcn_shape.receptive_field() == 757
 assert tcn_shape.receptive_field() > 2 * 15 * FPS, "claimed: wider than twice the longest clip"
-vira.results.record(run, "VDV", "claim", "a TCN's last block sees more than twice the longest VDV clip",
+vira.results.record(session, "VDV", "claim", "a TCN's last block sees more than twice the longest VDV clip",
                     "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
                     section="the-temporal-convolution-block-and-what-it-can-see",
                     note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
@@ -165,7 +165,7 @@ vira.glue("erf_tcn_1s", share["TCN"])
 vira.glue("erf_rtcn_1s", share["RTCN"])
 assert share["TCN"] > 0.3, "claimed: most of an untrained TCN's attention is near the centre"
 for name in erf:
-    vira.results.record(run, "VDV", "claim",
+    vira.results.record(session, "VDV", "claim",
                         "an untrained TCN looks mostly near the centre (effective receptive field)",
                         f"share of the gradient within +-1 s of the centre, untrained {name}", share[name],
                         section="the-temporal-convolution-block-and-what-it-can-see",
@@ -288,15 +288,15 @@ vira.glue("rtcn_params_m", params["RTCN"] / 1e6)
 #   training and evaluation use whole clips.
 
 # %%
-step = run.preset.pick(smoke=10, small=5, full=1)
-n_seeds = run.preset.pick(smoke=1, small=2, full=3)
-config = TrainConfig(epochs=run.preset.pick(smoke=1, small=5, full=30), lr=3e-4,
+step = session.preset.pick(smoke=10, small=5, full=1)
+n_seeds = session.preset.pick(smoke=1, small=2, full=3)
+config = TrainConfig(epochs=session.preset.pick(smoke=1, small=5, full=30), lr=3e-4,
                      reduction="mean", progress=False)
 train_idx, test_idx = ds.track("all")
 train = FeatureClips(ds, train_idx, step=step, train=True)
 test = FeatureClips(ds, test_idx, step=step)
 for data in (train, test):  # generate every clip's features once, up front
-    for k in tqdm(range(len(data)), desc="features", mininterval=2, disable=run.preset.name == "smoke"):
+    for k in tqdm(range(len(data)), desc="features", mininterval=2, disable=session.preset.name == "smoke"):
         data.features(k)
 recipe = pd.Series({"clips (train / test)": f"{len(train_idx)} / {len(test_idx)}",
                     "frame step": step, "frames per clip (mean)": ds.table.frames.mean() / step,
@@ -310,8 +310,8 @@ for s in range(n_seeds):
     for name in tqdm(NETWORKS, desc=f"seed {s}"):
         seed_everything(seed + s)
         model = NETWORKS[name]()
-        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), run.device)
-        preds[name, s] = predict(model, test, run.device)
+        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), session.device)
+        preds[name, s] = predict(model, test, session.device)
         if s == 0:
             trained[name] = model.cpu().eval()
 
@@ -338,7 +338,7 @@ ours = pd.DataFrame({t: {m: format_mean_std([scores[m, s][k] for s in range(n_se
 ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
 ours.loc["test clips"] = [str(int((challenge == t).sum())) if t != "all" else str(len(test_idx))
                           for t in TRACKS]
-ours.columns.name = f"ours, {run.preset.name} preset (SRC, holistic)"
+ours.columns.name = f"ours, {session.preset.name} preset (SRC, holistic)"
 display(PAPER)
 display(ours)
 
@@ -350,7 +350,7 @@ def record(table, row, metric, values, **kwargs):
     if not np.isfinite(values).all():
         print(f"not recorded for chapter 9: {table}, {row!r}, {metric}: {values}")
         return
-    vira.results.record(run, "VDV", table, row, metric, values, **kwargs)
+    vira.results.record(session, "VDV", table, row, metric, values, **kwargs)
 
 
 for m in NETWORKS:  # every number of the two tables (holistic features), one value per seed
@@ -388,7 +388,7 @@ vira.glue("rtcn_minus_nosa", float(src["RTCN"] - src["RTCN w/o self-attention"])
 best = src.idxmax()
 vira.glue("best_holistic", best)
 vira.glue("nosa_std", float(summary.loc["RTCN w/o self-attention", "std over seeds (label)"]))
-checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
+checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
 chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
 noise = max(float(summary["std over seeds (label)"].max()), chance_se)
 ALL = TRACKS.index("all")
@@ -401,7 +401,7 @@ def diff(a, b):
 
 def paper_claim(row, a, b, asserted):
     """Record a claim of the paper's Table 3/5 (network a beats network b, all challenges) with the
-    verdict of vira.report.difference_verdict (reproduced, not reproduced or within noise); then
+    verdict of vira.book.report.difference_verdict (reproduced, not reproduced or within noise); then
     what the chapter itself asserts."""
     ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
     word = difference_verdict(ours, paper, noise)
@@ -430,7 +430,7 @@ face_gap = summary.loc[conv, "SRC with face"].min() - summary.loc[conv, "SRC wit
 record("claim", "the convolutional networks read the face far better than the movement",
        "smallest SRC with face minus largest SRC with movement, all challenges", face_gap, section="results",
        note=f"{'holds' if face_gap > 0 else 'does not hold'}: difference > 0 (RTCN, its ablation, TCN; {checked})")
-if run.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
+if session.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
     for m in ["RTCN", "TCN", "LSTM"]:
         assert src[m] > 0.1, f"claimed: {m} learns something from the holistic features"
     assert src["RTCN w/o self-attention"] < min(src["RTCN"], src["TCN"]) - 0.1, \
@@ -475,7 +475,7 @@ else:
 fig, ax = plt.subplots(figsize=(9, 3.2))
 plot = pd.DataFrame([(m, s, row[-1]) for (m, s), row in scores.items()], columns=["model", "seed", "SRC"])
 sns.stripplot(plot, x="SRC", y="model", order=list(NETWORKS), size=8, ax=ax,
-              color=sns.color_palette(vira.plots.PALETTE)[0])
+              color=sns.color_palette(vira.book.plots.PALETTE)[0])
 ax.axvline(ds.oracle_ceiling("all"), color="k", ls="--", label="oracle ceiling")
 ax.axvline(0, color="grey", lw=0.8)
 ax.set(title="All-challenge track, holistic features: SRC on the test split (one dot per seed)",
@@ -488,7 +488,7 @@ plt.show()
 #
 # The paper's argument for RTCN is about distant relations, and the benchmark above hardly has
 # any. So we built a variant in which a relation between the first and the last second is *all*
-# there is (`vira.data.long_range`). A dancer holds an opening pose for {glue:text}`hold_s:.0f` s
+# there is (`vira.data.synthetic.long_range`). A dancer holds an opening pose for {glue:text}`hold_s:.0f` s
 # (one of four poses, six limb angles each), blends into a fixed routine for most of the clip,
 # and ends holding a pose for the last {glue:text}`hold_s:.0f` s. In half of the clips, chosen at
 # random, the closing pose is the opening pose; in the other half it is one of the other three.
@@ -504,10 +504,10 @@ plt.show()
 
 # %%
 vira.glue("hold_s", HOLD)
-lr_clips = run.preset.pick(smoke=40, small=400, full=4000)
-lr_seconds = run.preset.pick(smoke=(4.0, 6.0), small=(4.0, 10.0), full=(5.0, 15.0))
-lr_config = TrainConfig(**{**vars(config), "epochs": run.preset.pick(smoke=1, small=6, full=30)})
-lr_seeds = run.preset.pick(smoke=1, small=1, full=3)
+lr_clips = session.preset.pick(smoke=40, small=400, full=4000)
+lr_seconds = session.preset.pick(smoke=(4.0, 6.0), small=(4.0, 10.0), full=(5.0, 15.0))
+lr_config = TrainConfig(**{**vars(config), "epochs": session.preset.pick(smoke=1, small=6, full=30)})
+lr_seeds = session.preset.pick(smoke=1, small=1, full=3)
 longr = LongRangeVDV(lr_clips, lr_seconds, seed=seed)
 lr_train_idx, lr_test_idx = longr.split()
 lr_train = FeatureClips(longr, lr_train_idx, step=step, train=True)
@@ -535,8 +535,8 @@ for s in range(lr_seeds):
     for name in tqdm(LR_NETWORKS, desc=f"long-range, seed {s}"):
         seed_everything(seed + s)
         model = NETWORKS[name]()
-        fit(model, lr_train, TrainConfig(**{**vars(lr_config), "seed": seed + s}), run.device)
-        lr_preds[name, s] = predict(model, lr_test, run.device)
+        fit(model, lr_train, TrainConfig(**{**vars(lr_config), "seed": seed + s}), session.device)
+        lr_preds[name, s] = predict(model, lr_test, session.device)
         if s == 0:
             lr_models[name] = model.cpu().eval()
 
@@ -558,7 +558,7 @@ auc = long_range["AUC"]
 for key, m in {"told": "told where to look", "rtcn": "RTCN", "tcn": "TCN", "lstm": "LSTM"}.items():
     vira.glue(f"lr_{key}", float(auc[m]))
 vira.glue("lr_rtcn_minus_best_other", float(auc["RTCN"] - max(auc["TCN"], auc["LSTM"])))
-lr_checked = "asserted" if run.preset.name != "smoke" else "smoke preset: not asserted"
+lr_checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
 for key in ["told where to look", *LR_NETWORKS]:
     per_seed = ([roc_auc_score(y_lr[lr_test_idx], lr_preds[key])] if key == "told where to look" else
                 [roc_auc_score(y_lr[lr_test_idx], lr_preds[key, s]) for s in range(lr_seeds)])
@@ -576,7 +576,7 @@ record("claim", "self-attention relates distant moments that a TCN or LSTM canno
             f"RTCN clearly ahead (by 0.15 AUC or more); the chapter asserts |difference| < 0.15 at this budget "
             f"({'holds' if abs(lr_gap) < 0.15 else 'does not hold'}; {lr_checked})")
 assert auc["told where to look"] > 0.95, "claimed: the relation is there and simple once found"
-if run.preset.name != "smoke":
+if session.preset.name != "smoke":
     for m in LR_NETWORKS:
         assert auc[m] < auc["told where to look"] - 0.2, f"claimed: {m} does not find the relation"
     assert abs(auc["RTCN"] - max(auc["TCN"], auc["LSTM"])) < 0.15, \
@@ -631,7 +631,7 @@ for ax, k in zip(axes, examples):
     centre = w.shape[1] // 2
     binned = attention_bins(w[:, centre], 30)
     seconds_per_bin = longr.table.seconds.iat[lr_test_idx[k]] / binned.shape[1]
-    sns.heatmap(binned, ax=ax, cmap=vira.plots.HEATMAP, cbar=True, yticklabels=[f"h{i + 1}" for i in range(4)],
+    sns.heatmap(binned, ax=ax, cmap=vira.book.plots.HEATMAP, cbar=True, yticklabels=[f"h{i + 1}" for i in range(4)],
                 xticklabels=[f"{(b + 0.5) * seconds_per_bin:.1f}" for b in range(binned.shape[1])])
     hold_bins = HOLD / seconds_per_bin
     for edge in (hold_bins, binned.shape[1] - hold_bins):
@@ -684,7 +684,7 @@ record("claim", "it looks back alike whether the clip matches or not",
        section="fig-8-what-the-heads-attend-to",
        note=f"{'holds' if pref_gap < 0.25 else 'does not hold'}: < 0.25: where a head looks is not what the "
             f"model uses ({lr_checked})")
-if run.preset.name != "smoke":
+if session.preset.name != "smoke":
     assert heads.to_numpy().max() > 1.3, "claimed: a head looks back to the opening hold"
     assert (heads["matching clips"] - heads["other clips"]).abs().max() < 0.25, \
         "claimed: it looks back alike whether the clip matches or not"
@@ -785,4 +785,4 @@ for other in ("TCN", "LSTM"):
 #    train it for 15 epochs, and put a layer norm after each of its max poolings.
 
 # %%
-run.finish()
+session.finish()

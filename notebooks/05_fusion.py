@@ -54,18 +54,18 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data.multi_stream import MultiStreamClips
-from vira.data.synthetic_vdv import CHALLENGES, TRACKS, SyntheticVDV
+from vira.data.synthetic.synthetic_vdv import CHALLENGES, TRACKS, SyntheticVDV
 from vira.losses import GradNorm, loss_terms
 from vira.metrics import format_mean_std, mean_std, srcc, track_srcc
 from vira.models import skeleton_model
 from vira.models.fusion import FusionNet, ModalityAttention
 from vira.models.rtcn import RTCN
-from vira.seeding import seed_everything
-from vira.train import TrainConfig, fit, pad_collate, predict_outputs, to_device
+from vira.training.seeding import seed_everything
+from vira.training.regression import TrainConfig, fit, pad_collate, predict_outputs, to_device
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(run.preset.name, seed)
+ds = SyntheticVDV(session.preset.name, seed)
 print(f"{len(ds):,} synthetic clips ({ds.preset} preset), four streams each")
 
 # %% [markdown]
@@ -192,17 +192,17 @@ CONFIGS = {  # name: (streams, attentive fusion, loss settings)
     "fixed weights (no GradNorm)": (ALL, True, {"gradnorm": False}),
 }
 MAIN = ["RTCN H+F", "RTCN H+S", "RTCN H+F+S", "Integrated"]
-steps = {"skeleton": run.preset.pick(smoke=4, small=2, full=1),
-         "holistic": run.preset.pick(smoke=10, small=5, full=1)}
-n_seeds = run.preset.pick(smoke=1, small=2, full=3)
-config = TrainConfig(epochs=run.preset.pick(smoke=1, small=3, full=30), lr=3e-4,
+steps = {"skeleton": session.preset.pick(smoke=4, small=2, full=1),
+         "holistic": session.preset.pick(smoke=10, small=5, full=1)}
+n_seeds = session.preset.pick(smoke=1, small=2, full=3)
+config = TrainConfig(epochs=session.preset.pick(smoke=1, small=3, full=30), lr=3e-4,
                      reduction="mean", gradnorm=True, progress=False)
 train_idx, test_idx = ds.track("all")
-train_idx = train_idx[:run.preset.pick(smoke=16, small=None, full=None)]  # smoke: two batches
+train_idx = train_idx[:session.preset.pick(smoke=16, small=None, full=None)]  # smoke: two batches
 train = MultiStreamClips(ds, train_idx, steps=steps)
 test = MultiStreamClips(ds, test_idx, steps=steps)
 for data in (train, test):  # generate every clip once, up front
-    for k in tqdm(range(len(data)), desc="clips", mininterval=2, disable=run.preset.name == "smoke"):
+    for k in tqdm(range(len(data)), desc="clips", mininterval=2, disable=session.preset.name == "smoke"):
         data.inputs(k)
 no_face = float(np.mean([float(train.inputs(k)["facial_mask"].sum() == 0) for k in range(len(train))]))
 vira.glue("no_face_share", no_face)
@@ -222,21 +222,21 @@ outputs, histories, cost = {}, {}, {}
 jobs = [(name, s) for s in range(n_seeds) for name in CONFIGS if s == 0 or name in MAIN]
 for name, s in tqdm(jobs, desc="configurations"):
     seed_everything(seed + s)
-    if run.device.type == "cuda":
+    if session.device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
     model = build(name)
     cfg = TrainConfig(**{**vars(config), **CONFIGS[name][2], "seed": seed + s})
     started = time.perf_counter()
-    histories[name, s] = fit(model, train, cfg, run.device)
+    histories[name, s] = fit(model, train, cfg, session.device)
     seconds = (time.perf_counter() - started) / cfg.epochs
-    outputs[name, s] = predict_outputs(model, test, run.device)
+    outputs[name, s] = predict_outputs(model, test, session.device)
     if (name, s) == ("Integrated", 0):
         integrated = model  # kept for the look inside the attention below
     if s == 0:
         cost[name] = {"parameters (M)": sum(p.numel() for p in model.parameters()) / 1e6,
                       "seconds per epoch": seconds,
                       "peak GPU memory (MiB)": (torch.cuda.max_memory_allocated() / 2**20
-                                                if run.device.type == "cuda" else float("nan"))}
+                                                if session.device.type == "cuda" else float("nan"))}
 
 # %% [markdown]
 # ## Results
@@ -261,7 +261,7 @@ ours = pd.DataFrame({t: {name: (format_mean_std(scores[name][:, k], 2).split(" (
 ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
 ours.loc["test clips"] = [str(int((challenge == t).sum())) if t != "all" else str(len(test_idx))
                           for t in TRACKS]
-ours.columns.name = f"ours, {run.preset.name} preset (SRC)"
+ours.columns.name = f"ours, {session.preset.name} preset (SRC)"
 display(PAPER)
 display(ours)
 
@@ -290,14 +290,14 @@ vira.glue("n_configs", len(CONFIGS))
 vira.glue("n_test", len(test_idx))
 for name in CONFIGS:  # every number of the two tables, for the reproduction report (chapter 9)
     for k, t in enumerate(TRACKS):
-        vira.results.record(run, "VDV", "Table 3" if name in MAIN else "Table 5", name,
+        vira.results.record(session, "VDV", "Table 3" if name in MAIN else "Table 5", name,
                             f"SRC, {'all challenges' if t == 'all' else t}", scores[name][:, k],
                             paper_value=PAPER.loc[name, t] if name in PAPER.index else None,
                             oracle=ds.oracle_ceiling(t), section="results")
 all_src.round(3).to_frame()
 
 # %%
-if run.preset.name != "smoke":  # one epoch on 16 clips learns nothing: the claims need `small`
+if session.preset.name != "smoke":  # one epoch on 16 clips learns nothing: the claims need `small`
     for name in CONFIGS:
         assert all_src[name] < ds.oracle_ceiling("all"), f"claimed: {name} stays below the oracle"
 else:
@@ -373,7 +373,7 @@ def look_inside(model, data, train_mode):
     with torch.no_grad():
         for lo in range(0, len(data), 16):
             x, _ = pad_collate([data[k] for k in range(lo, min(lo + 16, len(data)))])
-            x = to_device(x, run.device)
+            x = to_device(x, session.device)
             for m in model.names:
                 feats[m].append(model.streams[m].features(x[m], x[f"{m}_mask"]).abs().mean(1).cpu())
             att.append(model(**x)["attention"].float().cpu())
@@ -404,9 +404,9 @@ across = pd.Series({m: stats.spearmanr(attention[f"a ({s})"], planted[f"w ({m})"
 display(pd.concat([attention, planted, order_rho], axis=1).round(2))
 display(across.round(2).to_frame())
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-sns.heatmap(attention, ax=axes[0], annot=True, fmt=".2f", cmap=vira.plots.HEATMAP, vmin=0, vmax=1)
+sns.heatmap(attention, ax=axes[0], annot=True, fmt=".2f", cmap=vira.book.plots.HEATMAP, vmin=0, vmax=1)
 axes[0].set(title="mean modality attention (Integrated, test clips)")
-sns.heatmap(planted, ax=axes[1], annot=True, fmt=".2f", cmap=vira.plots.HEATMAP, vmin=0, vmax=1)
+sns.heatmap(planted, ax=axes[1], annot=True, fmt=".2f", cmap=vira.book.plots.HEATMAP, vmin=0, vmax=1)
 axes[1].set(title="planted modality weights")
 plt.tight_layout()
 plt.show()
@@ -510,7 +510,7 @@ by_sp = c1[np.argsort(-S_int[c1, ALL.index("skeleton")])]
 for ax, (title, picks) in zip(axes, [("top 5 by s_p", by_sp[:5]), ("last 5 by s_p", by_sp[-5:])]):
     for n, k in enumerate(picks):
         pose = test.inputs(int(k))["skeleton"].numpy()
-        vira.plots.skeleton(ax, pose[:, pose.shape[1] // 2], x_shift=3.0 * n)
+        vira.book.plots.skeleton(ax, pose[:, pose.shape[1] // 2], x_shift=3.0 * n)
         ax.text(3.0 * n, 1.4, f"move {table.move.iat[k]:+.2f}", ha="center", fontsize=8)
     ax.set(title=title, xticks=[], yticks=[], aspect="equal", xlim=(-1.8, 13.8), ylim=(-2.4, 1.8))
 plt.tight_layout()
@@ -631,7 +631,7 @@ claims = pd.DataFrame([{"claim": text, "paper": PAPER.loc[a, "all"] - PAPER.loc[
 claims["verdict"] = [verdict(o, p) for o, p in zip(claims.ours, claims.paper)]
 claims.columns.name = f"SRC difference, all challenges (noise level {noise:.2f})"
 for text, a, b in CLAIMS:
-    vira.results.record(run, "VDV", "Table 3/5 (claim)", text, "SRC difference, all challenges",
+    vira.results.record(session, "VDV", "Table 3/5 (claim)", text, "SRC difference, all challenges",
                         all_src[a] - all_src[b], paper_value=PAPER.loc[a, "all"] - PAPER.loc[b, "all"],
                         section="what-we-found-vs-the-paper", note=verdict(all_src[a] - all_src[b],
                                                                    PAPER.loc[a, "all"] - PAPER.loc[b, "all"]))
@@ -671,4 +671,4 @@ claims.round(3)
 #    At which step does it saturate now, and does it then vary between challenges?
 
 # %%
-run.finish()
+session.finish()

@@ -55,18 +55,18 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data import data_dir
-from vira.data.viewer_sessions import CLIP_FRAMES, FEATURES, FPS, SessionModel, ViewerSessions
+from vira.data.synthetic.viewer_sessions import CLIP_FRAMES, FEATURES, FPS, SessionModel, ViewerSessions
 from vira.engagement import PAPER_INTERCEPT, PAPER_SLOPE, awp, awt, ecr, f_max, fit_fmax, nawp
 from vira.metrics import format_mean_std, plcc, rmse, rmse_top, srcc
 from vira.models.engagement_net import (EngagementNet, first_seconds_clips, fit_engagement,
                                         predict_engagement)
-from vira.seeding import seed_everything
+from vira.training.seeding import seed_everything
 from vira.video import VideoError, read_video, write_video
 from vira.video_features import clip_features, resample_fps
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-sim = ViewerSessions(run.preset.name, seed, progress=run.preset.name != "smoke")
+sim = ViewerSessions(session.preset.name, seed, progress=session.preset.name != "smoke")
 t = sim.table
 print(f"{len(t):,} simulated videos, {t.sessions.iat[0]:,} sessions each "
       f"({t.sessions.sum():,} sessions in all)")
@@ -136,7 +136,7 @@ assert abs(example["NAWP"] - 9 / 11.2) < 1e-12
 # standard normal: **hook** (how strongly the opening holds a viewer), **interest** (how
 # interesting the rest is; correlated 0.5 with the hook, since a creator who makes a good opening
 # tends to make a good body) and **fame** (the creator's). A session is a swipe-or-stay process
-# (module `vira.data.viewer_sessions`): the viewer stays past the opening with a probability
+# (module `vira.data.synthetic.viewer_sessions`): the viewer stays past the opening with a probability
 # that rises with the hook, else swipes away after about 1.5 s; a viewer who stays leaves at a
 # constant rate that falls with the interest, and on reaching the end watches again with a
 # probability that rises with the interest. Views come mostly from fame (the recommender and the
@@ -149,7 +149,7 @@ vira.glue("n_sessions", int(t.sessions.iat[0]))
 
 # %% [markdown]
 # Because the process is simple, a video's *expected* AWT and ECR have closed forms
-# (`vira.data.viewer_sessions.SessionModel.expected`): the noise-free truth behind each
+# (`vira.data.synthetic.viewer_sessions.SessionModel.expected`): the noise-free truth behind each
 # simulated metric. The simulation and the closed form must agree up to the sampling noise of
 # {glue:text}`n_sessions` sessions; they do (the tolerance is five standard errors of a
 # proportion at its widest, $5\sqrt{0.25/n}$):
@@ -412,9 +412,9 @@ print(f"ECR-NAWP: Pearson {r_pearson:.3f}, Spearman {r_spearman:.3f} (paper: {PA
 
 # %%
 first = first_seconds_clips(5.0, FPS, CLIP_FRAMES)
-n_seeds = run.preset.pick(smoke=1, small=2, full=3)
-epochs = run.preset.pick(smoke=1, small=8, full=7)
-lr = run.preset.pick(smoke=1e-4, small=3e-4, full=1e-4)
+n_seeds = session.preset.pick(smoke=1, small=2, full=3)
+epochs = session.preset.pick(smoke=1, small=8, full=7)
+lr = session.preset.pick(smoke=1e-4, small=3e-4, full=1e-4)
 train_idx = np.flatnonzero(t.split.to_numpy() == "train")
 test_idx = np.flatnonzero(t.split.to_numpy() == "test")
 train, test = sim.inputs(train_idx), sim.inputs(test_idx)
@@ -449,9 +449,9 @@ for name, s in tqdm(jobs, desc="models"):
     model = EngagementNet(len(FEATURES), heads=heads, first_clips=first, duration_input=with_duration)
     started = time.perf_counter()
     fit_engagement(model, train, train_targets, epochs=epochs, lr=lr, seed=seed + s,
-                   device=run.device, progress=False)
+                   device=session.device, progress=False)
     seconds[name, s] = (time.perf_counter() - started) / epochs
-    predictions[name, s] = predict_engagement(model, test, device=run.device)
+    predictions[name, s] = predict_engagement(model, test, device=session.device)
     if name == "joint (NAWP + ECR)" and s == 0:
         joint_model = model.cpu().eval()
 cost = pd.DataFrame({"seconds per epoch": {name: seconds[name, 0] for name in CONFIGS}})
@@ -485,7 +485,7 @@ for metric in ("nawp", "ecr"):
         rows[(metric.upper(), score)] = {
             "paper (Ours)": PAPER_T3.loc["Ours", (metric.upper(), score)],
             "ours": format_mean_std(vals, 3).split(" (")[0], "oracle": round(oracle[metric][score], 3)}
-        vira.results.record(run, "SnapUGC", "Table 3", "Ours (joint NAWP + ECR)",
+        vira.results.record(session, "SnapUGC", "Table 3", "Ours (joint NAWP + ECR)",
                             f"{metric.upper()} {score}", vals,
                             paper_value=PAPER_T3.loc["Ours", (metric.upper(), score)],
                             oracle=oracle[metric][score], section="table-3-the-joint-model-s-scores")
@@ -497,7 +497,7 @@ vira.glue("srcc_nawp", joint_srcc["nawp"])
 vira.glue("srcc_ecr", joint_srcc["ecr"])
 vira.glue("oracle_nawp", oracle["nawp"]["SRCC"])
 vira.glue("oracle_ecr", oracle["ecr"]["SRCC"])
-if run.preset.name != "smoke":
+if session.preset.name != "smoke":
     assert min(joint_srcc.values()) > 0.3, "claimed: the joint model learns both metrics"
     assert all(joint_srcc[m] < oracle[m]["SRCC"] for m in joint_srcc), "claimed: below the oracle"
 
@@ -534,10 +534,10 @@ paper_gain = (PAPER_T5.loc["joint training"] - PAPER_T5.loc["separate training"]
 vira.glue("paper_gain_nawp", float(paper_gain["NAWP"]))
 vira.glue("paper_gain_ecr", float(paper_gain["ECR"]))
 for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
-    vira.results.record(run, "SnapUGC", "Table 5", "separate training", f"{m.upper()} SRCC",
+    vira.results.record(session, "SnapUGC", "Table 5", "separate training", f"{m.upper()} SRCC",
                         srcc_per_seed(alone, m), paper_value=PAPER_T5.loc["separate training", m.upper()],
                         section="table-5-joint-against-separate-training")
-    vira.results.record(run, "SnapUGC", "Table 5", "joint training", f"{m.upper()} SRCC",
+    vira.results.record(session, "SnapUGC", "Table 5", "joint training", f"{m.upper()} SRCC",
                         srcc_per_seed("joint (NAWP + ECR)", m),
                         paper_value=PAPER_T5.loc["joint training", m.upper()],
                         section="table-5-joint-against-separate-training")
@@ -577,7 +577,7 @@ table4 = pd.DataFrame({key: {"paper": PAPER_T4[key],
 table4.index = [f"{m}{', duration as input' if d else ''}" for m, d in table4.index]
 display(table4.round(3))
 for (m, d), name in t4_rows.items():
-    vira.results.record(run, "SnapUGC", "Table 4", f"{m}{', duration as input' if d else ''}",
+    vira.results.record(session, "SnapUGC", "Table 4", f"{m}{', duration as input' if d else ''}",
                         "average SRCC within duration groups",
                         within_group_srcc(predictions[name, 0][m.lower()]), paper_value=PAPER_T4[m, d],
                         section="table-4-nawp-against-awt-and-awp")
@@ -717,7 +717,7 @@ claims = pd.DataFrame([
 ]).set_index("claim")
 display(claims)
 for name, row in claims.iterrows():
-    vira.results.record(run, "SnapUGC", "claims", name, "verdict (see note)",
+    vira.results.record(session, "SnapUGC", "claims", name, "verdict (see note)",
                         float(row.verdict == "reproduced"), section="what-we-found-vs-the-paper",
                         note=f"{row.verdict}; ours: {row.ours}; paper: {row.paper}; rule: {row.rule}")
 counts = claims.verdict.value_counts()
@@ -741,7 +741,7 @@ assert set(claims.verdict) <= {"reproduced", "not reproduced", "within seed spre
 #
 # ## Exercises
 #
-# 1. Set `hook_interest_corr` to 0 in `vira.data.viewer_sessions.SessionModel`. What
+# 1. Set `hook_interest_corr` to 0 in `vira.data.synthetic.viewer_sessions.SessionModel`. What
 #    happens to the ECR-NAWP correlation, and to the gain from joint training?
 # 2. Make viewers who stay leave at a rate that *grows* with time (a Weibull watch time). Is the
 #    top-3 % line still straight?
@@ -751,4 +751,4 @@ assert set(claims.verdict) <= {"reproduced", "not reproduced", "within seed spre
 #    or not, in this simulator?
 
 # %%
-run.finish()
+session.finish()

@@ -50,17 +50,17 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data import data_dir
-from vira.data.rendered_videos import (FIG2, METRICS, N_PAPER, VIRAL_SHARE, RenderedClips,
+from vira.data.synthetic.rendered_videos import (FIG2, METRICS, N_PAPER, VIRAL_SHARE, RenderedClips,
                                        RenderedVideos)
 from vira.metrics import format_mean_std, srcc
 from vira.models.viral_vision import (ViralVisionConfig, ViralVisionNet, fit_viral_vision, predict,
                                       pretrain_on_routines)
-from vira.seeding import seed_everything
+from vira.training.seeding import seed_everything
 from vira.video import KINETICS_MEAN, KINETICS_STD, VideoError, preprocess_clip, read_folder
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-P = run.preset
+P = session.preset
 N_VIDEOS = P.pick(smoke=64, small=360, full=N_PAPER)
 N_FRAMES = P.pick(smoke=4, small=32, full=32)  # the paper: 32
 SIZE = P.pick(smoke=32, small=112, full=112)  # the paper: 112 x 112
@@ -191,7 +191,7 @@ vira.glue("train_test_ratio", ratio)
 # %% [markdown]
 # ## Videos with a known truth
 #
-# The TikTok videos cannot be had, so we render dancers (`vira.data.render` draws them,
+# The TikTok videos cannot be had, so we render dancers (`vira.data.synthetic.render` draws them,
 # appendix {doc}`A1_synthetic_vdv` describes the dance model). Three things are visible in every
 # video: the face's colour (a face latent), the background (a scene latent), and how well the
 # dancer moves (the movement quality). Their standardised mean is the video's **content**
@@ -319,7 +319,7 @@ def routine_backbone(model_seed):
         net = ViralVisionNet()
         seed_everything(model_seed)
         losses = pretrain_on_routines(net, data, n_classes=4, epochs=P.pick(smoke=1, small=3, full=5),
-                                      seed=model_seed, device=run.device)
+                                      seed=model_seed, device=session.device)
         pretrained[model_seed] = ({k: v.detach().clone() for k, v in net.backbone.state_dict().items()}, losses)
     return pretrained[model_seed][0]
 
@@ -334,9 +334,9 @@ def train_one(cfg, model_seed):
     train = clips_of(cfg, "train", model_seed)
     config = ViralVisionConfig(epochs=EPOCHS, lr=cfg["lr"], seed=model_seed, objective=cfg["objective"])
     started = time.perf_counter()
-    history = fit_viral_vision(net, train, clips_of(cfg, "val", model_seed), config, run.device)
+    history = fit_viral_vision(net, train, clips_of(cfg, "val", model_seed), config, session.device)
     seconds = time.perf_counter() - started
-    out = predict(net, clips_of(cfg, "test", model_seed), run.device)
+    out = predict(net, clips_of(cfg, "test", model_seed), session.device)
     return {"pred": out, "history": history, "seconds": seconds, "clips_trained": len(history) * len(train),
             "model": net}
 
@@ -367,8 +367,8 @@ for name, change in [("regression", {}), ("classification", {"task": "classifica
     collapse[name] = {**train_one(cfg, seed), "cfg": cfg}
 clips_per_s = sum(c["clips_trained"] for c in collapse.values()) / sum(c["seconds"] for c in collapse.values())
 vira.glue("clips_per_s", clips_per_s)
-vira.glue("device_name", str(run.device))
-print(f"training speed on {run.device}: {clips_per_s:.2f} clips/s ({N_FRAMES} frames of {SIZE} x {SIZE}, "
+vira.glue("device_name", str(session.device))
+print(f"training speed on {session.device}: {clips_per_s:.2f} clips/s ({N_FRAMES} frames of {SIZE} x {SIZE}, "
       f"batch 8, including rendering)")
 
 # %%
@@ -431,10 +431,10 @@ vira.glue("constant_r", float(np.mean(pred_r)))
 vira.glue("train_mean", const)
 vira.glue("n_called_viral", int(called.sum()))
 for metric in TABLE2.index:
-    vira.results.record(run, "Viral Vision", "Table 2", "R(2+1)D regression, dial 0", metric,
+    vira.results.record(session, "Viral Vision", "Table 2", "R(2+1)D regression, dial 0", metric,
                         float(table2.loc[metric, "ours"]), paper_value=float(TABLE2[metric]), section="the-collapse-reproduced")
 for metric in TABLE3.index:
-    vira.results.record(run, "Viral Vision", "Table 3", "R(2+1)D classification, dial 0", metric,
+    vira.results.record(session, "Viral Vision", "Table 3", "R(2+1)D classification, dial 0", metric,
                         float(table3.loc[metric, "ours"]), paper_value=float(TABLE3[metric]), section="the-collapse-reproduced")
 if P.name != "smoke":  # two epochs on 28 clips of 4 frames prove nothing either way
     assert spread_r < 0.1 * y_test.score.std(), "claimed: the regression collapses to (nearly) one output"
@@ -540,7 +540,7 @@ cause_table.columns.name = f"test SRC with the virality score (chance sd {chance
 display(cause_table)
 mean_src = {name: float(np.mean([r["SRC (score)"] for r in rs])) for name, rs in results.items()}
 for name, rs in results.items():
-    vira.results.record(run, "Viral Vision", "causes (ours)", name, "SRC with the virality score",
+    vira.results.record(session, "Viral Vision", "causes (ours)", name, "SRC with the virality score",
                         [r["SRC (score)"] for r in rs], oracle=float(oracle.loc[CAUSES[name].get("dial", 0.0), "SRC (score)"]),
                         section="causes-one-at-a-time")
 with_content = [n for n in results if CAUSES[n].get("dial", 0.0) > 0]
@@ -579,7 +579,7 @@ vira.glue("best_at_0", best_at_0)
 vira.glue("curve_quarter", curve[0.25])
 vira.glue("curve_half", curve[0.5])
 for name, rs in follow.items():
-    vira.results.record(run, "Viral Vision", "causes (ours)", name, "SRC with the virality score",
+    vira.results.record(session, "Viral Vision", "causes (ours)", name, "SRC with the virality score",
                         [r["SRC (score)"] for r in rs], section="causes-one-at-a-time")
 dial0_rows = [n for n in results if CAUSES[n].get("dial", 0.0) == 0] + [f"best ({best}) at dial 0"]
 dial0_src = {**mean_src, f"best ({best}) at dial 0": best_at_0}
@@ -629,7 +629,7 @@ for folder in ("snapugc_clips", "kinetics_demo_clips"):
 if real:
     net = collapse["regression"]["model"].eval()
     with torch.no_grad():
-        scores = net(torch.stack([c for _, _, c in real]).to(run.device)).cpu().numpy()
+        scores = net(torch.stack([c for _, _, c in real]).to(session.device)).cpu().numpy()
     fig, axes = plt.subplots(2, (len(real) + 1) // 2, figsize=(2 * ((len(real) + 1) // 2), 4.6))
     for ax, (folder, name, clip), s in zip(axes.flat, real, scores):
         img = clip[:, N_FRAMES // 2].permute(1, 2, 0) * torch.tensor(KINETICS_STD) + torch.tensor(KINETICS_MEAN)
@@ -680,4 +680,4 @@ else:
 #    it with the classifier's validation loss in its history.
 
 # %%
-run.finish()
+session.finish()

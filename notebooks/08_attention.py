@@ -51,10 +51,10 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data import data_dir
-from vira.data.facebook import classify, load_facebook, permutation_importances, popularity_table, split_indices
-from vira.data.popular_videos import (CUE_EFFECT, CUE_RUN, CUE_SIZE, NOISE, WORD_EFFECT, N_FRAMES, PopularVideos,
+from vira.data.real.facebook import classify, load_facebook, permutation_importances, popularity_table, split_indices
+from vira.data.synthetic.popular_videos import (CUE_EFFECT, CUE_RUN, CUE_SIZE, NOISE, WORD_EFFECT, N_FRAMES, PopularVideos,
                                       frame_times)
-from vira.data.tiktok import caption_table, load_snapshot
+from vira.data.real.tiktok import caption_table, load_snapshot
 from vira.explain import (attention_scaled_cam, box_mask, centre_box, energy_in_box, frame_cams, pointing_game,
                           randomise_)
 from vira.frame_features import FeatureCache, resnet50_trunk, to_input
@@ -63,9 +63,9 @@ from vira.models import pay_attention as pa
 from vira.text import Vocabulary, bow_logistic_baseline, load_glove, tokenize
 from vira.video import read_folder
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
-P = run.preset
+P = session.preset
 N_VIDEOS = P.pick(smoke=40, small=400, full=2000)
 SIZE = P.pick(smoke=64, small=224, full=224)  # the paper: ResNet50's 224 x 224
 SEEDS = [seed + k for k in range(P.pick(smoke=1, small=3, full=3))]
@@ -101,7 +101,7 @@ TABLE1
 #
 # ## Videos whose cause we know
 #
-# `vira.data.popular_videos` renders dancers (the renderer of chapter 7) with a headline each.
+# `vira.data.synthetic.popular_videos` renders dancers (the renderer of chapter 7) with a headline each.
 # Two things, and nothing else, drive the label:
 #
 # * **a cue** in the frames: in half of the videos a magenta prop shows in a box of
@@ -153,18 +153,18 @@ assert np.allclose(t[:3], [1 / 6, 0.5, 5 / 6]) and np.isclose(t[-1], 6 - 1 / 6)
 # keyed by the frames' bytes and the trunk's weights.
 
 # %%
-trunk = resnet50_trunk(TRUNK, seed=seed).to(run.device)
+trunk = resnet50_trunk(TRUNK, seed=seed).to(session.device)
 trunk_name = "random initialisation (frozen)" if TRUNK == "random" else f"local file {Path(TRUNK).name}"
-cache = FeatureCache(CACHE, trunk, device=run.device)
+cache = FeatureCache(CACHE, trunk, device=session.device)
 feats = torch.stack([cache(data.frames(i)) for i in tqdm(range(len(data)), desc="frame features", mininterval=60,
                                                           disable=P.name == "smoke")])
 first_pass = (cache.hits, cache.misses)
-x = to_input(data.frames(0)).to(run.device)
+x = to_input(data.frames(0)).to(session.device)
 with torch.inference_mode():
     trunk(x[:2])
     t0 = time.perf_counter()
     trunk(x)
-    if run.device.type == "cuda":
+    if session.device.type == "cuda":
         torch.cuda.synchronize()
     fps = len(x) / (time.perf_counter() - t0)
 t0 = time.perf_counter()
@@ -175,7 +175,7 @@ vira.glue("trunk_name", trunk_name)
 vira.glue("fps", fps)
 vira.glue("hit_ms", hit_ms)
 print(f"trunk: {trunk_name}; features {tuple(feats.shape)}; this pass: {first_pass[0]} cache hits, "
-      f"{first_pass[1]} computed; ResNet50 at {SIZE} x {SIZE}: {fps:.1f} frames/s on {run.device}; "
+      f"{first_pass[1]} computed; ResNet50 at {SIZE} x {SIZE}: {fps:.1f} frames/s on {session.device}; "
       f"a cached video (render + lookup): {hit_ms:.0f} ms")
 
 # %% [markdown]
@@ -282,10 +282,10 @@ for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
     mu, sd = flat.mean(0), flat.std(0) + 1e-6
     models["video frames: ResNet50 mean"] = pa.random_search(
         lambda **k: Standardised(pa.FrameMeanNet(**k), mu, sd), SPACES["frames mean"], part(feats, y, idx=tr), part(feats, y, idx=va),
-        TRIALS, s, config(s), device=run.device)[0]
+        TRIALS, s, config(s), device=session.device)[0]
     models["video frames: + attention"] = pa.random_search(
         lambda **k: Standardised(pa.FrameAttentionNet(**k), mu, sd), SPACES["frames attention"], part(feats, y, idx=tr),
-        part(feats, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+        part(feats, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
     space = dict(SPACES["headline"])
     glove = {}
     if GLOVE:  # the paper's frozen GloVe vectors, from a local file
@@ -296,19 +296,19 @@ for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
     for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
         models[name] = pa.random_search(
             lambda cls=cls, **k: cls(len(vocab), **glove, **k), space, part(tok, lens, y, idx=tr),
-            part(tok, lens, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+            part(tok, lens, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
     for name, fm, hm in (("multimodal: ResNet + biLSTM", "video frames: ResNet50 mean", "headline: biLSTM"),
                          ("multimodal: + attention", "video frames: + attention", "headline: + attention")):
-        emb = torch.cat([pa.video_embedding(models[fm], feats, device=run.device),
-                         pa.text_embedding(models[hm], tok, lens, device=run.device)], 1)
+        emb = torch.cat([pa.video_embedding(models[fm], feats, device=session.device),
+                         pa.text_embedding(models[hm], tok, lens, device=session.device)], 1)
         vd = emb.shape[1] - pa.text_embedding(models[hm], tok[:1], lens[:1]).shape[1]
         models[name] = pa.random_search(
             lambda vd=vd, td=emb.shape[1] - vd, **k: pa.MultimodalNet(vd, td, **k), SPACES["multimodal"],
-            part(emb, y, idx=tr), part(emb, y, idx=va), TRIALS, s, config(s), device=run.device)[0]
+            part(emb, y, idx=tr), part(emb, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
         models[name + " (inputs)"] = emb
     for name in ROWS:
         inputs = {"video": (feats,), "headl": (tok, lens), "multi": (models.get(name + " (inputs)"),)}[name[:5]]
-        p = pa.predict_proba(models[name], tuple(t[te] for t in inputs), device=run.device)
+        p = pa.predict_proba(models[name], tuple(t[te] for t in inputs), device=session.device)
         scores.append({"row": name, "seed": s, **pa.evaluate(p, y_all[te], ratio[te])})
     fits[s] = {"models": models, "split": (tr, va, te), "vocab": vocab, "tok": tok, "lens": lens}
 scores = pd.DataFrame(scores)
@@ -334,10 +334,10 @@ for i, name in enumerate(ROWS):
     rows.append({"row": name, "paper acc %": TABLE1["accuracy %"][i], "ours acc %": format_mean_std(100 * acc, 1),
                  "oracle acc %": round(100 * o_acc, 1), "paper ρ": TABLE1.Spearman[i],
                  "ours ρ": format_mean_std(np.nan_to_num(rho), 3), "oracle ρ": round(o_rho, 3)})
-    vira.results.record(run, "Pay Attention", "Table 1", name, "accuracy", list(acc),
+    vira.results.record(session, "Pay Attention", "Table 1", name, "accuracy", list(acc),
                         paper_value=TABLE1["accuracy %"][i] / 100, oracle=o_acc,
                         section="table-1-on-the-planted-videos", note="synthetic videos with a planted cue and words")
-    vira.results.record(run, "Pay Attention", "Table 1", name, "Spearman", list(np.nan_to_num(rho)),
+    vira.results.record(session, "Pay Attention", "Table 1", name, "Spearman", list(np.nan_to_num(rho)),
                         paper_value=TABLE1.Spearman[i], oracle=o_rho, section="table-1-on-the-planted-videos")
 ours = pd.DataFrame(rows).set_index("row")
 n_test = len(fits[SEEDS[0]]["split"][2])
@@ -393,7 +393,7 @@ held = np.concatenate([va, te])
 cue_held = held[table.cue.to_numpy()[held] == 1]
 with torch.no_grad():
     frame_att.eval()
-    _, alpha = frame_att.attend(feats[cue_held].to(run.device))
+    _, alpha = frame_att.attend(feats[cue_held].to(session.device))
 alpha = alpha.cpu().numpy()
 masks = np.stack([data.cue_mask(int(i)) for i in cue_held])
 hit = masks[np.arange(len(masks)), alpha.argmax(1)]
@@ -404,7 +404,7 @@ vira.glue("alpha_hit", alpha_hit)
 vira.glue("alpha_rho", float(np.nanmean(rho_alpha)))
 vira.glue("chance_hit", chance_hit)
 vira.glue("n_cue_held", len(hit))
-vira.results.record(run, "Pay Attention", "planted truth", "frame attention", "top-α frame shows the cue",
+vira.results.record(session, "Pay Attention", "planted truth", "frame attention", "top-α frame shows the cue",
                     float(alpha_hit), oracle=1.0, section="frame-attention",
                     note=f"chance {chance_hit:.3f}; held-out videos with the cue")
 alpha_follows = alpha_hit > chance_hit + 2 * hit_se
@@ -446,7 +446,7 @@ def cam_scores(model, videos):
     model.eval()
     for i in videos:
         i = int(i)
-        frames = to_input(data.frames(i)).to(run.device)
+        frames = to_input(data.frames(i)).to(session.device)
         cams = frame_cams(trunk, model, frames)
         with torch.no_grad():  # alpha from the trunk as it is now (the sanity controls change it)
             a = model.attend(trunk(frames)[None])[1][0].cpu().numpy()
@@ -493,10 +493,10 @@ for k, v in (("cam_point", per_frame.pointing), ("cam_energy", per_frame.energy)
              ("seq_plain", per_video["sequence energy (plain)"])):
     vira.glue(k, float(v))
 for metric, val in (("pointing game", per_frame.pointing), ("energy in box", per_frame.energy)):
-    vira.results.record(run, "Pay Attention", "planted truth", "Grad-CAM (cue frames)", metric, float(val),
+    vira.results.record(session, "Pay Attention", "planted truth", "Grad-CAM (cue frames)", metric, float(val),
                         oracle=1.0, section="grad-cam-plain-and-scaled-by-attention",
                         note=f"chance {per_frame.area:.3f} (box area)")
-vira.results.record(run, "Pay Attention", "planted truth", "attention-scaled Grad-CAM", "sequence energy in cue box",
+vira.results.record(session, "Pay Attention", "planted truth", "attention-scaled Grad-CAM", "sequence energy in cue box",
                     float(per_video["sequence energy (scaled)"]), section="grad-cam-plain-and-scaled-by-attention",
                     note=f"plain Grad-CAM {per_video['sequence energy (plain)']:.3f}")
 cam_finds = per_frame.energy > 2 * per_frame.area
@@ -533,7 +533,7 @@ trunk.load_state_dict(trunk_backup)  # the trained trunk back (it is frozen: a r
 rng = np.random.default_rng([seed, 8, 8])
 shuffled = torch.as_tensor(rng.permutation(y_all))
 shuffled_model = randomise_(copy.deepcopy(frame_att), seed=seed + 2000)  # same architecture, new start
-pa.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], shuffled[va]), config(s0), device=run.device)
+pa.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], shuffled[va]), config(s0), device=session.device)
 sc, _ = cam_scores(shuffled_model, sanity_videos)
 sanity.append({"control": "label randomisation", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
                "all-zero maps": sc["zero map"].mean()})
@@ -545,7 +545,7 @@ vira.glue("sanity_trained", float(sanity.energy.iloc[0]))
 vira.glue("sanity_random", float(sanity.energy.iloc[-2]))
 vira.glue("sanity_labels", float(sanity.energy.iloc[-1]))
 for control, row in sanity.iterrows():
-    vira.results.record(run, "Pay Attention", "sanity controls", control, "energy in box", float(row.energy),
+    vira.results.record(session, "Pay Attention", "sanity controls", control, "energy in box", float(row.energy),
                         section="sanity-controls", note=f"box area {per_frame.area:.3f}")
 if P.name != "smoke" and cam_finds:
     assert destroyed, "claimed: randomising the weights or the labels destroys the localisation"
@@ -567,7 +567,7 @@ hot_held = held[table.n_hot.to_numpy()[held] > 0]
 tok0, lens0 = fits[s0]["tok"], fits[s0]["lens"]
 with torch.no_grad():
     head_att.eval()
-    _, beta = head_att.attend(tok0[hot_held].to(run.device), lens0[hot_held])
+    _, beta = head_att.attend(tok0[hot_held].to(session.device), lens0[hot_held])
 beta = beta.cpu().numpy()
 beta_hit, beta_chance = [], []
 for b, i in zip(beta, hot_held):
@@ -580,7 +580,7 @@ beta_se = np.sqrt(beta_chance * (1 - beta_chance) / len(hot_held))
 vira.glue("beta_hit", beta_hit)
 vira.glue("beta_chance", beta_chance)
 vira.glue("n_hot_held", len(hot_held))
-vira.results.record(run, "Pay Attention", "planted truth", "headline attention", "top-β word is a hot word",
+vira.results.record(session, "Pay Attention", "planted truth", "headline attention", "top-β word is a hot word",
                     beta_hit, oracle=1.0, section="headline-attention", note=f"chance {beta_chance:.3f}")
 print(f"{len(hot_held)} held-out headlines with hot words: largest β on a hot word in {beta_hit:.2f} (chance {beta_chance:.2f})")
 if P.name != "smoke":
@@ -665,8 +665,8 @@ else:
             m = pa.random_search(lambda cls=cls, **k: cls(len(vocab_c), **k),
                                  dict(emb_dim=[64, 128], lstm_hidden=[64, 128], hidden=[64, 128], dropout=[0.3, 0.5]),
                                  (ctok[tr_c], clens[tr_c], ylab[tr_c]), (ctok[va_c], clens[va_c], ylab[va_c]),
-                                 P.pick(smoke=1, small=2, full=6), s, cfg, device=run.device)[0]
-            p = pa.predict_proba(m, (ctok[te_c], clens[te_c]), device=run.device)
+                                 P.pick(smoke=1, small=2, full=6), s, cfg, device=session.device)[0]
+            p = pa.predict_proba(m, (ctok[te_c], clens[te_c]), device=session.device)
             real_rows.append({"row": name, "seed": s, **pa.evaluate(p, cy[te_c], cr[te_c])})
             cap_fits[(s, name)] = m
         p = bow_logistic_baseline([caps.text.iat[i] for i in tr_c], cy[tr_c], [caps.text.iat[i] for i in te_c], seed=s)[0]
@@ -682,9 +682,9 @@ else:
     display(cap_table)
     for name, g in real.groupby("row", sort=False):
         pv = {"headline: biLSTM": (0.6947, 0.542), "headline: + attention": (0.6870, 0.525)}.get(name, (None, None))
-        vira.results.record(run, "Pay Attention", "Table 1 (real TikTok captions)", name, "accuracy", list(g.accuracy),
+        vira.results.record(session, "Pay Attention", "Table 1 (real TikTok captions)", name, "accuracy", list(g.accuracy),
                             paper_value=pv[0], section="real-captions-9-000-tiktok-videos")
-        vira.results.record(run, "Pay Attention", "Table 1 (real TikTok captions)", name, "Spearman", list(g.spearman),
+        vira.results.record(session, "Pay Attention", "Table 1 (real TikTok captions)", name, "Spearman", list(g.spearman),
                             paper_value=pv[1], section="real-captions-9-000-tiktok-videos")
     acc_by = real.groupby("row").accuracy.mean()
     vira.glue("cap_n", len(caps))
@@ -704,7 +704,7 @@ if tiktok is not None:
     te_c = cap_split[2]
     pop = te_c[cy[te_c] == 1]
     with torch.no_grad():
-        _, b = m.attend(cap_tok[pop].to(run.device), cap_lens[pop])
+        _, b = m.attend(cap_tok[pop].to(session.device), cap_lens[pop])
     b = b.cpu().numpy()
     weights = {}
     for row, i in zip(b, pop):
@@ -741,10 +741,10 @@ else:
     fb_table.columns.name = "Facebook 2015, 28 features"
     display(fb_table)
     for name, g in fbs.groupby("model"):
-        vira.results.record(run, "Pay Attention", "Table 1 (real Facebook features)", name, "accuracy",
+        vira.results.record(session, "Pay Attention", "Table 1 (real Facebook features)", name, "accuracy",
                             list(g.accuracy), paper_value=0.6817, section="real-visual-features-1-820-facebook-videos-of-2015",
                             note="paper value: its frame row (ResNet50 mean), on other videos")
-        vira.results.record(run, "Pay Attention", "Table 1 (real Facebook features)", name, "Spearman",
+        vira.results.record(session, "Pay Attention", "Table 1 (real Facebook features)", name, "Spearman",
                             list(g.spearman), paper_value=0.524, section="real-visual-features-1-820-facebook-videos-of-2015")
     display(permutation_importances(fbt, "boosting", seed).head(8).round(3))
     fb_best = fbs.groupby("model").accuracy.mean().max()
@@ -790,7 +790,7 @@ for folder in ("snapugc_clips", "kinetics_demo_clips"):
 if clips:
     fig, axes = plt.subplots(1, len(clips), figsize=(2.1 * len(clips), 2.6))
     for ax, (name, f) in zip(np.atleast_1d(axes), clips):
-        x = to_input(f).to(run.device)
+        x = to_input(f).to(session.device)
         cams = frame_cams(trunk, frame_att, x)
         with torch.no_grad():
             _, a = frame_att.attend(trunk(x)[None])
@@ -851,7 +851,7 @@ for text, ours_v, chance, se in (
 claim_table = pd.DataFrame(claim_rows).set_index("claim")
 display(claim_table.round(3))
 for text, row in claim_table.iterrows():
-    vira.results.record(run, "Pay Attention", "claims", text, "difference (see rule)", float(row.ours),
+    vira.results.record(session, "Pay Attention", "claims", text, "difference (see rule)", float(row.ours),
                         paper_value=None if np.isnan(row.paper) else float(row.paper),
                         section="what-we-found-vs-the-paper", note=f"{row.verdict}; {row.rule}")
 display(Markdown(
@@ -881,4 +881,4 @@ display(Markdown(
 #    and to its chance level?
 
 # %%
-run.finish()
+session.finish()

@@ -37,9 +37,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.report import VERDICTS, load_results, note_verdict, paper_table
+from vira.book.report import VERDICTS, load_results, note_verdict, paper_table
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 RESULTS = Path(vira.__file__).resolve().parent.parent / "book" / "results"
 records = load_results(RESULTS)
 files = records.groupby("chapter").agg(preset=("preset", "first"), device=("device", "first"),
@@ -89,7 +89,7 @@ for paper in list(PAPERS) + others:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-# a hand check of the verdict parser (vira.report.note_verdict): the first clause of a note, with the
+# a hand check of the verdict parser (vira.book.report.note_verdict): the first clause of a note, with the
 # chapters' synonyms
 examples = ["within seed spread; ours: +0.04", "not reproduced; ours: 0.87", "only through the cap; ours: 2 modes"]
 print([note_verdict(n) for n in examples])
@@ -179,4 +179,4 @@ vira.glue("n_central_reproduced", int((central.verdict == "reproduced").sum()))
 # difference says more about the data than about the method, unless the chapter shows otherwise.
 
 # %%
-run.finish()
+session.finish()

@@ -39,9 +39,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.report import load_benches
+from vira.book.report import load_benches
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
 BOOK = Path(vira.__file__).resolve().parent.parent / "book"
 benches = load_benches(BOOK / "results")
@@ -174,4 +174,4 @@ display(Markdown("Cost per unit of work over each sweep (a narrow range means th
 # ```
 
 # %%
-run.finish()
+session.finish()

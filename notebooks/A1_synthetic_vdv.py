@@ -48,18 +48,19 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 import vira
-from vira.data import dance, data_dir
-from vira.data.aistpp import list_clips, load_keypoints, to_mpii
-from vira.data.synthetic_vdv import CHALLENGES, FPS, TRACKS, SyntheticVDV
-from vira.data.vdv_files import VDVFiles, export
-from vira.provenance import REPO_ROOT
+from vira.data import data_dir
+from vira.data.synthetic import dance
+from vira.data.real.aistpp import list_clips, load_keypoints, to_mpii
+from vira.data.synthetic.synthetic_vdv import CHALLENGES, FPS, TRACKS, SyntheticVDV
+from vira.data.real.vdv_files import VDVFiles, export
+from vira.book.provenance import REPO_ROOT
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
 from vira.tails import hill_alpha
 
-run = vira.start(preset, device, seed)
+session = vira.start(preset, device, seed)
 vira.use_style()
 pd.set_option("display.max_colwidth", None)
-ds = SyntheticVDV(run.preset.name, seed)
+ds = SyntheticVDV(session.preset.name, seed)
 print(f"{len(ds):,} clips, preset {ds.preset}: {ds.seconds[0]:g}-{ds.seconds[1]:g} s at {FPS:g} fps")
 
 # %% [markdown]
@@ -104,7 +105,7 @@ CHALLENGES
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [4, 1]})
-sns.heatmap(ds.joint_importance, cmap=vira.plots.HEATMAP, ax=axes[0],
+sns.heatmap(ds.joint_importance, cmap=vira.book.plots.HEATMAP, ax=axes[0],
             cbar_kws={"label": "importance"})
 axes[0].set(title="Joint-importance maps (rows sum to 1)", xlabel="")
 sns.heatmap(ds.modality_weights, annot=True, fmt=".2f", cmap="Blues", ax=axes[1], cbar=False)
@@ -233,7 +234,7 @@ def record(table, row, metric, value, section, **kwargs):
     if not np.isfinite(value):
         print(f"not recorded for chapter 9: {table}, {row!r}, {metric}: {value}")
         return
-    vira.results.record(run, "VDV", table, row, metric, float(value), section=section, **kwargs)
+    vira.results.record(session, "VDV", table, row, metric, float(value), section=section, **kwargs)
 
 
 TOLERANCE = {"skeletons per frame": "asserted within 0.03 of the paper's",
@@ -454,7 +455,7 @@ vira.glue("holistic_gb", full_frames * 2048 * 4 / 1e9)  # float32
 #
 # ## The same data on disk
 #
-# A user who has real features can bring them in the layout of `vira.data.vdv_files`: a
+# A user who has real features can bring them in the layout of `vira.data.real.vdv_files`: a
 # `clips.csv` table and one `.npz` file per clip. Every chapter can then read them instead of the
 # generator. Here we write a few clips in that layout and read them back.
 
@@ -492,4 +493,4 @@ with tempfile.TemporaryDirectory() as tmp:
 #    lose accuracy, and why?
 
 # %%
-run.finish()
+session.finish()

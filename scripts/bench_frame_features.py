@@ -17,8 +17,8 @@ from pathlib import Path
 
 import torch
 
-from vira.bench import device_label, measure, summary, write_bench
-from vira.data.popular_videos import PopularVideos
+from vira.book.bench import device_label, measure, summary, write_bench
+from vira.data.synthetic.popular_videos import PopularVideos
 from vira.frame_features import FeatureCache, resnet50_trunk
 
 ROOT = Path(__file__).resolve().parent.parent

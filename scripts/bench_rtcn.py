@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 
 from vira.models.rtcn import RTCN, LSTMRegressor
-from vira.provenance import write_bench_record
+from vira.book.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = {"LSTM": LSTMRegressor, "RTCN w/o self-attention": lambda: RTCN(attention=False),

@@ -23,7 +23,7 @@ import torch
 from vira import graph
 from vira.models.psgcn import PSGCN
 from vira.models.stgcn import STGCN
-from vira.provenance import write_bench_record
+from vira.book.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_smoke_book.py            # every chapter, smoke preset, CPU
 
 Executes every chapter with the smoke preset (as CI does) into a scratch folder, with
-``vira.run.run``, and writes the seconds of each to book/results/bench_smoke_book.json. Run it on
+``vira.book.runner.run_chapters``, and writes the seconds of each to book/results/bench_smoke_book.json. Run it on
 an otherwise idle machine: the chapters' own timings are what it measures.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
-from vira.bench import device_label, write_bench
-from vira.run import run
+from vira.book.bench import device_label, write_bench
+from vira.book.runner import run_chapters
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import torch
 from threadpoolctl import threadpool_limits
 
-from vira.bench import measure  # one warm-up call (first-call caches), then the timed repeats
-from vira.data.synthetic_vdv import STREAMS, SyntheticVDV
-from vira.provenance import git_revision
+from vira.book.bench import measure  # one warm-up call (first-call caches), then the timed repeats
+from vira.data.synthetic.synthetic_vdv import STREAMS, SyntheticVDV
+from vira.book.provenance import git_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 

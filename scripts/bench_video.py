@@ -19,8 +19,8 @@ from pathlib import Path
 import torch
 from threadpoolctl import threadpool_limits
 
-from vira.bench import device_label, measure, summary, write_bench
-from vira.data.rendered_videos import RenderedVideos
+from vira.book.bench import device_label, measure, summary, write_bench
+from vira.data.synthetic.rendered_videos import RenderedVideos
 from vira.models.viral_vision import ViralVisionNet
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import os
 
-from vira.offline import forbid_network
+from vira.book.offline import forbid_network
 
 # Kernels started by papermill/nbval inherit this and install the same guard when they import vira.
 os.environ["VIRA_FORBID_NETWORK"] = "1"

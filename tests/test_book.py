@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vira import run as runner
-from vira.bookcheck import notebook_problems
+from vira.book import runner as runner
+from vira.book.bookcheck import notebook_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")

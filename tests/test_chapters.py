@@ -14,8 +14,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from vira import run as runner
-from vira.bookcheck import notebook_problems
+from vira.book import runner as runner
+from vira.book.bookcheck import notebook_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = runner.discover()
@@ -62,7 +62,7 @@ def smoke(tmp_path_factory):
     def execute(chapter: Path) -> Path:
         if chapter.stem not in done:
             before = _digest(ROOT / "book")
-            runner.run([chapter.stem], preset="smoke", force=True, out_dir=out, progress=False)
+            runner.run_chapters([chapter.stem], preset="smoke", force=True, out_dir=out, progress=False)
             assert _digest(ROOT / "book") == before, "a smoke execution touched book/"
             done[chapter.stem] = out / chapter.name
         return done[chapter.stem]
@@ -116,6 +116,6 @@ def test_nbval_fails_when_a_checked_output_changes(smoke, tmp_path):
 @pytest.mark.slow
 def test_labels_chapter_runs_on_generated_counts_without_real_data(tmp_path, monkeypatch):
     monkeypatch.delenv("VIRA_DATA", raising=False)
-    runner.run(["01"], preset="smoke", force=True, out_dir=tmp_path, progress=False)
+    runner.run_chapters(["01"], preset="smoke", force=True, out_dir=tmp_path, progress=False)
     text = (tmp_path / "01_labels.ipynb").read_text(encoding="utf-8")
     assert "this run uses a GENERATED count table" in text

@@ -1,22 +1,44 @@
 """vira: the importable package beside the book *Predicting the virality of short videos*.
 
-Each chapter of the book imports what it needs from here; one module per idea, named after it
-(``presets``, ``seeding``, ``provenance``, ``plots``, ``glue``, ``run`` ...). Importing ``vira``
-is light: PyTorch is imported only by the functions that need it.
+The package has two halves that a reader never has to mix up:
+
+* **the science**, one module per idea of the papers: ``graph`` (VDV Eq. 3-6), ``losses``
+  (Eq. 13-14), ``metrics``, ``labels``, ``engagement`` (SnapUGC Eq. 1-2), ``skeleton``,
+  ``text``, ``video``, ``tails``, ``video_features``, ``frame_features``; the networks in
+  ``models/`` (``nn.Module`` s only), their training loops in ``training/``, the data in
+  ``data/`` (``real/`` loaders and ``synthetic/`` generators behind one clip layout) and the
+  explanations in ``explain/``;
+* **the book's machinery** in ``book/``: the runner (``python -m vira``), provenance, presets,
+  results files, report tables, benchmarks, plot style, glue, the offline guard, the Sphinx check.
+  The science never imports it; chapters and scripts do.
+
+A chapter starts with ``import vira`` and uses the four names below; everything else it imports
+from the module that owns it. Importing ``vira`` is light: the book's machinery is imported on
+first use, PyTorch only by the functions that need it.
 """
 
+import importlib as _importlib
 import os as _os
 
-__version__ = "0.1.0"
+from vira._version import __version__
 
 if _os.environ.get("VIRA_FORBID_NETWORK") == "1":  # set by the test suite for notebook kernels
-    from .offline import forbid_network as _forbid_network
+    from vira.book.offline import forbid_network as _forbid_network
 
     _forbid_network()
 
-from . import results  # noqa: E402
-from .glue import glue  # noqa: E402
-from .plots import use_style  # noqa: E402
-from .provenance import start  # noqa: E402
+#: The chapters' entry points, each provided by the book's machinery (imported on first use).
+_LAZY = {"start": ("vira.book.provenance", "start"), "glue": ("vira.book.glue", "glue"),
+         "use_style": ("vira.book.plots", "use_style"), "results": ("vira.book.results", None),
+         "book": ("vira.book", None)}
 
-__all__ = ["__version__", "glue", "results", "start", "use_style"]
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'vira' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = _importlib.import_module(module)
+    return value if attribute is None else getattr(value, attribute)
+
+
+__all__ = ["__version__", "book", "glue", "results", "start", "use_style"]

@@ -13,7 +13,7 @@ dataset, and partition each joint's neighbourhood by the distance to the centre 
   :func:`hop_distance` (a breadth-first search).
 * :data:`BODY_PARTS` -- ``"head"``, ``"upper"``, ``"lower"``: a partition of the 16 joints.
 * :data:`COCO17` and :func:`coco_to_mpii` -- real pose estimators (and the AIST++ annotations,
-  :mod:`vira.data.aistpp`) give the 17 COCO keypoints; the conversion copies the 12 limb joints
+  :mod:`vira.data.real.aistpp`) give the 17 COCO keypoints; the conversion copies the 12 limb joints
   and derives pelvis, thorax, upper neck and head top.
 
 Shapes: a pose is an array (..., V, C) with joints on the second-to-last axis, C = 3 for

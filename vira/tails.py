@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .labels import as_counts
+from vira.labels import as_counts
 
 
 def hill_alpha(values, top: float = 0.05) -> float:

@@ -6,7 +6,7 @@ hidden states with a two-layer soft attention; the attention weights say which w
 
 What we do differently, and why:
 
-* Our real headlines are Vietnamese TikTok captions and hashtags (:func:`vira.data.tiktok.caption_table`),
+* Our real headlines are Vietnamese TikTok captions and hashtags (:func:`vira.data.real.tiktok.caption_table`),
   not English Facebook headlines, and no pre-trained word vectors or Vietnamese word segmenter are
   available offline. Vietnamese writes a word as space-separated syllables ("sức khỏe" = health),
   so :func:`tokenize` works at **syllable level**; the models learn their embeddings from scratch

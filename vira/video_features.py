@@ -3,7 +3,7 @@
 SnapUGC's predictor reads features of pretrained networks (EfficientNet, a 3-D ResNet, mPLUG-2,
 DOVER, T5), none of which can be had here. The real-video path of chapter 6 therefore measures
 eight classical image statistics per clip of ``L`` frames, the same eight that the viewer-session
-simulator (:mod:`vira.data.viewer_sessions`) produces for its videos:
+simulator (:mod:`vira.data.synthetic.viewer_sessions`) produces for its videos:
 
 ==============  ===========================================================================
 brightness      mean luma (ITU-R BT.601 weights), in [0, 1]
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data.viewer_sessions import CLIP_FRAMES, FEATURES, FPS
+from vira.data.synthetic.viewer_sessions import CLIP_FRAMES, FEATURES, FPS
 
 __all__ = ["clip_features", "resample_fps", "FEATURES"]
 

@@ -1,8 +1,8 @@
 """Appearance feature sequences as a PyTorch data set: ``({"x": (T, D), "mask": (T,)}, label)``.
 
 Wraps any source with a ``table`` (a ``label`` column) and ``clip(i, streams=...)``
-(:class:`vira.data.synthetic_vdv.SyntheticVDV`, :class:`vira.data.long_range.LongRangeVDV`) for
-:func:`vira.train.fit` and :func:`vira.train.predict`. ``stream`` is "holistic" (every frame),
+(:class:`vira.data.synthetic.synthetic_vdv.SyntheticVDV`, :class:`vira.data.synthetic.long_range.LongRangeVDV`) for
+:func:`vira.training.regression.fit` and :func:`vira.training.regression.predict`. ``stream`` is "holistic" (every frame),
 "facial" (mask: the detected faces) or "scenic". ``step`` keeps every step-th item of the stream
 (``step=5`` on the 25 fps holistic stream: 5 fps), in training and evaluation alike. In training,
 ``crop`` items are cut at a random offset; evaluation uses whole clips.

@@ -3,7 +3,7 @@
 Items are ``(inputs, label)`` where ``inputs`` has, for each stream ``m`` asked for, the sequence
 ``m`` and its mask ``m_mask`` (T_m,): ``skeleton`` (3, T, 16) normalised poses
 (:func:`vira.skeleton.normalize_sequence`), ``holistic`` (T, 2048), ``facial`` (T_f, 2048) with
-the detected faces as mask, ``scenic`` (T_s, 512). :func:`vira.train.pad_collate` batches them
+the detected faces as mask, ``scenic`` (T_s, 512). :func:`vira.training.regression.pad_collate` batches them
 (each stream padded along its own time axis) and :class:`vira.models.fusion.FusionNet` reads them.
 
 ``steps`` keeps every step-th item of a stream (default 1: all of them); a smaller preset thins
@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from ..skeleton import normalize_sequence
+from vira.skeleton import normalize_sequence
 
 STREAMS = ("skeleton", "holistic", "facial", "scenic")
 

@@ -1,7 +1,7 @@
 """Skeleton clips as a PyTorch data set: ``({"x": (3, T, 16), "mask": (T,)}, label)`` items.
 
-Wraps any VDV-style source (:class:`vira.data.synthetic_vdv.SyntheticVDV` or
-:class:`vira.data.vdv_files.VDVFiles`) for :func:`vira.train.fit` and :func:`vira.train.predict`.
+Wraps any VDV-style source (:class:`vira.data.synthetic.synthetic_vdv.SyntheticVDV` or
+:class:`vira.data.real.vdv_files.VDVFiles`) for :func:`vira.training.regression.fit` and :func:`vira.training.regression.predict`.
 Poses are normalised by :func:`vira.skeleton.normalize_sequence`. In training, ``crop`` frames
 are cut at a random offset (a smaller preset trains on shorter windows: less compute, same
 model); evaluation uses whole clips. ``step`` keeps every step-th frame (``step=2``: 12.5 fps
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from ..skeleton import normalize_sequence
+from vira.skeleton import normalize_sequence
 
 
 class SkeletonClips(Dataset):

@@ -7,9 +7,9 @@
   chapter 8).
 """
 
-from .action_feedback import (action_guidance, attention_bins, gradient_times_input, overall_attention,
+from vira.explain.action_feedback import (action_guidance, attention_bins, gradient_times_input, overall_attention,
                               resample, temporal_attention, times_input)
-from .grad_cam import (FramePopularity, attention_scaled_cam, box_mask, centre_box, energy_in_box, frame_cams,
+from vira.explain.grad_cam import (FramePopularity, attention_scaled_cam, box_mask, centre_box, energy_in_box, frame_cams,
                        pointing_game, randomise_)
 
 __all__ = ["action_guidance", "attention_bins", "gradient_times_input", "overall_attention", "resample",

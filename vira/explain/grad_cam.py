@@ -11,11 +11,11 @@ largest one, alpha_i / max(alpha), so that heatmaps of frames the model hardly l
 * :func:`frame_cams` runs the grad-cam package's ``GradCAM`` on it (target: the popular class).
 * :func:`attention_scaled_cam` is the paper's scaling.
 * :func:`pointing_game` and :func:`energy_in_box` score a heatmap against a known box (the planted
-  cue of :mod:`vira.data.popular_videos`); :func:`centre_box` is the baseline that always points
+  cue of :mod:`vira.data.synthetic.popular_videos`); :func:`centre_box` is the baseline that always points
   at the middle; :func:`randomise_` re-initialises a module's weights for the sanity controls of
   Adebayo et al. (cascading randomisation).
 
-Boxes are (x0, y0, x1, y1) in fractions of the frame, y down, as in :mod:`vira.data.render`.
+Boxes are (x0, y0, x1, y1) in fractions of the frame, y down, as in :mod:`vira.data.synthetic.render`.
 """
 
 from __future__ import annotations

@@ -24,9 +24,9 @@ def skeleton_model(name: str):
     edge-importance masks), ``"PSGCN w/o pyramid"`` (Table 5's ablation) and
     ``"PSGCN, mean sample"`` (Eq. 6 replaced by the plain 2x2 average). Used by chapters 2-3.
     """
-    from .. import graph
-    from .psgcn import PSGCN
-    from .stgcn import STGCN
+    from vira import graph
+    from vira.models.psgcn import PSGCN
+    from vira.models.stgcn import STGCN
 
     raw = graph.spatial_partitions()
     builders = {

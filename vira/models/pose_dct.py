@@ -52,7 +52,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.fft import dct
 
-from ..skeleton import V, normalize_sequence
+from vira.skeleton import V, normalize_sequence
 
 #: Low-frequency DCT coefficients kept per joint and coordinate (our choice; see the module doc).
 PAPER_K: int = 20
@@ -115,7 +115,7 @@ def dct_features(x, mask=None, k: int = PAPER_K) -> np.ndarray:
 def features_of(source, indices, k: int = PAPER_K, progress: bool = True) -> np.ndarray:
     """Feature matrix (len(indices), V * 2 * k) of clips of a VDV-style source.
 
-    ``source`` is :class:`vira.data.synthetic_vdv.SyntheticVDV` or anything with
+    ``source`` is :class:`vira.data.synthetic.synthetic_vdv.SyntheticVDV` or anything with
     ``clip(i, streams=("skeleton",)).skeleton`` a (T, 16, 3) pose sequence (pixels and
     confidence); each is normalised by :func:`vira.skeleton.normalize_sequence` and passed to
     :func:`dct_features`. A tqdm progress bar is shown unless ``progress`` is False.

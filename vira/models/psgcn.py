@@ -25,8 +25,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from .. import graph
-from .stgcn import LAYOUT, SkeletonRegressor, STGCNBlock
+from vira import graph
+from vira.models.stgcn import LAYOUT, SkeletonRegressor, STGCNBlock
 
 #: Blocks (0-based) whose spatial stride is 2 in our reading of Fig. 5.
 DOWNSAMPLE_AT = (3, 6)

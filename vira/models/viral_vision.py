@@ -171,7 +171,7 @@ def _loss(model: ViralVisionNet, z: torch.Tensor, y: torch.Tensor, objective: st
     if objective == "paper":
         return model.loss(z, y)
     if objective == "rank":
-        from ..losses import margin_ranking
+        from vira.losses import margin_ranking
 
         return margin_ranking(model.activate(z), y, reduction="mean")
     raise ValueError(f"objective must be 'paper' or 'rank', got {objective!r}")

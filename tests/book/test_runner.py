@@ -1,0 +1,157 @@
+"""The runner (python -m vira): failures named, atomic outputs, skipping unchanged chapters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from vira.book import runner as runner
+
+PARAMS = 'preset = "auto"\ndevice = "auto"\nseed = 0'
+
+
+def make_chapter(folder: Path, name: str, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    first = nbformat.v4.new_code_cell(PARAMS)
+    first.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), first]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def chapters(tmp_path):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_chapter(src, "01_fine", "x = seed + 1", "print('x =', x)")
+    make_chapter(src, "02_boom", "y = 2", "raise ValueError('planted failure')", "print('never')")
+    return src
+
+
+@pytest.mark.slow
+def test_a_raising_chapter_fails_the_runner_naming_chapter_and_cell(chapters, tmp_path):
+    out = tmp_path / "book"
+    result = subprocess.run(
+        [sys.executable, "-m", "vira.book.runner", "--source", str(chapters), "--out", str(out),
+         "--preset", "smoke", "--no-progress"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    # markdown 0, parameters 1, injected parameters 2, "y = 2" 3, the raise 4
+    assert "chapter 02_boom failed in cell 4" in result.stderr, result.stderr
+    assert "raise ValueError('planted failure')" in result.stderr
+    assert "ValueError: planted failure" in result.stderr
+    assert (out / "01_fine.ipynb").exists()  # the chapter before it was written
+    assert not (out / "02_boom.ipynb").exists()  # never a half-written chapter
+    assert not list(out.glob(".*partial*"))
+    assert "failed" in result.stdout  # the timing table says so too
+
+
+@pytest.mark.slow
+def test_unchanged_chapters_are_skipped_and_changes_re_execute(chapters, tmp_path):
+    out = tmp_path / "book"
+    first = runner.run_chapters(["01"], preset="smoke", source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in first] == ["executed"]
+    nb = json.loads((out / "01_fine.ipynb").read_text())
+    assert nb["metadata"]["vira"]["parameters"] == {"preset": "smoke"}
+    assert "x = 1" in json.dumps(nb)
+    again = runner.run_chapters(["01"], preset="smoke", source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in again] == ["skipped"]
+    other = runner.run_chapters(["01"], preset="smoke", parameters={"seed": 4}, source_dir=chapters,
+                       out_dir=out, progress=False)
+    assert [o.status for o in other] == ["executed"]
+    assert "x = 5" in (out / "01_fine.ipynb").read_text()
+    forced = runner.run_chapters(["01"], preset="smoke", parameters={"seed": 4}, force=True,
+                        source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in forced] == ["executed"]
+
+
+def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path):
+    (tmp_path / "vira").mkdir()
+    (tmp_path / "vira" / "m.py").write_text("a = 1")
+    (tmp_path / "requirements.txt").write_text("torch==1")
+    chapter = make_chapter(tmp_path, "01_x", "1")
+    chapter.with_suffix(".py").write_text("# %%\n1\n")
+    base = runner.input_hash(chapter, {"preset": "small"}, tmp_path)
+    assert base == runner.input_hash(chapter, {"preset": "small"}, tmp_path)
+    assert base != runner.input_hash(chapter, {"preset": "smoke"}, tmp_path)
+    for path, text in [(tmp_path / "vira" / "m.py", "a = 2"), (tmp_path / "requirements.txt", "torch==2"),
+                       (chapter.with_suffix(".py"), "# %%\n2\n")]:
+        old = path.read_text()
+        path.write_text(text)
+        assert runner.input_hash(chapter, {"preset": "small"}, tmp_path) != base, path.name
+        path.write_text(old)
+    assert runner.input_hash(chapter, {"preset": "small"}, tmp_path) == base
+
+
+def test_interrupt_leaves_the_previous_output_untouched(chapters, tmp_path, monkeypatch):
+    import papermill
+
+    out = tmp_path / "book"
+    out.mkdir()
+    (out / "01_fine.ipynb").write_text("previous execution")
+
+    def interrupted(src, dst, **kwargs):
+        Path(dst).write_text("half written")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_chapters(["01"], preset="smoke", force=True, source_dir=chapters, out_dir=out, progress=False)
+    assert (out / "01_fine.ipynb").read_text() == "previous execution"
+    assert [p.name for p in out.iterdir()] == ["01_fine.ipynb"]
+
+
+def test_unknown_parameters_and_chapters_are_refused(chapters, tmp_path):
+    with pytest.raises(runner.ChapterFailed, match="declares no colour"):
+        runner.run_chapters(["01"], preset="smoke", parameters={"colour": "red"}, source_dir=chapters,
+                   out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(SystemExit, match="no chapter .* matches 07"):
+        runner.discover(chapters, ["07"])
+
+
+@pytest.mark.parametrize("text, value", [("3", 3), ("0.5", 0.5), ("True", True), ("cpu", "cpu"),
+                                         ("[1, 2]", [1, 2])])
+def test_parameter_values_are_parsed_like_papermill(text, value):
+    assert runner.parse_value(text) == value
+
+
+def test_write_bench_record_adds_provenance(tmp_path):
+    import json
+
+    import torch
+
+    from vira.book.provenance import write_bench_record
+
+    full = write_bench_record(tmp_path / "bench_x.json", torch.device("cpu"),
+                              {"name": "x", "results": [{"model": "m"}]}, "python scripts/bench_x.py")
+    on_disk = json.loads((tmp_path / "bench_x.json").read_text())
+    assert on_disk == full and on_disk["results"] == [{"model": "m"}]
+    assert on_disk["device"].startswith("cpu (") and on_disk["torch"] == torch.__version__
+    assert on_disk["command"] == "python scripts/bench_x.py" and on_disk["git_revision"]
+
+
+@pytest.mark.slow
+def test_a_chapters_records_become_its_results_file(tmp_path):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_chapter(src, "07_rec", "import vira\nrun = vira.start(preset, device, seed, show=True)",
+                 "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
+                 "session.finish()")
+    out = tmp_path / "book"
+    runner.run_chapters(["07"], preset="smoke", parameters={"seed": 2}, source_dir=src, out_dir=out, progress=False)
+    from vira.book.results import validate_file
+
+    content = validate_file(out / "results" / "07_rec.json")
+    assert content["command"] == "python -m vira 07 --preset smoke -p seed 2"
+    assert content["seed"] == 2 and content["preset"] == "smoke"
+    nb = json.loads((out / "07_rec.ipynb").read_text())
+    assert content["input_hash"] == nb["metadata"]["vira"]["input_hash"]
+    assert [(r["row"], r["mean"], r["n"]) for r in content["records"]] == [("model", 0.6, 2)]

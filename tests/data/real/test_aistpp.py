@@ -1,0 +1,148 @@
+"""The AIST++ keypoint loader: a restricted unpickler, field checks, and the real files."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+from vira.data import data_dir
+from vira.data.real.aistpp import AistppClip, list_clips, load_keypoints, to_mpii
+
+
+def _fields(cameras=2, frames=5, joints=17):
+    rng = np.random.default_rng(1)
+    kp = rng.uniform(0, 1000, size=(cameras, frames, joints, 3)).astype(np.float32)
+    return {"keypoints2d": kp,
+            "det_scores": rng.uniform(0, 1, size=(cameras, frames)).astype(np.float32),
+            "timestamps": (np.arange(frames) * 1e6 / 60).round().astype(np.int64)}
+
+
+def _write(path, obj, protocol=pickle.DEFAULT_PROTOCOL):
+    path.write_bytes(pickle.dumps(obj, protocol=protocol))
+    return path
+
+
+@pytest.mark.parametrize("protocol", [3, 4, 5])
+def test_plain_pickle_of_arrays_loads(tmp_path, protocol):
+    fields = _fields()
+    fields["extra"] = np.float32(1.5)  # a NumPy scalar (another allowed global), ignored
+    clip = load_keypoints(_write(tmp_path / "clip.pkl", fields, protocol))
+    assert isinstance(clip, AistppClip) and clip.name == "clip"
+    np.testing.assert_array_equal(clip.keypoints, fields["keypoints2d"])
+    np.testing.assert_array_equal(clip.det_scores, fields["det_scores"])
+    np.testing.assert_array_equal(clip.timestamps_us, fields["timestamps"])
+    assert clip.fps == pytest.approx(60, rel=1e-5)
+    assert (clip.n_cameras, clip.n_frames) == (2, 5)
+    assert not clip.missing.any()
+    assert to_mpii(clip, camera=1).shape == (5, 16, 3)
+    with pytest.raises(ValueError, match="camera 2"):
+        to_mpii(clip, camera=2)
+
+
+def test_wholly_nan_pose_is_kept(tmp_path):
+    fields = _fields()
+    fields["keypoints2d"][0, 3] = np.nan
+    fields["det_scores"][0, 3] = 0
+    clip = load_keypoints(_write(tmp_path / "gap.pkl", fields))
+    assert clip.missing.tolist() == [[False, False, False, True, False], [False] * 5]
+    assert np.isnan(to_mpii(clip)[3]).all()
+
+
+class _Evil:
+    """Unpickling this calls os.getcwd (harmless, but not an array global)."""
+
+    def __reduce__(self):
+        return (os.getcwd, ())
+
+
+class _Printer:
+    def __reduce__(self):
+        return (print, ("x",))
+
+
+@pytest.mark.parametrize("payload, name", [(_Evil(), "getcwd"), (_Printer(), "builtins.print")])
+def test_malicious_pickle_is_refused(tmp_path, payload, name, capsys):
+    fields = _fields()
+    fields["keypoints2d"] = payload
+    path = _write(tmp_path / "evil.pkl", fields)
+    with pytest.raises(pickle.UnpicklingError, match=rf"evil\.pkl: refused global .*{name}"):
+        load_keypoints(path)
+    assert capsys.readouterr().out == ""  # nothing was called
+
+
+def test_corrupt_pickle_names_the_file(tmp_path):
+    path = tmp_path / "cut.pkl"
+    path.write_bytes(pickle.dumps(_fields())[:100])
+    with pytest.raises(pickle.UnpicklingError, match=r"cut\.pkl"):
+        load_keypoints(path)
+
+
+def _broken(kind):
+    fields = _fields()
+    if kind == "list":
+        return [fields["keypoints2d"]]
+    if kind == "no det":
+        del fields["det_scores"]
+    elif kind == "16 joints":
+        fields["keypoints2d"] = fields["keypoints2d"][:, :, :16]
+    elif kind == "det frames":
+        fields["det_scores"] = fields["det_scores"][:, :4]
+    elif kind == "ts frames":
+        fields["timestamps"] = fields["timestamps"][:4]
+    elif kind == "ts order":
+        fields["timestamps"] = fields["timestamps"][::-1].copy()
+    elif kind == "ts float":
+        fields["timestamps"] = fields["timestamps"].astype(np.float64)
+    elif kind == "inf":
+        fields["keypoints2d"][1, 2, 3, 0] = np.inf
+    elif kind == "partial nan":
+        fields["keypoints2d"][1, 2, 3] = np.nan
+    elif kind == "kp list":
+        fields["keypoints2d"] = fields["keypoints2d"].tolist()
+    return fields
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("list", "top-level object is a list, expected a dict"),
+    ("no det", "missing key.*det_scores"),
+    ("16 joints", r"keypoints2d has shape \(2, 5, 16, 3\), expected \(cameras, frames, 17, 3\)"),
+    ("det frames", r"det_scores has shape \(2, 4\)"),
+    ("ts frames", r"timestamps has shape \(4,\)"),
+    ("ts order", "timestamps must be .*strictly increasing"),
+    ("ts float", "timestamps has dtype float64"),
+    ("inf", "keypoints2d has non-finite"),
+    ("partial nan", "keypoints2d has non-finite"),
+    ("kp list", "keypoints2d is a list, expected a NumPy array"),
+])
+def test_bad_fields_are_value_errors(tmp_path, kind, message):
+    path = _write(tmp_path / "bad.pkl", _broken(kind))
+    with pytest.raises(ValueError, match=rf"^bad\.pkl: {message}"):
+        load_keypoints(path)
+
+
+def test_list_clips(tmp_path):
+    for name in ("b.pkl", "a.pkl", "notes.txt"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in list_clips(tmp_path)] == ["a.pkl", "b.pkl"]
+    with pytest.raises(FileNotFoundError):
+        list_clips(tmp_path / "absent")
+
+
+def test_real_files():
+    folder = data_dir("aistpp_keypoints2d")
+    if folder is None:
+        pytest.skip("VIRA_DATA/aistpp_keypoints2d not available")
+    paths = list_clips(folder)
+    assert len(paths) == 10
+    for path in paths:
+        clip = load_keypoints(path)
+        assert clip.keypoints.shape == (9, 720, 17, 3) and clip.keypoints.dtype == np.float32
+        assert clip.fps == pytest.approx(60, rel=1e-4)
+        # Missing detections are whole NaN poses with a zero detector score.
+        assert (clip.det_scores[clip.missing] == 0).all()
+        conf = clip.keypoints[..., 2][~clip.missing]
+        assert 0 <= conf.min() and conf.max() < 1.1
+        mpii = to_mpii(clip)
+        assert mpii.shape == (720, 16, 3)
+        assert np.isfinite(mpii[~clip.missing[0]]).all()

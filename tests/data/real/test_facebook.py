@@ -1,0 +1,158 @@
+"""vira.data.real.facebook: parsing, problems, page normalisation by hand, the classifiers on planted data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vira.data import data_dir
+from vira.data.real.facebook import (FEATURES, MODELS, REQUIRED, classify, load_facebook,
+                                normalize_by_page, permutation_importances, popularity_table,
+                                split_indices)
+
+
+def write_csv(path, ids, views, features=None, drop=()):
+    """A file with the real columns: every feature 0.5 unless ``features`` = {(row, column): raw}."""
+    cells = {"facebook_post_id": ids}
+    for name in FEATURES:
+        cells[name] = ["0.5"] * len(ids)
+    cells["views_96"] = views
+    frame = pd.DataFrame(cells).astype(str)
+    for (row, column), raw in (features or {}).items():
+        frame.loc[row, column] = raw
+    frame.drop(columns=list(drop)).to_csv(path, index=False)
+    return path
+
+
+def test_features_are_the_28_columns_of_the_file():
+    assert len(FEATURES) == 28 and len(set(FEATURES)) == 28
+    assert REQUIRED[0] == "facebook_post_id" and REQUIRED[-1] == "views_96"
+    folder = data_dir("facebook_2015")
+    if folder is not None:
+        header = (folder / "visual_features_96h.csv").read_text().splitlines()[0].split(",")
+        assert tuple(header) == REQUIRED
+
+
+def test_missing_columns_name_the_file_and_the_columns(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", ["1_2"], ["3"], drop=["general.fps", "views_96"])
+    with pytest.raises(ValueError, match=r"bad.csv: missing column\(s\) general.fps, views_96$"):
+        load_facebook(path)
+    with pytest.raises(ValueError, match="cannot be read"):
+        load_facebook(tmp_path / "absent.csv")
+
+
+def test_malformed_post_id_names_the_row(tmp_path):
+    path = write_csv(tmp_path / "ids.csv", ["11_1", "11-2", "12_3", "x"], ["1", "2", "3", "4"])
+    with pytest.raises(ValueError, match=r"ids.csv: row 1 \(line 3\): facebook_post_id '11-2' is "
+                                         r"not PAGE_POST .*; 2 such row\(s\)"):
+        load_facebook(path)
+
+
+def test_cells_that_do_not_parse_become_problems_never_silent_drops(tmp_path, capsys):
+    ids = ["11_1", "11_2", "12_3", "12_4", "12_5", "12_6"]
+    bad = {(1, "general.fps"): "", (2, "general.duration"): "NA", (3, "rigidity.average_rigidity"): "x1",
+           (4, "general.fps"): "inf", (4, "general.duration"): " 7 "}
+    videos = load_facebook(write_csv(tmp_path / "p.csv", ids, ["10", "20", "30", "40", "50", "-5"], bad))
+    f = videos.frame
+    assert len(f) == 6 and f.row.tolist() == list(range(6))
+    assert f.page.tolist() == ["11", "11", "12", "12", "12", "12"]
+    assert f.post_id.tolist() == ids and f.loc[4, "general.duration"] == 7.0  # spaces are fine
+    assert f.views.tolist()[:5] == [10, 20, 30, 40, 50] and np.isnan(f.views.iat[5])
+    got = list(videos.problems[["row", "post_id", "column", "reason"]].itertuples(index=False, name=None))
+    assert sorted(got) == sorted([(1, "11_2", "general.fps", "empty"),
+                                  (2, "12_3", "general.duration", "missing (NA)"),
+                                  (3, "12_4", "rigidity.average_rigidity", "not a number"),
+                                  (4, "12_5", "general.fps", "not finite"),
+                                  (5, "12_6", "views_96", "negative views")])
+    assert "general.fps: 2 (empty; e.g. row 1 '', row 4 'inf')" in videos.report()
+    kept = videos.complete()
+    assert kept.row.tolist() == [0]
+    out = capsys.readouterr().out
+    assert "1 of 6 videos" in out and "left out 5" in out and "general.fps: 2" in out
+
+
+def test_normalize_by_page_and_label_by_hand():
+    views = [10, 20, 30, 0, 4]
+    pages = ["A", "A", "A", "B", "B"]
+    ratio, median = normalize_by_page(views, pages)
+    np.testing.assert_allclose(median, [20, 20, 20, 2, 2])  # page medians
+    np.testing.assert_allclose(ratio, [0.5, 1.0, 1.5, 0.0, 2.0])
+    with pytest.raises(ValueError, match=r"page 'C': median views is 0 over its 3 video"):
+        normalize_by_page([10, 20, 0, 0, 5], ["A", "A", "C", "C", "C"])
+    with pytest.raises(ValueError, match="views"):
+        normalize_by_page([1, -1], ["A", "A"])
+    with pytest.raises(ValueError, match="pages has 1"):
+        normalize_by_page([1, 2], ["A"])
+
+
+def test_popularity_table_by_hand(tmp_path):
+    # page 11: views 10, 20, 30 (median 20); page 12: 0, 4 (median 2)
+    path = write_csv(tmp_path / "t.csv", ["11_1", "11_2", "11_3", "12_4", "12_5"], ["10", "20", "30", "0", "4"])
+    table = popularity_table(load_facebook(path), verbose=False)
+    np.testing.assert_allclose(table.ratio, [0.5, 1.0, 1.5, 0.0, 2.0])
+    assert table.label.tolist() == [0, 0, 1, 0, 1]  # median ratio 1; popular strictly above
+
+
+def planted(n=1000, seed=0, shuffle=False):
+    """Random features; the label is whether one feature (duration) is above its median."""
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame(rng.normal(size=(n, len(FEATURES))), columns=list(FEATURES))
+    table["ratio"] = np.exp(2 * table["general.duration"])
+    table["label"] = (table.ratio > table.ratio.median()).astype(int)
+    if shuffle:
+        order = rng.permutation(n)
+        table[["ratio", "label"]] = table[["ratio", "label"]].to_numpy()[order]
+    return table
+
+
+def test_split_indices_is_stratified_disjoint_and_deterministic():
+    y = np.array([0] * 500 + [1] * 500)
+    train, val, test = split_indices(y, seed=3)
+    assert (len(train), len(val), len(test)) == (800, 100, 100)
+    assert len(np.intersect1d(train, test)) == 0 and len(np.intersect1d(val, test)) == 0
+    assert y[test].mean() == 0.5 and y[val].mean() == 0.5
+    np.testing.assert_array_equal(test, split_indices(y, seed=3)[2])
+    assert not np.array_equal(test, split_indices(y, seed=4)[2])
+    with pytest.raises(ValueError, match="sum below 1"):
+        split_indices(y, 0, test_size=0.5, val_size=0.5)
+
+
+def test_classify_finds_a_planted_feature_and_nothing_in_noise():
+    result = classify(planted())
+    assert list(result.columns) == ["model", "seed", "accuracy", "spearman", "n_train", "n_test"]
+    assert len(result) == 6 and set(result.model) == set(MODELS) and (result.n_test == 100).all()
+    means = result.groupby("model")[["accuracy", "spearman"]].mean()
+    assert (means.accuracy > 0.95).all(), means
+    # boosting's probabilities saturate near 0 and 1 (ties), so its rank correlation is lower
+    assert (means.spearman > 0.6).all() and means.spearman["logistic"] > 0.95, means
+    noise = classify(planted(shuffle=True)).groupby("model")[["accuracy", "spearman"]].mean()
+    assert (abs(noise.accuracy - 0.5) < 0.12).all(), noise
+    assert (abs(noise.spearman) < 0.2).all(), noise
+    pd.testing.assert_frame_equal(result, classify(planted()))  # deterministic
+
+
+def test_permutation_importances_rank_the_planted_feature_first():
+    for model in MODELS:
+        imp = permutation_importances(planted(), model, seed=0)
+        assert list(imp.columns) == ["feature", "importance_mean", "importance_std"]
+        assert len(imp) == 28 and imp.feature.iat[0] == "general.duration"
+        assert imp.importance_mean.iat[0] > 0.3 and abs(imp.importance_mean.iat[1]) < 0.05
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        permutation_importances(planted(), "svm")
+    with pytest.raises(ValueError, match="lacks column"):
+        classify(planted().drop(columns=["ratio"]))
+
+
+def test_the_real_facebook_videos():
+    folder = data_dir("facebook_2015")
+    if folder is None:
+        pytest.skip("VIRA_DATA with facebook_2015/ is not available")
+    videos = load_facebook(folder / "visual_features_96h.csv")
+    assert len(videos.frame) == 1_820 and videos.problems.empty
+    table = popularity_table(videos, verbose=False)
+    assert len(table) == 1_820 and table.page.nunique() == 7
+    assert table.page.value_counts().to_dict()["341163402640457"] == 656
+    assert abs(table.label.mean() - 0.5) < 0.01
+    assert (table.groupby("page").label.mean() - 0.5).abs().max() < 0.03  # balanced within pages
+    assert (table.views == 0).sum() == 16
+    result = classify(table, seeds=(0,))
+    assert result.accuracy.between(0.3, 0.8).all() and np.isfinite(result.spearman).all()

@@ -1,0 +1,168 @@
+"""A chapter's numbers as records: paper, table, row, metric, the paper's value and ours.
+
+A chapter calls :func:`record` for every number that the reproduction report (chapter 9) puts
+next to a paper's; the records are kept on the chapter's :class:`vira.book.provenance.Session`, and
+``session.finish()`` stores them in the executed notebook as one hidden output (MyST-NB's glue
+format, under the name ``vira_results``, so the rendered book shows nothing). After executing a
+chapter, ``python -m vira`` copies them into ``<out>/results/<chapter>.json`` with the
+chapter's input hash, git revision, preset, device and the command that reproduces them
+(:func:`write_file`); a results file is therefore never typed and never older than its chapter.
+
+One record (see :data:`SCHEMA`)::
+
+    {"paper": "VDV", "table": "Table 3", "row": "Integrated", "metric": "SRC, all challenges",
+     "paper_value": 0.43, "mean": 0.31, "std": 0.02, "n": 2, "values": [0.29, 0.33],
+     "oracle": 0.67, "section": "results", "note": null}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Sequence
+
+#: The glue name under which ``session.finish()`` stores a chapter's records.
+GLUE_NAME = "vira_results"
+MIME = "application/papermill.record/application/vnd.vira.results+json"  # any JSON (nbformat)
+
+_NUMBER = {"type": "number"}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+RECORD_SCHEMA = {
+    "type": "object",
+    "required": ["paper", "table", "row", "metric", "paper_value", "mean", "std", "n", "values",
+                 "oracle", "section", "note"],
+    "additionalProperties": False,
+    "properties": {
+        "paper": {"type": "string", "minLength": 1},
+        "table": {"type": "string", "minLength": 1},
+        "row": {"type": "string", "minLength": 1},
+        "metric": {"type": "string", "minLength": 1},
+        "paper_value": _NUMBER_OR_NULL,
+        "mean": _NUMBER, "std": {"type": "number", "minimum": 0},
+        "n": {"type": "integer", "minimum": 1},
+        "values": {"type": "array", "items": _NUMBER, "minItems": 1},
+        "oracle": _NUMBER_OR_NULL,
+        "section": {"type": ["string", "null"]},
+        "note": {"type": ["string", "null"]},
+    },
+}
+#: The JSON schema of ``book/results/<chapter>.json``.
+SCHEMA = {
+    "type": "object",
+    "required": ["chapter", "input_hash", "git_revision", "preset", "device", "seed", "command",
+                 "records"],
+    "additionalProperties": False,
+    "properties": {
+        "chapter": {"type": "string"}, "input_hash": {"type": "string", "minLength": 64},
+        "git_revision": {"type": "string"}, "preset": {"enum": ["smoke", "small", "full"]},
+        "device": {"type": "string"}, "seed": {"type": "integer"}, "command": {"type": "string"},
+        "records": {"type": "array", "items": RECORD_SCHEMA},
+    },
+}
+
+
+def make_record(paper: str, table: str, row: str, metric: str, ours: float | Sequence[float], *,
+                paper_value: float | None = None, oracle: float | None = None,
+                section: str | None = None, note: str | None = None) -> dict:
+    """One record; ``ours`` is one number or one per seed (mean, sample std with ddof=1, n).
+
+    Raises ``ValueError`` naming the row and metric for a non-finite value (a constant
+    prediction's SRC is nan: say so in ``note`` and record something else, never average it).
+    """
+    import numpy as np
+
+    from vira.metrics import mean_std  # imported here: `import vira` stays light
+
+    values = [float(v) for v in np.atleast_1d(np.asarray(ours, dtype=float))]
+    where = f"{paper} {table}, row {row!r}, metric {metric!r}"
+    if not values:
+        raise ValueError(f"{where}: no values")
+    for k, v in enumerate(values):
+        if not math.isfinite(v):
+            raise ValueError(f"{where}: value {k} is {v}")
+    for name, v in (("paper_value", paper_value), ("oracle", oracle)):
+        if v is not None and not math.isfinite(float(v)):
+            raise ValueError(f"{where}: {name} is {v}")
+    mean, std, n = mean_std(values)
+    return {"paper": paper, "table": table, "row": row, "metric": metric,
+            "paper_value": None if paper_value is None else float(paper_value),
+            "mean": mean, "std": std, "n": n, "values": values,
+            "oracle": None if oracle is None else float(oracle), "section": section, "note": note}
+
+
+def record(session, paper: str, table: str, row: str, metric: str, ours, **kwargs) -> dict:
+    """Add one record (:func:`make_record`) to ``session`` (from ``vira.start``); returns it.
+
+    Used by the chapters from chapter 5 on, for the reproduction report of chapter 9.
+    """
+    rec = make_record(paper, table, row, metric, ours, **kwargs)
+    key = (paper, table, row, metric)
+    if any((r["paper"], r["table"], r["row"], r["metric"]) == key for r in session.results):
+        raise ValueError(f"results: {key} recorded twice")
+    session.results.append(rec)
+    return rec
+
+
+def emit(session) -> None:
+    """Store ``session``'s records and provenance in the executing notebook as one hidden glue output.
+
+    Called by ``session.finish()`` when the chapter recorded anything."""
+    from IPython.display import display
+
+    payload = {"provenance": {k: str(v) for k, v in session.provenance.items()}, "records": session.results}
+    display({MIME: payload}, raw=True,
+            metadata={"scrapbook": {"name": GLUE_NAME, "mime_prefix": "application/papermill.record/"}})
+
+
+def from_notebook(nb: dict) -> dict | None:
+    """``{"provenance": ..., "records": [...]}`` stored by :func:`emit` in an executed notebook
+    (``nb`` as a dict), or None when the chapter recorded nothing."""
+    found = None
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook", {})
+            if scrap.get("name") == GLUE_NAME:
+                if found is not None:
+                    raise ValueError(f"{GLUE_NAME} stored twice in one notebook")
+                found = output["data"][MIME]
+    return found
+
+
+def write_file(executed: Path, out: Path, command: str) -> Path | None:
+    """Write ``out`` (``<dir>/results/<chapter>.json``) from the executed notebook ``executed``.
+
+    Returns None (and writes nothing) when the chapter recorded no results. Used by ``vira.book.runner``.
+    """
+    import jsonschema
+
+    nb = json.loads(Path(executed).read_text(encoding="utf-8"))
+    stored = from_notebook(nb)
+    if stored is None:
+        return None
+    prov = stored["provenance"]
+    content = {"chapter": Path(executed).stem,
+               "input_hash": nb.get("metadata", {}).get("vira", {}).get("input_hash", ""),
+               "git_revision": prov.get("git revision", "unknown"), "preset": prov.get("preset", ""),
+               "device": prov.get("device", ""), "seed": int(prov.get("seed", 0)),
+               "command": command, "records": stored["records"]}
+    try:
+        jsonschema.validate(content, SCHEMA)
+    except jsonschema.ValidationError as err:
+        raise ValueError(f"{executed}: its results do not validate: {err.message}") from None
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(content, indent=1) + "\n")
+    return out
+
+
+def validate_file(path: Path) -> dict:
+    """Load and validate one results file against :data:`SCHEMA`; raises naming the file."""
+    import jsonschema
+
+    try:
+        content = json.loads(Path(path).read_text(encoding="utf-8"))
+        jsonschema.validate(content, SCHEMA)
+    except (ValueError, jsonschema.ValidationError) as err:
+        raise ValueError(f"{path}: not a valid results file: {err}") from None
+    return content

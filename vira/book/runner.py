@@ -1,0 +1,222 @@
+"""The book runner: execute chapters with papermill, ``notebooks/NN_slug.ipynb`` -> ``book/``.
+
+``make book`` calls it; a researcher can too::
+
+    python -m vira                      # every chapter, preset auto (full on a GPU, else small)
+    python -m vira 02 05 --preset small # chapters whose names start with 02 or 05
+    python -m vira 00 -p seed 3 --force # pass a parameter, re-execute even if unchanged
+
+What it guarantees:
+
+* all chapters run from one Python process (importing papermill costs seconds per process);
+* a chapter is skipped when its inputs are unchanged: the hash of the chapter (``.py`` and
+  ``.ipynb``), of every ``vira`` source file, of the pins (``requirements.txt``) and of the
+  parameters equals the one stored in the executed notebook (``metadata.vira.input_hash``);
+* each output is written atomically: papermill writes to a hidden temporary file beside the target,
+  which replaces the target only after the chapter succeeded, so a crash or Ctrl-C never leaves a
+  half-written chapter in ``book/`` (a failed execution is kept in ``_build/failed/`` to inspect);
+* the records a chapter made with ``vira.results.record`` are written beside it, to
+  ``<out>/results/<chapter>.json``, with the command that reproduces them;
+* it prints progress, a timing table at the end, and exits non-zero naming the chapter and the
+  cell that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from vira.book.provenance import REPO_ROOT
+
+SOURCE_DIR = REPO_ROOT / "notebooks"
+BOOK_DIR = REPO_ROOT / "book"
+FAILED_DIR = REPO_ROOT / "_build" / "failed"
+
+
+class ChapterFailed(RuntimeError):
+    """A chapter raised; the message names the chapter and the cell."""
+
+
+@dataclass
+class Outcome:
+    chapter: str
+    status: str  # "executed" | "skipped" | "failed"
+    seconds: float
+
+
+def discover(source_dir: Path = SOURCE_DIR, selection: list[str] | None = None) -> list[Path]:
+    """The chapters (``NN_slug.ipynb``, appendices ``A1_slug.ipynb``) in ``source_dir``, in reading
+    order; ``selection`` keeps those whose names start with one of its prefixes."""
+    chapters = sorted(source_dir.glob("[0-9A-Z][0-9]_*.ipynb"))  # 00_... chapters, A1_... appendices
+    if not selection:
+        return chapters
+    chosen = [p for p in chapters if any(p.stem.startswith(s) for s in selection)]
+    unmatched = [s for s in selection if not any(p.stem.startswith(s) for p in chapters)]
+    if unmatched:
+        raise SystemExit(f"vira.book.runner: no chapter in {source_dir} matches {', '.join(unmatched)}")
+    return chosen
+
+
+def input_hash(chapter: Path, parameters: dict, root: Path = REPO_ROOT) -> str:
+    """SHA-256 over everything an executed chapter depends on (see the module docstring)."""
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
+
+    for path in (chapter, chapter.with_suffix(".py")):
+        if path.exists():
+            add(path.name, path.read_bytes())
+    for path in sorted((root / "vira").rglob("*.py")):
+        add(path.relative_to(root).as_posix(), path.read_bytes())
+    pins = root / "requirements.txt"
+    if pins.exists():
+        add("requirements.txt", pins.read_bytes())
+    add("parameters", json.dumps(parameters, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def stored_hash(executed: Path) -> str | None:
+    """The input hash recorded in an executed chapter, or None."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return nb.get("metadata", {}).get("vira", {}).get("input_hash")
+
+
+def parse_value(text: str):
+    """A ``-p key value`` value: a Python literal if it is one (``3``, ``0.5``, ``True``), else text."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def declared_parameters(chapter: Path) -> set[str]:
+    import papermill
+
+    return set(papermill.inspect_notebook(str(chapter)))
+
+
+def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: bool = True) -> None:
+    """Execute one chapter into ``out`` atomically; raise :class:`ChapterFailed` naming the cell."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    unknown = set(parameters) - declared_parameters(chapter)
+    if unknown:
+        raise ChapterFailed(f"chapter {chapter.stem}: its parameters cell declares no "
+                            f"{', '.join(sorted(unknown))}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.stem}.partial.ipynb")
+    try:
+        papermill.execute_notebook(
+            str(chapter), str(partial), parameters=parameters, kernel_name="python3",
+            cwd=str(REPO_ROOT), progress_bar=progress, log_output=False,
+        )
+    except PapermillExecutionError as err:
+        FAILED_DIR.mkdir(parents=True, exist_ok=True)
+        kept = FAILED_DIR / out.name
+        os.replace(partial, kept)
+        shown = kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept
+        # papermill injects a cell of parameters, so the executed index is one past the source's
+        first_line = next((ln for ln in err.source.splitlines() if ln.strip()), "")
+        raise ChapterFailed(
+            f"chapter {chapter.stem} failed in cell {err.cell_index} of the executed notebook "
+            f"(execution count {err.exec_count}), the cell that begins {first_line!r}:\n"
+            f"    {err.ename}: {err.evalue}\n"
+            f"the failed notebook is kept in {shown}"
+        ) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    nb = nbformat.read(partial, as_version=4)
+    nb.metadata["vira"] = {"input_hash": digest, "parameters": parameters,
+                           "source": f"notebooks/{chapter.name}"}
+    nbformat.write(nb, partial)
+    os.replace(partial, out)
+
+
+def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
+        force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
+        progress: bool = True) -> list[Outcome]:
+    """Execute the selected chapters (all by default); stops at the first failure (raises)."""
+    from vira.book.presets import get_preset
+
+    params = {"preset": get_preset(preset).name, **(parameters or {})}
+    chapters = discover(Path(source_dir), selection)
+    outcomes: list[Outcome] = []
+    for i, chapter in enumerate(chapters, 1):
+        out = Path(out_dir) / chapter.name
+        digest = input_hash(chapter, params)
+        head = f"[{i}/{len(chapters)}] {chapter.stem}"
+        if not force and stored_hash(out) == digest:
+            print(f"{head}: unchanged since its last execution, skipped", flush=True)
+            outcomes.append(Outcome(chapter.stem, "skipped", 0.0))
+            continue
+        print(f"{head}: executing with {params} -> {out}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            execute(chapter, out, params, digest, progress=progress)
+        except ChapterFailed:
+            outcomes.append(Outcome(chapter.stem, "failed", time.perf_counter() - t0))
+            print(timing_table(outcomes), flush=True)
+            raise
+        outcomes.append(Outcome(chapter.stem, "executed", time.perf_counter() - t0))
+        command = " ".join(["python -m vira", chapter.stem[:2], "--preset", params["preset"]]
+                           + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
+        from vira.book.results import write_file
+
+        written = write_file(out, Path(out_dir) / "results" / f"{chapter.stem}.json", command)
+        if written is not None:
+            print(f"{head}: results -> {written}", flush=True)
+    print(timing_table(outcomes), flush=True)
+    return outcomes
+
+
+def timing_table(outcomes: list[Outcome]) -> str:
+    width = max([len(o.chapter) for o in outcomes] + [7])
+    lines = [f"{'chapter':<{width}}  {'status':<8}  {'seconds':>8}"]
+    lines += [f"{o.chapter:<{width}}  {o.status:<8}  {o.seconds:>8.1f}" for o in outcomes]
+    lines.append(f"{'total':<{width}}  {'':<8}  {sum(o.seconds for o in outcomes):>8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vira", description=__doc__.split("\n")[0])
+    parser.add_argument("chapters", nargs="*", help="chapter name prefixes (default: all)")
+    parser.add_argument("--preset", default=os.environ.get("PRESET") or "auto",
+                        help="smoke | small | full | auto (default: $PRESET or auto)")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                        metavar=("KEY", "VALUE"), help="a chapter parameter (repeatable)")
+    parser.add_argument("--force", action="store_true", help="execute even if unchanged")
+    parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="chapter folder")
+    parser.add_argument("--out", type=Path, default=BOOK_DIR, help="executed chapters folder")
+    parser.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
+    args = parser.parse_args(argv)
+    params = {key: parse_value(value) for key, value in args.parameter}
+    if "preset" in params:
+        parser.error("give the preset with --preset, not -p preset")
+    try:
+        run_chapters(args.chapters, preset=args.preset, parameters=params, force=args.force,
+            source_dir=args.source, out_dir=args.out, progress=not args.no_progress)
+    except ChapterFailed as err:
+        print(f"vira.book.runner: {err}", file=sys.stderr)
+        return 1
+    except ValueError as err:
+        print(f"vira.book.runner: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,353 @@
+"""A synthetic VDV benchmark with planted truth: dance skeletons and appearance streams.
+
+The VDV data set (Wang et al. 2021, §3; 4,292 TikTok dance clips of 8 challenges) cannot be had.
+:class:`SyntheticVDV` generates clips with the same shapes, rates and difficulties, and with a
+known truth, so that every model of chapters 2-5 can be checked against what it should recover
+and against the best achievable score. Appendix A1 (``A1_synthetic_vdv``) documents it.
+
+How a clip is made (every number drawn from ``numpy.random.default_rng([seed, stream, index])``,
+so each clip is a pure function of (seed, index), and nothing is materialised for all clips):
+
+1. its challenge's routine (:mod:`vira.data.synthetic.dance`) danced by a dancer with latent qualities;
+2. a pose estimator's view of it: camera scale and offset, coordinate noise, confidence, missed
+   detections in bursts (about 10% of frames, as Table 1's skeleton/frame ratio), and sometimes
+   an occluded lower body;
+3. holistic (25 fps, 2048-d), facial (about 3 detected faces/s, 2048-d) and scenic (about
+   4 fps, 512-d) features from fixed random maps (:mod:`vira.data.synthetic.appearance`);
+4. a latent virality score ``z``: per-challenge modality weights combine movement quality (the
+   dancer's per-joint qualities weighted by the challenge's joint-importance map, plus, for
+   routines that end where they began, whether the dancer gets back to the opening pose), face
+   appeal and scene quality; then engagement counts (likes, comments, reposts) and days since
+   upload, heavy-tailed and accumulating front-loaded over the first days; then the VDV label
+   (:func:`vira.labels.vdv_raw`, :func:`vira.labels.minmax_by_group` per challenge).
+
+The *oracle ceiling* of a track is the Spearman correlation between ``z`` and the label on its
+test split: what a model that knew ``z`` exactly would score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from vira import labels as L
+from vira.book.presets import get_preset
+from vira.skeleton import BODY_PARTS, V
+from vira.data.synthetic import dance
+from vira.data.synthetic.appearance import feature_map
+
+#: Seed of the benchmark's fixed design (routines, joint-importance maps), the same for every
+#: data set seed: the challenges are the benchmark, the clips are a sample from it.
+DESIGN_SEED = 4292
+FPS = 25.0
+# Faces are sampled 3.6 times a second and about one in five is missed (the dancer looks away, an
+# arm covers the face), leaving about 2.9 detected faces a second: Table 1 has 180k over 17.1 h.
+FACIAL_FPS = 3.6
+SCENIC_FPS = 4.2  # Table 1: 258k scenic images over 17.1 h
+FRAME_SIZE = (720, 1280)  # width, height of the (portrait) video the skeletons live in
+STREAMS = ("skeleton", "holistic", "facial", "scenic")
+TRACKS = ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "all")
+
+#: The eight challenges. ``clips``, ``hours`` and ``views_m`` are Table 1 of the paper; the
+#: emphasis follows §5.3 (C2/C6 lower body, C1/C3/C4 upper body, C5/C7/C8 both); tempo, the
+#: returning routines and the modality weights (movement, face, scene) are our choices.
+CHALLENGES = pd.DataFrame({
+    "clips": [1447, 932, 735, 467, 239, 230, 128, 114],
+    "hours": [5.1, 3.9, 3.1, 2.0, 1.0, 1.0, 0.5, 0.5],
+    "views_m": [3223, 32, 622, 225, 184, 216, 715, 153],
+    "emphasis": ["upper", "lower", "upper", "upper", "both", "lower", "both", "both"],
+    "bpm": [100, 124, 110, 96, 128, 118, 104, 90],
+    "returns": [False, False, True, False, True, False, False, True],
+    "w_move": [0.60, 0.70, 0.50, 0.45, 0.60, 0.65, 0.40, 0.55],
+    "w_face": [0.30, 0.10, 0.35, 0.45, 0.20, 0.10, 0.30, 0.25],
+    "w_scene": [0.10, 0.20, 0.15, 0.10, 0.20, 0.25, 0.30, 0.20],
+}, index=[f"C{i}" for i in range(1, 9)])
+
+#: Per preset: clips per challenge (None: Table 1) and the clip length range in seconds.
+SIZES = {"full": (None, (5.0, 15.0)), "small": (0.1, (4.0, 8.0)), "smoke": (12, (2.0, 4.0))}
+#: Label noise: spread of log engagement that the content does not explain (tuned so that the
+#: all-challenge oracle ceiling lands between 0.6 and 0.8, as the appendix checks).
+ENGAGEMENT_NOISE = 1.0
+ACCUMULATION_DAYS = 2.5  # likes(d) = final * (1 - exp(-d / 2.5)): front-loaded, as real TikTok
+
+
+@dataclass
+class Clip:
+    """One generated clip. Shapes: skeleton (T, 16, 3) = (x, y, confidence) in pixels, y down,
+    zeros where the pose estimator missed; holistic (T, 2048); facial (T_f, 2048) with
+    ``facial_mask`` (T_f,) False where no face was detected (those rows are zero) and
+    ``facial_frames`` (T_f,) the video frames they come from; scenic (T_s, 512) with
+    ``scenic_frames``. Streams are float32 torch tensors on the requested device, ``facial_mask``
+    a bool tensor, the ``*_frames`` int64 NumPy arrays."""
+
+    index: int
+    challenge: str
+    fps: float
+    skeleton: object = None
+    holistic: object = None
+    facial: object = None
+    facial_mask: object = None
+    facial_frames: np.ndarray | None = None
+    scenic: object = None
+    scenic_frames: np.ndarray | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Latents:
+    """The hidden causes of one clip (drawn in a fixed order from its latent generator)."""
+
+    frames: int
+    dancer: dance.Dancer
+    attract: float
+    expression: float
+    occlusion: float
+    scene_quality: float
+    scene_type: int
+    lighting: float
+    style: np.ndarray  # (4,) holistic nuisances
+    identity: np.ndarray  # (4,) facial nuisances
+    backdrop: np.ndarray  # (6,) scenic nuisances
+    camera: np.ndarray  # (3,) scale px per torso unit, centre x, centre y
+    missing_rate: float
+    occluded_legs: bool
+    days: float
+    engagement: np.ndarray  # (3,) standard normal draws for likes, comments, reposts
+
+
+def draw_latents(rng: np.random.Generator, seconds: tuple[float, float], deficit: float) -> Latents:
+    lo, hi = seconds
+    shortfall = min(1.0, rng.exponential(deficit / 10.0))
+    frames = int(round((hi - shortfall * (hi - lo)) * FPS))
+    return Latents(
+        frames=frames, dancer=dance.draw_dancer(rng),
+        attract=float(rng.normal()), expression=float(rng.normal()),
+        occlusion=float(rng.beta(1.2, 5.0)), scene_quality=float(rng.normal()),
+        scene_type=int(rng.integers(0, 6)), lighting=float(rng.normal()),
+        style=rng.normal(0, 1, 4), identity=rng.normal(0, 1, 4), backdrop=rng.normal(0, 1, 6),
+        camera=np.array([rng.uniform(90, 160), rng.uniform(300, 420), rng.uniform(450, 650)]),
+        missing_rate=float(rng.beta(2.0, 18.0)), occluded_legs=bool(rng.random() < 0.3),
+        days=float(rng.uniform(0.5, 30.0)), engagement=rng.normal(0, 1, 3),
+    )
+
+
+def components(lat: Latents, importance: np.ndarray, returns: bool) -> np.ndarray:
+    """Raw (movement, face, scene) appeal of a clip, before standardisation."""
+    move = float(importance @ dance.joint_quality(lat.dancer))
+    if returns:
+        move += 0.8 * lat.dancer.returns_ok
+    return np.array([move, lat.attract + 0.5 * lat.expression, lat.scene_quality])
+
+
+def holistic_input(body: np.ndarray, lat: Latents, expression: np.ndarray, light: np.ndarray,
+                   shake: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What the holistic extractor sees in every frame, (T, 48): the joints relative to the
+    thorax (T, 32), face (attractiveness, expression, occlusion), scene (quality, type one-hot)
+    and nuisances (lighting, camera shake, style), plus a little noise drawn from ``rng``."""
+    frames = body.shape[0]
+    relative = (body - body[:, 7:8]).reshape(frames, -1)  # joints relative to the thorax
+    x = np.column_stack([
+        0.5 * relative, np.full(frames, lat.attract), expression,
+        np.full(frames, lat.occlusion), np.full(frames, lat.scene_quality),
+        np.tile(np.eye(6)[lat.scene_type], (frames, 1)), light, shake,
+        np.tile(lat.style, (frames, 1))])
+    return x + 0.1 * rng.normal(0, 1, x.shape)
+
+
+class SyntheticVDV:
+    """The benchmark: ``len(ds)`` clips, ``ds[i]`` (or ``ds.clip(i, device)``) generates clip i.
+
+    ``ds.table`` has one row per clip (challenge, split, frames, days, counts, labels and the
+    planted truth: ``z`` and its standardised components ``move``, ``face``, ``scene``);
+    ``ds.joint_importance`` (8 x 16) and ``ds.modality_weights`` (8 x 3) are the truth maps;
+    ``ds.track(name)`` gives a track's (train, test) indices; ``ds.oracle_ceiling(name)``.
+    Used by chapters 2-5 and appendix A1.
+    """
+
+    def __init__(self, preset: str = "small", seed: int = 0):
+        self.preset = get_preset(preset).name
+        self.seed = int(seed)
+        scale, self.seconds = SIZES[self.preset]
+        full = CHALLENGES.clips.to_numpy()
+        if scale is None:
+            sizes = full
+        elif isinstance(scale, float):
+            sizes = np.maximum(16, np.round(full * scale).astype(int))
+        else:
+            sizes = np.full(len(full), scale)
+        self.sizes = pd.Series(sizes, index=CHALLENGES.index, name="clips")
+        self._design()
+        self._sample()
+
+    # -- the fixed design: routines and truth maps ---------------------------------------------
+    def _design(self) -> None:
+        rng = np.random.default_rng(DESIGN_SEED)
+        self.routines = {c: dance.make_routine(rng, row.bpm, row.emphasis, row.returns)
+                         for c, row in CHALLENGES.iterrows()}
+        importance = np.zeros((len(CHALLENGES), V))
+        for k, emphasis in enumerate(CHALLENGES.emphasis):
+            parts = ("upper", "lower") if emphasis == "both" else (emphasis,)
+            w = np.full(V, 0.4)
+            w[list(BODY_PARTS["head"])] = 0.6
+            for part in parts:
+                w[list(BODY_PARTS[part])] = 3.0
+            w *= rng.uniform(0.5, 1.5, V)
+            importance[k] = w / w.sum()
+        self.joint_importance = pd.DataFrame(importance, index=CHALLENGES.index,
+                                             columns=list(dance.JOINTS))
+        self.modality_weights = CHALLENGES[["w_move", "w_face", "w_scene"]].rename(
+            columns=lambda c: c[2:])
+        # population mean and spread of each raw component, per challenge (fixed reference draws)
+        reference = [draw_latents(np.random.default_rng([DESIGN_SEED, 1, n]), (5.0, 15.0), 1.0)
+                     for n in range(2000)]
+        self._norm = {}
+        for k, c in enumerate(CHALLENGES.index):
+            ref = np.array([components(lat, importance[k], CHALLENGES.returns.iloc[k])
+                            for lat in reference])
+            self._norm[c] = (ref.mean(0), ref.std(0))
+
+    # -- the sample: latents, labels and splits of every clip ----------------------------------
+    def _sample(self) -> None:
+        rows, self._latents = [], []
+        mean_len = CHALLENGES.hours * 3600 / CHALLENGES.clips
+        deficit = (15.0 - mean_len.clip(upper=14.7)).to_numpy()
+        for k, (c, n) in enumerate(self.sizes.items()):
+            for _ in range(n):
+                i = len(self._latents)
+                lat = draw_latents(np.random.default_rng([self.seed, 0, i]), self.seconds, deficit[k])
+                self._latents.append(lat)
+                mu, sd = self._norm[c]
+                comp = (components(lat, self.joint_importance.iloc[k].to_numpy(),
+                                   CHALLENGES.returns.iloc[k]) - mu) / sd
+                w = self.modality_weights.iloc[k].to_numpy()
+                z = float(w @ comp / np.sqrt((w**2).sum()))
+                rows.append((c, lat.frames, lat.days, z, *comp, lat.dancer.returns_ok,
+                             *lat.engagement))
+        t = pd.DataFrame(rows, columns=["challenge", "frames", "days", "z", "move", "face",
+                                        "scene", "returns_ok", "e_likes", "e_comments", "e_reposts"])
+        base = (0.08 * CHALLENGES.views_m * 1e6 / CHALLENGES.clips).reindex(t.challenge).to_numpy()
+        final = base * np.exp(1.2 * t.z - 0.72 + ENGAGEMENT_NOISE * t.e_likes)
+        reached = 1 - np.exp(-t.days / ACCUMULATION_DAYS)
+        t["likes"] = np.round(final * reached)
+        t["comments"] = np.round(t.likes * np.exp(np.log(0.02) + 0.5 * t.e_comments))
+        t["reposts"] = np.round(t.likes * np.exp(np.log(0.01) + 0.7 * t.e_reposts))
+        t = t.drop(columns=["e_likes", "e_comments", "e_reposts"])
+        t["s_raw"] = L.vdv_raw(t.likes, t.comments, t.reposts, t.days)
+        t["label"] = L.minmax_by_group(t.s_raw, t.challenge)
+        t["split"] = "train"
+        for c in CHALLENGES.index:
+            members = np.flatnonzero(t.challenge == c)
+            order = np.random.default_rng([self.seed, 3, int(c[1:])]).permutation(members)
+            t.loc[order[int(round(0.8 * len(order))):], "split"] = "test"
+        self.table = t
+
+    # -- access ---------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __getitem__(self, index: int) -> Clip:
+        return self.clip(index)
+
+    def track(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(train, test) clip indices of track ``name`` ("C1".."C8" or "all"), fixed 80/20."""
+        if name not in TRACKS:
+            raise ValueError(f"unknown track {name!r}: choose one of {', '.join(TRACKS)}")
+        t = self.table
+        member = np.ones(len(t), bool) if name == "all" else (t.challenge == name).to_numpy()
+        return (np.flatnonzero(member & (t.split == "train").to_numpy()),
+                np.flatnonzero(member & (t.split == "test").to_numpy()))
+
+    def oracle_ceiling(self, name: str, split: str = "test") -> float:
+        """Spearman(z, label) on a track's split: the score of a model that knew z exactly."""
+        from scipy.stats import spearmanr
+
+        train, test = self.track(name)
+        rows = self.table.iloc[test if split == "test" else train]
+        return float(spearmanr(rows.z, rows.label).statistic)
+
+    def clip(self, index: int, device=None, streams: tuple[str, ...] = STREAMS) -> Clip:
+        """Generate clip ``index`` (the streams asked for) on ``device`` (default: the CPU)."""
+        import torch
+
+        if not 0 <= index < len(self):
+            raise IndexError(f"clip index {index} out of range (0..{len(self) - 1})")
+        unknown = set(streams) - set(STREAMS)
+        if unknown:
+            raise ValueError(f"unknown stream(s) {sorted(unknown)}: choose from {STREAMS}")
+        c = self.table.challenge.iat[index]
+        lat = self._latents[index]
+        rng = np.random.default_rng([self.seed, 1, index])
+        offsets, _ = dance.perform(self.routines[c], lat.dancer, lat.frames, FPS, rng)
+        body = dance.forward_kinematics(offsets, lat.dancer.bone_scale)  # (T, V, 2) torso units
+        out = Clip(index, c, FPS)
+        dev = torch.device(device or "cpu")
+        # every stream's draws come from the generator in the same order, asked for or not
+        skeleton = self.pose_estimate(body, lat, rng)
+        if "skeleton" in streams:
+            out.skeleton = torch.from_numpy(skeleton).to(dev)
+        frames = lat.frames
+        light = lat.lighting + 0.3 * dance.smooth_noise(rng, frames, 1, FPS, 0.5)[:, 0]
+        expression = lat.expression + 0.5 * dance.smooth_noise(rng, frames, 1, FPS, 1.0)[:, 0]
+        shake = dance.smooth_noise(rng, frames, 1, FPS, 2.0)[:, 0]
+        onehot = np.eye(6)[lat.scene_type]
+        holistic_x = holistic_input(body, lat, expression, light, shake, rng)
+        if "holistic" in streams:
+            out.holistic = feature_map("holistic")(holistic_x, dev)
+
+        face_idx = np.unique(np.arange(0, frames, FPS / FACIAL_FPS).astype(int))  # floor: < frames
+        seen = rng.random(len(face_idx)) >= lat.occlusion
+        head = body[face_idx, 9] - body[face_idx, 8]
+        tilt = np.arctan2(head[:, 0], head[:, 1])
+        facial_x = np.column_stack([
+            np.full(len(face_idx), lat.attract), expression[face_idx], tilt,
+            np.tile(lat.identity, (len(face_idx), 1)), light[face_idx],
+            rng.normal(0, 1, (len(face_idx), 8))])
+        if "facial" in streams:
+            feats = feature_map("facial")(facial_x, dev)
+            mask = torch.from_numpy(seen).to(dev)
+            out.facial, out.facial_mask = feats * mask[:, None], mask
+            out.facial_frames = face_idx
+
+        scene_idx = np.unique(np.arange(0, frames, FPS / SCENIC_FPS).astype(int))
+        scenic_x = np.column_stack([
+            np.full(len(scene_idx), lat.scene_quality), np.tile(onehot, (len(scene_idx), 1)),
+            light[scene_idx], np.tile(lat.backdrop, (len(scene_idx), 1))])
+        scenic_x += 0.1 * rng.normal(0, 1, scenic_x.shape)
+        if "scenic" in streams:
+            out.scenic = feature_map("scenic")(scenic_x, dev)
+            out.scenic_frames = scene_idx
+        return out
+
+    def latents(self, index: int) -> Latents:
+        """The hidden causes of clip ``index`` (for appendix A1's checks)."""
+        return self._latents[index]
+
+    @staticmethod
+    def pose_estimate(body: np.ndarray, lat: Latents, rng: np.random.Generator) -> np.ndarray:
+        """What a 2-D pose estimator returns for ``body`` (T, 16, 2) in torso units, y up:
+        (T, 16, 3) pixels (y down) + confidence, with the camera, noise and misses of ``lat``."""
+        frames = body.shape[0]
+        scale, cx, cy = lat.camera
+        sigma = 0.02 * scale
+        noise = rng.normal(0, sigma, (frames, V, 2))
+        xy = np.empty((frames, V, 2))
+        xy[..., 0] = cx + scale * body[..., 0] + noise[..., 0]
+        xy[..., 1] = cy - scale * body[..., 1] + noise[..., 1]  # image y points down
+        error = np.linalg.norm(noise, axis=-1) / sigma
+        conf = np.clip(1.0 - 0.1 * error - rng.uniform(0, 0.2, (frames, V)), 0.05, 1.0)
+        detected = np.ones(frames, bool)
+        target = int(round(lat.missing_rate * frames))
+        while (~detected).sum() < target:  # missed detections come in bursts of 3-15 frames
+            start, length = rng.integers(0, frames), rng.integers(3, 16)
+            length = min(length, target - (~detected).sum())  # never more than the target
+            detected[start:start + length] = False
+        visible = np.repeat(detected[:, None], V, axis=1)
+        if lat.occluded_legs:
+            start, length = rng.integers(0, frames), rng.integers(25, 76)
+            legs = [dance.J[n] for n in ("r_knee", "r_ankle", "l_knee", "l_ankle")]
+            visible[start:start + length, legs] = False
+        out = np.concatenate([xy, conf[..., None]], axis=-1).astype(np.float32)
+        out[~visible] = 0.0
+        return out
