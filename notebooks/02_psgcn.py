@@ -53,22 +53,24 @@ from scipy import stats
 import vira
 from vira import graph
 from vira.data import data_dir
-from vira.data.skeleton_clips import SkeletonClips
-from vira.data.synthetic.synthetic_vdv import TRACKS, SyntheticVDV
-from vira.metrics import bootstrap_ci, chance_sd_srcc, format_mean_std, mean_std, srcc
-from vira.training.seeding import seed_everything
+from vira.data.clips import SkeletonClips
+from vira.data.layout import TRACKS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
+from vira.metrics import bootstrap_ci, chance_sd_srcc, format_mean_std, mean_std, srcc, track_srcc
 from vira.models import SKELETON_MODELS, skeleton_model
-from vira.models.pose_dct import PoseDCT, features_of
 from vira.models.stgcn import LAYOUT
 from vira.book.provenance import REPO_ROOT
 from vira.book.report import difference_verdict
 from vira.skeleton import CENTER, JOINTS, V, normalize_sequence
-from vira.training.regression import TrainConfig, fit, predict
+from vira.pose_dct import PoseDCT, features_of
+from vira.training.regression import TrainConfig
+from vira.training.seeds import fit_seeds
 
 session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(session.preset.name, seed)
-print(f"{len(ds):,} synthetic clips ({ds.preset} preset), {V} joints per frame")
+ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
+                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
+print(f"{len(ds):,} synthetic clips ({session.preset.name} preset), {V} joints per frame")
 
 # %% [markdown]
 # ## What the paper claims
@@ -308,22 +310,20 @@ recipe = pd.Series({"clips (train / test)": f"{len(train_idx)} / {len(test_idx)}
 recipe.to_frame("value")
 
 # %%
-from tqdm.auto import tqdm
-
 RUNS = [*SKELETON_MODELS, "PSGCN, shuffled labels"]
-preds, trained = {}, {}
 shuffler = np.random.default_rng([seed, 2])
-for s in range(n_seeds):
-    shuffled = shuffler.permutation(ds.table.label.to_numpy(np.float32)[train_idx])
-    for name in tqdm(RUNS, desc=f"seed {s}"):
-        seed_everything(seed + s)
-        model = skeleton_model(name.replace(", shuffled labels", ""))
-        labels = shuffled if name.endswith("shuffled labels") else None
-        train = SkeletonClips(ds, train_idx, crop=crop, train=True, step=step, labels=labels)
-        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), session.device)
-        preds[name, s] = predict(model, test, session.device)
-        if s == 0:
-            trained[name] = model.cpu()
+shuffled = [shuffler.permutation(ds.table.label.to_numpy(np.float32)[train_idx]) for _ in range(n_seeds)]
+
+
+def training_clips(name, s):
+    """The training clips of one run: the true labels, or the shuffled ones of seed index s."""
+    labels = shuffled[s] if name.endswith("shuffled labels") else None
+    return SkeletonClips(ds, train_idx, crop=crop, train=True, step=step, labels=labels)
+
+
+builders = {name: lambda name=name: skeleton_model(name.replace(", shuffled labels", "")) for name in RUNS}
+preds, trained = fit_seeds(builders, training_clips, test, config, session.device,
+                           [seed + s for s in range(n_seeds)], desc="skeleton models")
 
 # %% [markdown]
 # Pose+DCT {cite:p}`pirsiavash2014quality` needs no gradient training: the first 20 DCT
@@ -349,15 +349,8 @@ label = ds.table.label.to_numpy()
 move = ds.table.move.to_numpy()
 challenge = ds.table.challenge.to_numpy()[test_idx]
 MODELS = ["Pose+DCT", *RUNS]
-
-
-def track_scores(pred, target):
-    """SRC of ``pred`` (over the all-challenge test split) on every track."""
-    return [srcc(pred, target[test_idx]) if t == "all" else
-            srcc(pred[challenge == t], target[test_idx][challenge == t]) for t in TRACKS]
-
-
-scores = {(m, s): track_scores(preds[m, s], label) for m in MODELS for s in range(n_seeds)}
+scores = {(m, s): track_srcc(preds[m, s], label[test_idx], challenge, TRACKS)
+          for m in MODELS for s in range(n_seeds)}
 ours = pd.DataFrame({t: {m: format_mean_std([scores[m, s][k] for s in range(n_seeds)], 2).split(" (")[0]
                          for m in MODELS} for k, t in enumerate(TRACKS)})
 ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
@@ -617,15 +610,18 @@ else:
 # are read here; the GPU file exists where a GPU run was made.
 
 # %%
+from vira.book.bench import read_bench
+
 bench_rows, ratios = [], {}
 for path in sorted((REPO_ROOT / "book" / "results").glob("bench_skeleton_models*.json")):
-    bench = json.loads(path.read_text())
+    bench = read_bench(path)
     for r in bench["results"]:
-        bench_rows.append({"device": bench["device"], "model": r["model"], "batch": r["batch"],
-                           "clips/s": r["clips_per_s_median"], "peak MB": r["peak_memory_mb"],
-                           "revision": bench.get("git_revision", "?")})
-    for batch, ratio in bench["psgcn_over_stgcn_speed"].items():
-        ratios[("cuda" if "cuda" in path.name else "cpu", int(batch.split()[-1]))] = ratio
+        bench_rows.append({"device": bench["device"], "model": r["case"], "batch": r["batch"],
+                           "clips/s": r["items_per_s"], "peak MB": r["peak_memory_mb"],
+                           "revision": bench["git_revision"]})
+    for batch in dict.fromkeys(r["batch"] for r in bench["results"]):
+        by = {r["case"]: r["items_per_s"] for r in bench["results"] if r["batch"] == batch}
+        ratios[("cuda" if "cuda" in path.name else "cpu", batch)] = by["PSGCN"] / by["ST-GCN"]
 speed = pd.DataFrame(bench_rows)
 display(speed.round(1))
 for (dev, batch), ratio in ratios.items():

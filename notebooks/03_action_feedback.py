@@ -44,8 +44,9 @@ from tqdm.auto import tqdm
 import vira
 from vira import explain
 from vira.data import data_dir
-from vira.data.skeleton_clips import SkeletonClips
-from vira.data.synthetic.synthetic_vdv import CHALLENGES, SyntheticVDV
+from vira.data.clips import SkeletonClips
+from vira.data.layout import CHALLENGES
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.metrics import srcc
 from vira.models import skeleton_model
 from vira.training.seeding import seed_everything
@@ -54,8 +55,9 @@ from vira.training.regression import TrainConfig, fit
 
 session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(session.preset.name, seed)
-print(f"{len(ds):,} synthetic clips ({ds.preset} preset)")
+ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
+                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
+print(f"{len(ds):,} synthetic clips ({session.preset.name} preset)")
 
 # %% [markdown]
 # ## The idea

@@ -54,22 +54,24 @@ from sklearn.metrics import roc_auc_score
 from tqdm.auto import tqdm
 
 import vira
-from vira.data.feature_clips import FeatureClips
+from vira.data.clips import FeatureClips
 from vira.data.synthetic.long_range import BLEND, HOLD, LongRangeVDV
-from vira.data.synthetic.synthetic_vdv import FPS, TRACKS, SyntheticVDV
+from vira.data.layout import FPS, TRACKS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.explain import attention_bins
-from vira.metrics import chance_sd_srcc, format_mean_std, mean_std, srcc
+from vira.metrics import chance_sd_srcc, format_mean_std, mean_std, srcc, track_srcc
 from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling,
                               effective_receptive_field)
 from vira.book.provenance import REPO_ROOT
 from vira.book.report import difference_verdict
-from vira.training.seeding import seed_everything
-from vira.training.regression import TrainConfig, fit, predict
+from vira.training.regression import TrainConfig
+from vira.training.seeds import fit_seeds
 
 session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(session.preset.name, seed)
-print(f"{len(ds):,} synthetic clips ({ds.preset} preset), holistic features of 2048 per frame")
+ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
+                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
+print(f"{len(ds):,} synthetic clips ({session.preset.name} preset), holistic features of 2048 per frame")
 
 # %% [markdown]
 # ## What the paper claims
@@ -305,15 +307,8 @@ recipe = pd.Series({"clips (train / test)": f"{len(train_idx)} / {len(test_idx)}
 recipe.to_frame("value")
 
 # %%
-preds, trained = {}, {}
-for s in range(n_seeds):
-    for name in tqdm(NETWORKS, desc=f"seed {s}"):
-        seed_everything(seed + s)
-        model = NETWORKS[name]()
-        fit(model, train, TrainConfig(**{**vars(config), "seed": seed + s}), session.device)
-        preds[name, s] = predict(model, test, session.device)
-        if s == 0:
-            trained[name] = model.cpu().eval()
+preds, trained = fit_seeds(NETWORKS, train, test, config, session.device, [seed + s for s in range(n_seeds)],
+                           desc="networks")
 
 # %% [markdown]
 # ## Results
@@ -325,14 +320,8 @@ for s in range(n_seeds):
 # %%
 label = ds.table.label.to_numpy()
 challenge = ds.table.challenge.to_numpy()[test_idx]
-
-
-def track_scores(pred, target):
-    return [srcc(pred, target[test_idx]) if t == "all" else
-            srcc(pred[challenge == t], target[test_idx][challenge == t]) for t in TRACKS]
-
-
-scores = {(m, s): track_scores(preds[m, s], label) for m in NETWORKS for s in range(n_seeds)}
+scores = {(m, s): track_srcc(preds[m, s], label[test_idx], challenge, TRACKS)
+          for m in NETWORKS for s in range(n_seeds)}
 ours = pd.DataFrame({t: {m: format_mean_std([scores[m, s][k] for s in range(n_seeds)], 2).split(" (")[0]
                          for m in NETWORKS} for k, t in enumerate(TRACKS)})
 ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
@@ -509,7 +498,7 @@ lr_seconds = session.preset.pick(smoke=(4.0, 6.0), small=(4.0, 10.0), full=(5.0,
 lr_config = TrainConfig(**{**vars(config), "epochs": session.preset.pick(smoke=1, small=6, full=30)})
 lr_seeds = session.preset.pick(smoke=1, small=1, full=3)
 longr = LongRangeVDV(lr_clips, lr_seconds, seed=seed)
-lr_train_idx, lr_test_idx = longr.split()
+lr_train_idx, lr_test_idx = longr.track("all")
 lr_train = FeatureClips(longr, lr_train_idx, step=step, train=True)
 lr_test = FeatureClips(longr, lr_test_idx, step=step)
 y_lr = longr.table.label.to_numpy()
@@ -530,15 +519,10 @@ told = LogisticRegression(max_iter=2000).fit(
 lr_preds = {"told where to look": told.predict_proba(
     np.array([ends(lr_test, k) for k in range(len(lr_test))]))[:, 1]}
 LR_NETWORKS = ["RTCN", "TCN", "LSTM"]
-lr_models = {}
-for s in range(lr_seeds):
-    for name in tqdm(LR_NETWORKS, desc=f"long-range, seed {s}"):
-        seed_everything(seed + s)
-        model = NETWORKS[name]()
-        fit(model, lr_train, TrainConfig(**{**vars(lr_config), "seed": seed + s}), session.device)
-        lr_preds[name, s] = predict(model, lr_test, session.device)
-        if s == 0:
-            lr_models[name] = model.cpu().eval()
+lr_network_preds, lr_models = fit_seeds({name: NETWORKS[name] for name in LR_NETWORKS}, lr_train, lr_test,
+                                        lr_config, session.device, [seed + s for s in range(lr_seeds)],
+                                        desc="long-range networks")
+lr_preds.update(lr_network_preds)
 
 # %%
 median_s = float(np.median(secs))
@@ -722,16 +706,20 @@ print("padding changes no score:", ", ".join(trained))
 # process. Its results files are read here; the GPU file exists where a GPU run was made.
 
 # %%
+from vira.book.bench import read_bench
+
 bench_rows = []
 for path in sorted((REPO_ROOT / "book" / "results").glob("bench_rtcn*.json")):
-    bench = json.loads(path.read_text())
-    for r in bench["results"]:
-        bench_rows.append({"device": bench["device"], "model": r["model"],
-                           "parameters (M)": r["parameters"] / 1e6,
-                           "train clips/s": r["train_clips_per_s_median"],
-                           "inference clips/s": r["infer_clips_per_s_median"],
-                           "train peak MB": r["train_peak_memory_mb"],
-                           "revision": bench.get("git_revision", "?")})
+    bench = read_bench(path)
+    steps = {(r["case"], r["step"]): r for r in bench["results"]}
+    for model in dict.fromkeys(r["case"] for r in bench["results"]):
+        train, infer = steps[model, "train"], steps[model, "inference"]
+        bench_rows.append({"device": bench["device"], "model": model,
+                           "parameters (M)": train["parameters"] / 1e6,
+                           "train clips/s": train["items_per_s"],
+                           "inference clips/s": infer["items_per_s"],
+                           "train peak MB": train["peak_memory_mb"],
+                           "revision": bench["git_revision"]})
 cost = pd.DataFrame(bench_rows)
 display(cost.round(2))
 cpu = cost[cost.device.str.startswith("cpu")].set_index("model")

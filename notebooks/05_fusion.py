@@ -41,7 +41,6 @@ seed = 0  # the data set's seed; model seeds are seed, seed + 1, ...
 # %%
 import copy
 import resource
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -53,20 +52,22 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 import vira
-from vira.data.multi_stream import MultiStreamClips
-from vira.data.synthetic.synthetic_vdv import CHALLENGES, TRACKS, SyntheticVDV
+from vira.data.clips import MultiStreamClips
+from vira.data.layout import CHALLENGES, TRACKS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.losses import GradNorm, loss_terms
 from vira.metrics import format_mean_std, mean_std, srcc, track_srcc
 from vira.models import skeleton_model
 from vira.models.fusion import FusionNet, ModalityAttention
 from vira.models.rtcn import RTCN
-from vira.training.seeding import seed_everything
-from vira.training.regression import TrainConfig, fit, pad_collate, predict_outputs, to_device
+from vira.training.regression import TrainConfig, pad_collate, predict_outputs, to_device
+from vira.training.seeds import fit_seeds
 
 session = vira.start(preset, device, seed)
 vira.use_style()
-ds = SyntheticVDV(session.preset.name, seed)
-print(f"{len(ds):,} synthetic clips ({ds.preset} preset), four streams each")
+ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
+                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
+print(f"{len(ds):,} synthetic clips ({session.preset.name} preset), four streams each")
 
 # %% [markdown]
 # ## What the paper claims
@@ -218,25 +219,16 @@ def build(name):
     return FusionNet({m: STREAMS[m]() for m in names}, attentive=attentive)
 
 
-outputs, histories, cost = {}, {}, {}
-jobs = [(name, s) for s in range(n_seeds) for name in CONFIGS if s == 0 or name in MAIN]
-for name, s in tqdm(jobs, desc="configurations"):
-    seed_everything(seed + s)
-    if session.device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats()
-    model = build(name)
-    cfg = TrainConfig(**{**vars(config), **CONFIGS[name][2], "seed": seed + s})
-    started = time.perf_counter()
-    histories[name, s] = fit(model, train, cfg, session.device)
-    seconds = (time.perf_counter() - started) / cfg.epochs
-    outputs[name, s] = predict_outputs(model, test, session.device)
-    if (name, s) == ("Integrated", 0):
-        integrated = model  # kept for the look inside the attention below
-    if s == 0:
-        cost[name] = {"parameters (M)": sum(p.numel() for p in model.parameters()) / 1e6,
-                      "seconds per epoch": seconds,
-                      "peak GPU memory (MiB)": (torch.cuda.max_memory_allocated() / 2**20
-                                                if session.device.type == "cuda" else float("nan"))}
+configs = {name: TrainConfig(**{**vars(config), **CONFIGS[name][2]}) for name in CONFIGS}
+fits = fit_seeds({name: lambda name=name: build(name) for name in CONFIGS}, train, test, configs,
+                 session.device, [seed + s for s in range(n_seeds)],
+                 runs=lambda name, s: s == 0 or name in MAIN,  # the ablations: the first seed only
+                 predictor=predict_outputs, desc="configurations")
+outputs, histories = fits.preds, fits.histories
+integrated = fits.trained["Integrated"].to(session.device)  # kept for the look inside the attention below
+cost = {name: {"parameters (M)": sum(p.numel() for p in model.parameters()) / 1e6,
+               "seconds per epoch": fits.seconds[name, 0] / configs[name].epochs,
+               "peak GPU memory (MiB)": fits.peak_gpu_mib[name, 0]} for name, model in fits.trained.items()}
 
 # %% [markdown]
 # ## Results

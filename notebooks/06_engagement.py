@@ -55,18 +55,20 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data import data_dir
-from vira.data.synthetic.viewer_sessions import CLIP_FRAMES, FEATURES, FPS, SessionModel, ViewerSessions
+from vira.data.synthetic.viewer_sessions import SessionModel, ViewerSessions
 from vira.engagement import PAPER_INTERCEPT, PAPER_SLOPE, awp, awt, ecr, f_max, fit_fmax, nawp
 from vira.metrics import format_mean_std, plcc, rmse, rmse_top, srcc
-from vira.models.engagement_net import (EngagementNet, first_seconds_clips, fit_engagement,
-                                        predict_engagement)
+from vira.models.engagement_net import EngagementNet, first_seconds_clips
+from vira.training.engagement import fit_engagement, predict_engagement
 from vira.training.seeding import seed_everything
 from vira.video import VideoError, read_video, write_video
-from vira.video_features import clip_features, resample_fps
+from vira.video_features import CLIP_FRAMES, FEATURES, FPS, clip_features, resample_fps
 
 session = vira.start(preset, device, seed)
 vira.use_style()
-sim = ViewerSessions(session.preset.name, seed, progress=session.preset.name != "smoke")
+sim = ViewerSessions(n_videos=session.preset.pick(smoke=400, small=3000, full=90_000),  # the paper: 90,000
+                     sessions=session.preset.pick(smoke=300, small=2000, full=2000), seed=seed,
+                     progress=session.preset.name != "smoke")
 t = sim.table
 print(f"{len(t):,} simulated videos, {t.sessions.iat[0]:,} sessions each "
       f"({t.sessions.sum():,} sessions in all)")

@@ -53,9 +53,9 @@ from vira.data import data_dir
 from vira.data.synthetic.rendered_videos import (FIG2, METRICS, N_PAPER, VIRAL_SHARE, RenderedClips,
                                        RenderedVideos)
 from vira.metrics import format_mean_std, srcc
-from vira.models.viral_vision import (ViralVisionConfig, ViralVisionNet, fit_viral_vision, predict,
-                                      pretrain_on_routines)
+from vira.models.viral_vision import ViralVisionNet
 from vira.training.seeding import seed_everything
+from vira.training.viral_vision import ViralVisionConfig, fit_viral_vision, predict, pretrain_on_routines
 from vira.video import KINETICS_MEAN, KINETICS_STD, VideoError, preprocess_clip, read_folder
 
 session = vira.start(preset, device, seed)

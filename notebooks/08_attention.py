@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.data import data_dir
-from vira.data.real.facebook import classify, load_facebook, permutation_importances, popularity_table, split_indices
+from vira.data.real.facebook import load_facebook, popularity_table, split_indices
 from vira.data.synthetic.popular_videos import (CUE_EFFECT, CUE_RUN, CUE_SIZE, NOISE, WORD_EFFECT, N_FRAMES, PopularVideos,
                                       frame_times)
 from vira.data.real.tiktok import caption_table, load_snapshot
@@ -61,6 +61,7 @@ from vira.frame_features import FeatureCache, resnet50_trunk, to_input
 from vira.metrics import format_mean_std
 from vira.models import pay_attention as pa
 from vira.text import Vocabulary, bow_logistic_baseline, load_glove, tokenize
+from vira.training import pay_attention as pa_train
 from vira.video import read_folder
 
 session = vira.start(preset, device, seed)
@@ -269,7 +270,7 @@ SPACES = {
     "headline": dict(emb_dim=[32, 64], lstm_hidden=[32, 64], hidden=[32, 64], dropout=[0.2, 0.5]),
     "multimodal": dict(hidden=[32, 64, 128], dropout=[0.2, 0.5], batch_norm=[False, True]),
 }
-config = lambda s: pa.ClassifierConfig(epochs=EPOCHS, patience=5, batch_size=32, seed=s)  # noqa: E731
+config = lambda s: pa_train.ClassifierConfig(epochs=EPOCHS, patience=5, batch_size=32, seed=s)  # noqa: E731
 fits, scores = {}, []
 for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
     tr, va, te = split_indices(y_all, seed=s)
@@ -280,10 +281,10 @@ for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
     models = {}
     flat = feats[tr].reshape(-1, feats.shape[-1])
     mu, sd = flat.mean(0), flat.std(0) + 1e-6
-    models["video frames: ResNet50 mean"] = pa.random_search(
+    models["video frames: ResNet50 mean"] = pa_train.random_search(
         lambda **k: Standardised(pa.FrameMeanNet(**k), mu, sd), SPACES["frames mean"], part(feats, y, idx=tr), part(feats, y, idx=va),
         TRIALS, s, config(s), device=session.device)[0]
-    models["video frames: + attention"] = pa.random_search(
+    models["video frames: + attention"] = pa_train.random_search(
         lambda **k: Standardised(pa.FrameAttentionNet(**k), mu, sd), SPACES["frames attention"], part(feats, y, idx=tr),
         part(feats, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
     space = dict(SPACES["headline"])
@@ -294,22 +295,22 @@ for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
         space["emb_dim"] = [vectors.shape[1]]
         print(f"seed {s}: GloVe vectors for {found:.0%} of the vocabulary")
     for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
-        models[name] = pa.random_search(
+        models[name] = pa_train.random_search(
             lambda cls=cls, **k: cls(len(vocab), **glove, **k), space, part(tok, lens, y, idx=tr),
             part(tok, lens, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
     for name, fm, hm in (("multimodal: ResNet + biLSTM", "video frames: ResNet50 mean", "headline: biLSTM"),
                          ("multimodal: + attention", "video frames: + attention", "headline: + attention")):
-        emb = torch.cat([pa.video_embedding(models[fm], feats, device=session.device),
-                         pa.text_embedding(models[hm], tok, lens, device=session.device)], 1)
-        vd = emb.shape[1] - pa.text_embedding(models[hm], tok[:1], lens[:1]).shape[1]
-        models[name] = pa.random_search(
+        emb = torch.cat([pa_train.video_embedding(models[fm], feats, device=session.device),
+                         pa_train.text_embedding(models[hm], tok, lens, device=session.device)], 1)
+        vd = emb.shape[1] - pa_train.text_embedding(models[hm], tok[:1], lens[:1]).shape[1]
+        models[name] = pa_train.random_search(
             lambda vd=vd, td=emb.shape[1] - vd, **k: pa.MultimodalNet(vd, td, **k), SPACES["multimodal"],
             part(emb, y, idx=tr), part(emb, y, idx=va), TRIALS, s, config(s), device=session.device)[0]
         models[name + " (inputs)"] = emb
     for name in ROWS:
         inputs = {"video": (feats,), "headl": (tok, lens), "multi": (models.get(name + " (inputs)"),)}[name[:5]]
-        p = pa.predict_proba(models[name], tuple(t[te] for t in inputs), device=session.device)
-        scores.append({"row": name, "seed": s, **pa.evaluate(p, y_all[te], ratio[te])})
+        p = pa_train.predict_proba(models[name], tuple(t[te] for t in inputs), device=session.device)
+        scores.append({"row": name, "seed": s, **pa_train.evaluate(p, y_all[te], ratio[te])})
     fits[s] = {"models": models, "split": (tr, va, te), "vocab": vocab, "tok": tok, "lens": lens}
 scores = pd.DataFrame(scores)
 
@@ -320,7 +321,7 @@ ORACLE_OF = {"video": "frames", "headl": "headline", "multi": "both"}
 
 def oracle_scores(s):
     te = fits[s]["split"][2]
-    return {k: pa.evaluate(oracle[k].to_numpy()[te], y_all[te], ratio[te]) for k in ("frames", "headline", "both")}
+    return {k: pa_train.evaluate(oracle[k].to_numpy()[te], y_all[te], ratio[te]) for k in ("frames", "headline", "both")}
 
 
 orc = {s: oracle_scores(s) for s in SEEDS}
@@ -533,7 +534,7 @@ trunk.load_state_dict(trunk_backup)  # the trained trunk back (it is frozen: a r
 rng = np.random.default_rng([seed, 8, 8])
 shuffled = torch.as_tensor(rng.permutation(y_all))
 shuffled_model = randomise_(copy.deepcopy(frame_att), seed=seed + 2000)  # same architecture, new start
-pa.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], shuffled[va]), config(s0), device=session.device)
+pa_train.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], shuffled[va]), config(s0), device=session.device)
 sc, _ = cam_scores(shuffled_model, sanity_videos)
 sanity.append({"control": "label randomisation", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
                "all-zero maps": sc["zero map"].mean()})
@@ -660,17 +661,17 @@ else:
         vocab_c = Vocabulary.build([caps.tokens.iat[i] for i in tr_c], min_count=2)
         ctok, clens = vocab_c.encode(list(caps.tokens), 40)
         ylab = torch.as_tensor(cy)
-        cfg = pa.ClassifierConfig(epochs=P.pick(smoke=1, small=12, full=30), patience=3, batch_size=64, seed=s)
+        cfg = pa_train.ClassifierConfig(epochs=P.pick(smoke=1, small=12, full=30), patience=3, batch_size=64, seed=s)
         for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
-            m = pa.random_search(lambda cls=cls, **k: cls(len(vocab_c), **k),
+            m = pa_train.random_search(lambda cls=cls, **k: cls(len(vocab_c), **k),
                                  dict(emb_dim=[64, 128], lstm_hidden=[64, 128], hidden=[64, 128], dropout=[0.3, 0.5]),
                                  (ctok[tr_c], clens[tr_c], ylab[tr_c]), (ctok[va_c], clens[va_c], ylab[va_c]),
                                  P.pick(smoke=1, small=2, full=6), s, cfg, device=session.device)[0]
-            p = pa.predict_proba(m, (ctok[te_c], clens[te_c]), device=session.device)
-            real_rows.append({"row": name, "seed": s, **pa.evaluate(p, cy[te_c], cr[te_c])})
+            p = pa_train.predict_proba(m, (ctok[te_c], clens[te_c]), device=session.device)
+            real_rows.append({"row": name, "seed": s, **pa_train.evaluate(p, cy[te_c], cr[te_c])})
             cap_fits[(s, name)] = m
         p = bow_logistic_baseline([caps.text.iat[i] for i in tr_c], cy[tr_c], [caps.text.iat[i] for i in te_c], seed=s)[0]
-        real_rows.append({"row": "bag of words + logistic regression", "seed": s, **pa.evaluate(p, cy[te_c], cr[te_c])})
+        real_rows.append({"row": "bag of words + logistic regression", "seed": s, **pa_train.evaluate(p, cy[te_c], cr[te_c])})
         if s == SEEDS[0]:
             cap_split, cap_vocab, cap_tok, cap_lens = (tr_c, va_c, te_c), vocab_c, ctok, clens
     real = pd.DataFrame(real_rows)
@@ -735,7 +736,7 @@ if fb is None:
         vira.glue(k, float("nan"))
 else:
     fbt = popularity_table(load_facebook(fb / "visual_features_96h.csv"))
-    fbs = classify(fbt, seeds=tuple(SEEDS) if len(SEEDS) >= 3 else (seed, seed + 1, seed + 2))
+    fbs = pa_train.classify_facebook(fbt, seeds=tuple(SEEDS) if len(SEEDS) >= 3 else (seed, seed + 1, seed + 2))
     fb_table = fbs.groupby("model").agg(accuracy=("accuracy", lambda v: format_mean_std(100 * np.asarray(v), 1)),
                                         spearman=("spearman", lambda v: format_mean_std(v, 3)))
     fb_table.columns.name = "Facebook 2015, 28 features"
@@ -746,7 +747,7 @@ else:
                             note="paper value: its frame row (ResNet50 mean), on other videos")
         vira.results.record(session, "Pay Attention", "Table 1 (real Facebook features)", name, "Spearman",
                             list(g.spearman), paper_value=0.524, section="real-visual-features-1-820-facebook-videos-of-2015")
-    display(permutation_importances(fbt, "boosting", seed).head(8).round(3))
+    display(pa_train.permutation_importances(fbt, "boosting", seed).head(8).round(3))
     fb_best = fbs.groupby("model").accuracy.mean().max()
     fb_se = np.sqrt(0.25 / fbs.n_test.iloc[0])
     vira.glue("fb_best", 100 * fb_best)

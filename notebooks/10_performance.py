@@ -39,7 +39,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.book.report import load_benches
+from vira.book.bench import load_benches
 
 session = vira.start(preset, device, seed)
 vira.use_style()

@@ -51,8 +51,10 @@ import vira
 from vira.data import data_dir
 from vira.data.synthetic import dance
 from vira.data.real.aistpp import list_clips, load_keypoints, to_mpii
-from vira.data.synthetic.synthetic_vdv import CHALLENGES, FPS, TRACKS, SyntheticVDV
-from vira.data.real.vdv_files import VDVFiles, export
+from vira.data.layout import CHALLENGES, FPS, TRACKS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
+from vira.data.real.vdv_export import export
+from vira.data.real.vdv_files import VDVFiles
 from vira.book.provenance import REPO_ROOT
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
 from vira.tails import hill_alpha
@@ -60,8 +62,9 @@ from vira.tails import hill_alpha
 session = vira.start(preset, device, seed)
 vira.use_style()
 pd.set_option("display.max_colwidth", None)
-ds = SyntheticVDV(session.preset.name, seed)
-print(f"{len(ds):,} clips, preset {ds.preset}: {ds.seconds[0]:g}-{ds.seconds[1]:g} s at {FPS:g} fps")
+ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
+                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
+print(f"{len(ds):,} clips, preset {session.preset.name}: {ds.seconds[0]:g}-{ds.seconds[1]:g} s at {FPS:g} fps")
 
 # %% [markdown]
 # ## The planted truth
@@ -220,7 +223,7 @@ vira.glue("face_rate", ratios.loc["detected faces per second", "ours"])
 vira.glue("face_rate_paper", ratios.loc["detected faces per second", "paper"])
 vira.glue("scene_rate", ratios.loc["scenic images per second", "ours"])
 vira.glue("scene_rate_paper", ratios.loc["scenic images per second", "paper"])
-if ds.preset == "full":  # claimed in "What we found": 5-15 s, mostly close to 15 s
+if session.preset.name == "full":  # claimed in "What we found": 5-15 s, mostly close to 15 s
     assert ds.table.frames.between(5 * FPS, 15 * FPS).all() and ds.table.frames.median() > 12 * FPS
 assert abs(ratios.loc["skeletons per frame", "ours"] - ratios.loc["skeletons per frame", "paper"]) < 0.03
 assert abs(ratios.loc["detected faces per second"].diff().iloc[-1]) < 0.6
@@ -241,10 +244,10 @@ TOLERANCE = {"skeletons per frame": "asserted within 0.03 of the paper's",
              "detected faces per second": "asserted within 0.6 of the paper's",
              "scenic images per second": "asserted within 0.3 of the paper's",
              "mean clip length (s)": "follows Table 1 in the full preset only (5-15 s, median above 12 s, "
-                                     + ("asserted)" if ds.preset == "full" else f"not asserted in {ds.preset})")}
+                                     + ("asserted)" if session.preset.name == "full" else f"not asserted in {session.preset.name})")}
 for name, row in ratios.iterrows():
     record("Table 1", name, "ratio computed from Table 1's counts", row.ours, "against-the-paper-s-table-1",
-           paper_value=row.paper, note=f"{TOLERANCE[name]}; {len(gen)} generated clips, {ds.preset} preset")
+           paper_value=row.paper, note=f"{TOLERANCE[name]}; {len(gen)} generated clips, {session.preset.name} preset")
 
 # %% [markdown]
 # A pose is found in {glue:text}`skeleton_rate:.2f` of the frames (paper:
@@ -277,20 +280,20 @@ ceiling.round(3)
 likes_alpha = hill_alpha(ds.table.likes, top=0.05)
 vira.glue("likes_alpha", likes_alpha)
 assert likes_alpha < 2.5, "the generated likes must be heavy-tailed"
-if ds.preset == "full":
+if session.preset.name == "full":
     assert likes_alpha < 2, "claimed: below 2, like the real counts"
 oracle_all = ds.oracle_ceiling("all")
 oracle_all_train = ds.oracle_ceiling("all", split="train")
 vira.glue("oracle_all", oracle_all)
 vira.glue("oracle_all_train", oracle_all_train)
 assert 0.5 < oracle_all_train < 0.85
-if ds.preset == "full":
+if session.preset.name == "full":
     assert 0.6 < oracle_all < 0.8, "claimed: the full-preset ceiling lies between 0.6 and 0.8"
 for t, row in ceiling.iterrows():  # the oracle ceiling every later chapter is reported next to
     record("oracle ceiling (ours)", "all challenges" if t == "all" else t, "Spearman(z, label), test split",
            row["oracle ceiling (Spearman z vs label, test)"], "labels-and-the-oracle-ceiling",
            note=f"{int(row['test clips'])} test clips")
-full_only = "asserted" if ds.preset == "full" else f"asserted in the full preset only, not in {ds.preset}"
+full_only = "asserted" if session.preset.name == "full" else f"asserted in the full preset only, not in {session.preset.name}"
 record("claim", "the counts' noise puts the all-challenge ceiling between 0.6 and 0.8, not at 1",
        "oracle ceiling, all challenges, test split", oracle_all, "labels-and-the-oracle-ceiling",
        note=f"{'holds' if 0.6 < oracle_all < 0.8 else 'does not hold'}: 0.6 < ceiling < 0.8 ({full_only}); "
@@ -429,10 +432,12 @@ else:
 
 # %%
 results_dir = REPO_ROOT / "book" / "results"
-benches = [json.loads(f.read_text()) for f in sorted(results_dir.glob("bench_synthetic_vdv*.json"))]
+from vira.book.bench import read_bench
+
+benches = [read_bench(f) for f in sorted(results_dir.glob("bench_synthetic_vdv*.json"))]
 table = pd.DataFrame([{"device": b["device"], **r} for b in benches for r in b["results"]])
 display(table.set_index(["device", "case"])[
-    ["median_ms", "min_ms", "max_ms", "clips_per_s", "peak_memory_mb"]].round(2))
+    ["median_ms", "min_ms", "max_ms", "items_per_s", "peak_memory_mb"]].round(2))
 for b in benches:
     print(f"{b['device']}: torch {b['torch']}, revision {b['git_revision']}: {b['command']}")
 bench = next(b for b in benches if b["device"].startswith("cpu"))
@@ -442,8 +447,8 @@ record("claim", "generating a 15-s clip never limits training", "median ms for a
        "one CPU core", all_streams["median_ms"], "speed",
        note="asserted < 20 ms (every preset); read from book/results/bench_synthetic_vdv*.json")
 vira.glue("bench_ms", all_streams["median_ms"])
-vira.glue("bench_rate", all_streams["clips_per_s"])
-full_frames = SyntheticVDV("full", seed).table.frames.sum()
+vira.glue("bench_rate", all_streams["items_per_s"])
+full_frames = SyntheticVDV(clips=None, seconds=(5.0, 15.0), seed=seed).table.frames.sum()  # the full sizes
 vira.glue("holistic_gb", full_frames * 2048 * 4 / 1e9)  # float32
 
 # %% [markdown]
@@ -485,7 +490,7 @@ with tempfile.TemporaryDirectory() as tmp:
 #
 # ## Exercises
 #
-# 1. Set `ENGAGEMENT_NOISE` in `vira/data/synthetic_vdv.py` to 0.5 and to 1.5. How does the oracle
+# 1. Set `ENGAGEMENT_NOISE` in `vira/data/synthetic/synthetic_vdv.py` to 0.5 and to 1.5. How does the oracle
 #    ceiling change? Which value matches the numbers the paper reports?
 # 2. Make a dancer whose amplitude is as choreographed but who is 0.2 s late. How much does $z$ drop, and
 #    for which challenges the most?

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from vira.book.bench import device_label, measure, summary, write_bench
+from vira.book.bench import measure, summary, write_bench
 from vira.data.synthetic.popular_videos import PopularVideos
 from vira.frame_features import FeatureCache, resnet50_trunk
 
@@ -52,11 +52,10 @@ def main(argv=None) -> dict:
         r = summary(measure(lambda: cache(data.frames(0)), args.repeats * 3, warmup=0), items_per_call=18)
     results.append({"case": "cached video (render + hash + read)", "batch": 18, "size": 224, **r})
     print(f"cached video: median {r['median_ms']:.0f} ms")
-    out = args.out if device.type == "cpu" else args.out.with_name(args.out.stem + "_cuda.json")
-    return write_bench(out, "frame_features", "ResNet50 trunk inference on frames; a cached video's lookup",
-                       {"model": "resnet50 (fc removed), eval, inference_mode"}, device_label(device), results,
-                       "python scripts/bench_frame_features.py --device " + args.device,
-                       "not measured")
+    return write_bench(
+        args.out, device, name="frame_features", what="ResNet50 trunk inference on frames; a cached video's lookup",
+        work={"model": "resnet50 (fc removed), eval, inference_mode"}, results=results,
+        command="python scripts/bench_frame_features.py --device " + args.device, memory_note="not measured")
 
 
 if __name__ == "__main__":

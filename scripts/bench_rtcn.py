@@ -6,10 +6,11 @@ full-preset input size.
 
 Times a training step (forward + backward + Adam) and an inference forward pass on random
 holistic-like input of T = 375 frames (15 s at 25 fps) x D = 2048, batch 8 (the paper's); reports
-clips per second (median over repeats, with min and max) and peak memory of the training step
-(torch.cuda.max_memory_allocated on a GPU; on the CPU the growth of the peak resident memory of
-a fresh process, one per model, over its size before the model was built), and the parameter
-counts. Writes book/results/bench_rtcn[_cuda].json. Chapter 4 shows it.
+milliseconds per step (min / median / max over repeats), clips per second at the median, peak
+memory of the training step (torch.cuda.max_memory_allocated on a GPU; on the CPU the growth of
+the peak resident memory of a fresh process, one per model, over its size before the model was
+built) and the parameter counts, one row per model and step. Writes
+book/results/bench_rtcn[_cuda].json (``vira.book.bench.write_bench``). Chapter 4 shows it.
 """
 
 from __future__ import annotations
@@ -17,35 +18,23 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import statistics
-import time
 from pathlib import Path
 
 import torch
 
+from vira.book.bench import measure, summary, write_bench
 from vira.models.rtcn import RTCN, LSTMRegressor
-from vira.book.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = {"LSTM": LSTMRegressor, "RTCN w/o self-attention": lambda: RTCN(attention=False),
           "RTCN": RTCN, "TCN": lambda: RTCN(relational=False)}
 
 
-def timed(fn, device, repeats: int) -> list[float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-    return times
-
-
-def measure(name: str, device: str, frames: int, batch: int, repeats: int) -> dict:
-    """Time and measure one model (run in its own process)."""
+def measure_model(name: str, device: str, frames: int, batch: int, repeats: int) -> list[dict]:
+    """Time and measure one model (run in its own process): its training-step row and its
+    inference row."""
     device = torch.device(device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     torch.manual_seed(0)
     x = torch.rand(batch, frames, 2048, device=device)  # non-negative, like ReLU features
     mask = torch.ones(batch, frames, device=device)
@@ -60,24 +49,23 @@ def measure(name: str, device: str, frames: int, batch: int, repeats: int) -> di
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        sync()
 
     @torch.no_grad()
     def infer():
         model.eval()
         model(x, mask)
+        sync()
 
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
-    train = timed(train_step, device, repeats)
+    train = summary(measure(train_step, repeats), items_per_call=batch)
     peak = (torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else
             (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024)
-    inference = timed(infer, device, repeats)
-    rates = [batch / t for t in train]
-    return {"model": name, "parameters": sum(p.numel() for p in model.parameters()),
-            "train_clips_per_s_median": statistics.median(rates), "train_clips_per_s_min": min(rates),
-            "train_clips_per_s_max": max(rates),
-            "infer_clips_per_s_median": statistics.median(batch / t for t in inference),
-            "train_peak_memory_mb": peak, "repeats": repeats}
+    inference = summary(measure(infer, repeats), items_per_call=batch)
+    parameters = sum(p.numel() for p in model.parameters())
+    return [{"case": name, "step": "train", "parameters": parameters, **train, "peak_memory_mb": peak},
+            {"case": name, "step": "inference", "parameters": parameters, **inference, "peak_memory_mb": None}]
 
 
 def main(argv=None) -> dict:
@@ -94,16 +82,21 @@ def main(argv=None) -> dict:
     context = multiprocessing.get_context("spawn")  # a fresh process per model: clean peaks
     for name in MODELS:
         with context.Pool(1) as pool:
-            r = pool.apply(measure, (name, args.device, args.frames, args.batch, repeats))
-        results.append(r)
-        print(f"{name:<24} train {r['train_clips_per_s_median']:8.2f} clips/s "
-              f"(min {r['train_clips_per_s_min']:.2f}, max {r['train_clips_per_s_max']:.2f}), "
-              f"inference {r['infer_clips_per_s_median']:8.2f} clips/s, "
-              f"peak {r['train_peak_memory_mb']:.0f} MiB, {r['parameters']:,} parameters", flush=True)
-    return write_bench_record(args.out, device, {
-        "name": "rtcn", "what": "training step (forward + backward + Adam) and inference on random input",
-        "work": {"frames": args.frames, "features": 2048, "batch": args.batch}, "results": results,
-    }, "python scripts/bench_rtcn.py --device " + args.device)
+            train, infer = pool.apply(measure_model, (name, args.device, args.frames, args.batch, repeats))
+        results += [train, infer]
+        print(f"{name:<24} train {train['items_per_s']:8.2f} clips/s "
+              f"(median {train['median_ms']:.0f} ms, min {train['min_ms']:.0f}, max {train['max_ms']:.0f}), "
+              f"inference {infer['items_per_s']:8.2f} clips/s, "
+              f"peak {train['peak_memory_mb']:.0f} MiB, {train['parameters']:,} parameters", flush=True)
+    return write_bench(
+        args.out, device, name="rtcn",
+        what="training step (forward + backward + Adam) and inference on random input",
+        work={"frames": args.frames, "features": 2048, "batch": args.batch}, results=results,
+        command="python scripts/bench_rtcn.py --device " + args.device,
+        memory_note=("training step only (inference: not measured); " + (
+            "torch.cuda.max_memory_allocated" if device.type == "cuda" else
+            "on the CPU the growth of the peak resident memory (ru_maxrss) of a fresh process, one per "
+            "model, over its size before the model was built")))
 
 
 if __name__ == "__main__":

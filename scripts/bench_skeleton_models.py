@@ -4,31 +4,31 @@
     .venv/bin/python scripts/bench_skeleton_models.py --device cuda   # one GPU
 
 Times forward + backward + Adam step on random inputs of T = 375 frames (15 s at 25 fps), V = 16
-joints, batch 8 (the paper's) and 64; reports clips per second (min / median / max over repeats)
-and peak memory (torch.cuda.max_memory_allocated on a GPU; the process's peak RSS growth on the
-CPU), and the PSGCN / ST-GCN cost ratio measured in the same run. Writes
-book/results/bench_skeleton_models[_cuda].json. Chapter 2 shows it.
+joints, batch 8 (the paper's) and 64; reports milliseconds per step (min / median / max over
+repeats), clips per second at the median and peak memory (torch.cuda.max_memory_allocated on a
+GPU; the process's peak RSS growth on the CPU), and prints the PSGCN / ST-GCN speed ratio.
+Writes book/results/bench_skeleton_models[_cuda].json (``vira.book.bench.write_bench``); chapter 2
+shows it and computes the ratio from its rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
-import statistics
-import time
 from pathlib import Path
 
 import torch
 
 from vira import graph
+from vira.book.bench import measure, summary, write_bench
 from vira.models.psgcn import PSGCN
 from vira.models.stgcn import STGCN
-from vira.book.provenance import write_bench_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def step_times(model, batch: int, frames: int, device, repeats: int) -> list[float]:
+    """Milliseconds of ``repeats`` training steps (after one warm-up step) on random input."""
     x = torch.randn(batch, 3, frames, 16, device=device)
     y = torch.rand(batch, device=device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
@@ -42,13 +42,7 @@ def step_times(model, batch: int, frames: int, device, repeats: int) -> list[flo
         if device.type == "cuda":
             torch.cuda.synchronize()
 
-    step()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return times
+    return measure(step, repeats)
 
 
 def main(argv=None) -> dict:
@@ -74,25 +68,21 @@ def main(argv=None) -> dict:
             times = step_times(model, batch, args.frames, device, repeats)
             peak = (torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else
                     (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024)
-            rates = [batch / t for t in times]
-            results.append({"model": name, "batch": batch, "repeats": repeats,
-                            "clips_per_s_min": min(rates), "clips_per_s_median": statistics.median(rates),
-                            "clips_per_s_max": max(rates), "peak_memory_mb": peak,
-                            "parameters": sum(p.numel() for p in model.parameters())})
-            r = results[-1]
-            print(f"{name:<7} batch {batch:>3}: {r['clips_per_s_median']:8.1f} clips/s "
-                  f"(min {r['clips_per_s_min']:.1f}, max {r['clips_per_s_max']:.1f}), "
+            r = {"case": name, "batch": batch, **summary(times, items_per_call=batch), "peak_memory_mb": peak,
+                 "parameters": sum(p.numel() for p in model.parameters())}
+            results.append(r)
+            print(f"{name:<7} batch {batch:>3}: {r['items_per_s']:8.1f} clips/s "
+                  f"(median {r['median_ms']:.1f} ms, min {r['min_ms']:.1f}, max {r['max_ms']:.1f}), "
                   f"peak {peak:.0f} MiB, {r['parameters']:,} parameters", flush=True)
-    ratios = {}
     for batch in args.batches:
-        by = {r["model"]: r["clips_per_s_median"] for r in results if r["batch"] == batch}
-        ratios[f"batch {batch}"] = by["PSGCN"] / by["ST-GCN"]
-        print(f"batch {batch}: PSGCN runs {ratios[f'batch {batch}']:.2f}x as many clips/s as ST-GCN")
-    return write_bench_record(args.out, device, {
-        "name": "skeleton_models", "what": "training step (forward + backward + Adam) on random input",
-        "work": {"frames": args.frames, "joints": 16, "channels": 3, "batches": args.batches},
-        "results": results, "psgcn_over_stgcn_speed": ratios,
-    }, "python scripts/bench_skeleton_models.py --device " + args.device)
+        by = {r["case"]: r["items_per_s"] for r in results if r["batch"] == batch}
+        print(f"batch {batch}: PSGCN runs {by['PSGCN'] / by['ST-GCN']:.2f}x as many clips/s as ST-GCN")
+    return write_bench(
+        args.out, device, name="skeleton_models", what="training step (forward + backward + Adam) on random input",
+        work={"frames": args.frames, "joints": 16, "channels": 3, "batches": args.batches}, results=results,
+        command="python scripts/bench_skeleton_models.py --device " + args.device,
+        memory_note=("torch.cuda.max_memory_allocated" if device.type == "cuda" else
+                     "growth of the process's peak resident memory (ru_maxrss) over the training steps"))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/bench_smoke_book.py            # every chapter, smoke preset, CPU
 
 Executes every chapter with the smoke preset (as CI does) into a scratch folder, with
-``vira.book.runner.run_chapters``, and writes the seconds of each to book/results/bench_smoke_book.json. Run it on
-an otherwise idle machine: the chapters' own timings are what it measures.
+``vira.book.runner.run_chapters`` (what ``python -m vira`` runs), and writes the milliseconds of
+each to book/results/bench_smoke_book.json. Run it on an otherwise idle machine: the chapters' own
+timings are what it measures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from vira.book.bench import device_label, write_bench
+from vira.book.bench import summary, write_bench
 from vira.book.runner import run_chapters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +28,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", type=Path, default=ROOT / "book" / "results" / "bench_smoke_book.json")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        outcomes = run(preset="smoke", parameters={"device": "cpu"}, force=True, out_dir=Path(tmp), progress=False)
-    results = [{"case": o.chapter, "status": o.status, "repeats": 1, "min_ms": 1000 * o.seconds,
-                "median_ms": 1000 * o.seconds, "max_ms": 1000 * o.seconds, "items_per_s": 1 / o.seconds}
-               for o in outcomes]
-    return write_bench(args.out, "smoke_book", "execute each chapter with the smoke preset (papermill)",
-                       {"chapters": len(outcomes), "VIRA_DATA": bool(os.environ.get("VIRA_DATA"))},
-                       device_label(torch.device("cpu")), results, "python scripts/bench_smoke_book.py",
-                       "not measured")
+        outcomes = run_chapters(preset="smoke", parameters={"device": "cpu"}, force=True, out_dir=Path(tmp),
+                                progress=False)
+    results = [{"case": o.chapter, "status": o.status, **summary([1000 * o.seconds])} for o in outcomes]
+    return write_bench(
+        args.out, torch.device("cpu"), name="smoke_book", what="execute each chapter with the smoke preset (papermill)",
+        work={"chapters": len(outcomes), "VIRA_DATA": bool(os.environ.get("VIRA_DATA"))}, results=results,
+        command="python scripts/bench_smoke_book.py", memory_note="not measured")
 
 
 if __name__ == "__main__":

@@ -13,18 +13,15 @@ must never limit training) is all four streams in at most 20 ms on one core.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import statistics
 import tracemalloc
 from pathlib import Path
 
 import torch
 from threadpoolctl import threadpool_limits
 
-from vira.book.bench import measure  # one warm-up call (first-call caches), then the timed repeats
-from vira.data.synthetic.synthetic_vdv import STREAMS, SyntheticVDV
-from vira.book.provenance import git_revision
+from vira.book.bench import measure, summary, write_bench  # measure: one warm-up call, then the repeats
+from vira.data.layout import STREAMS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +34,7 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     device = torch.device(args.device)
     torch.set_num_threads(1)
-    ds = SyntheticVDV("full", seed=0)
+    ds = SyntheticVDV(clips=None, seconds=(5.0, 15.0), seed=0)  # the full preset's sizes: Table 1, 5-15 s
     index = int(ds.table.index[ds.table.frames == 375][0])
     cases = {"skeleton only": ("skeleton",), "all four streams": STREAMS}
     results = []
@@ -59,30 +56,16 @@ def main(argv=None) -> dict:
                 one()
                 peak = tracemalloc.get_traced_memory()[1] / 2**20
                 tracemalloc.stop()
-            results.append({"case": case, "streams": list(streams), "repeats": args.repeats,
-                            "min_ms": min(times), "median_ms": statistics.median(times),
-                            "max_ms": max(times), "clips_per_s": 1000 / statistics.median(times),
-                            "peak_memory_mb": peak})
-    rev, dirty = git_revision()
-    record = {
-        "name": "synthetic_vdv", "what": "generate one clip of the synthetic VDV benchmark",
-        "work": {"frames": 375, "seconds": 15, "fps": 25, "holistic": [375, 2048]},
-        "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else
-                                  f" (1 thread, {platform.processor() or platform.machine()})"),
-        "memory_note": ("torch.cuda.max_memory_allocated" if device.type == "cuda" else
-                        "tracemalloc peak of NumPy/Python allocations (torch CPU tensors excluded)"),
-        "results": results, "torch": torch.__version__, "python": platform.python_version(),
-        "git_revision": rev + (" (dirty)" if dirty else ""),
-        "command": "python scripts/bench_synthetic_vdv.py --device " + args.device,
-    }
+            results.append({"case": case, "streams": list(streams), **summary(times), "peak_memory_mb": peak})
     for r in results:
         print(f"{r['case']:<18} median {r['median_ms']:6.2f} ms (min {r['min_ms']:.2f}, max "
-              f"{r['max_ms']:.2f}) = {r['clips_per_s']:6.1f} clips/s, peak {r['peak_memory_mb']:.1f} MiB")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    out = args.out if device.type == "cpu" else args.out.with_name(args.out.stem + "_cuda.json")
-    out.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {out}")
-    return record
+              f"{r['max_ms']:.2f}) = {r['items_per_s']:6.1f} clips/s, peak {r['peak_memory_mb']:.1f} MiB")
+    return write_bench(
+        args.out, device, threads=1, name="synthetic_vdv", what="generate one clip of the synthetic VDV benchmark",
+        work={"frames": 375, "seconds": 15, "fps": 25, "holistic": [375, 2048]}, results=results,
+        command="python scripts/bench_synthetic_vdv.py --device " + args.device,
+        memory_note=("torch.cuda.max_memory_allocated" if device.type == "cuda" else
+                     "tracemalloc peak of NumPy/Python allocations (torch CPU tensors excluded)"))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from threadpoolctl import threadpool_limits
 
-from vira.book.bench import device_label, measure, summary, write_bench
+from vira.book.bench import measure, summary, write_bench
 from vira.data.synthetic.rendered_videos import RenderedVideos
 from vira.models.viral_vision import ViralVisionNet
 
@@ -77,12 +77,12 @@ def main(argv=None) -> dict:
     for r in (render, train):
         print(f"{r['case']:<7} median {r['median_ms']:9.1f} ms (min {r['min_ms']:.1f}, max {r['max_ms']:.1f})"
               f" = {r['items_per_s']:7.2f} {'clips' if r['case'] == 'render' else 'training clips'}/s")
-    out = args.out if not cuda else args.out.with_name(args.out.stem + "_cuda.json")
-    return write_bench(out, "video", "render a 32-frame 112x112 clip; one training step of R(2+1)D-18 + head",
-                       {"frames": 32, "size": 112, "train_batch": batch},
-                       device_label(device, threads), [render, train, *sweep],
-                       "python scripts/bench_video.py --device " + args.device,
-                       "torch.cuda.max_memory_allocated" if cuda else "not measured on the CPU")
+    return write_bench(
+        args.out, device, threads=threads, name="video",
+        what="render a 32-frame 112x112 clip; one training step of R(2+1)D-18 + head",
+        work={"frames": 32, "size": 112, "train_batch": batch}, results=[render, train, *sweep],
+        command="python scripts/bench_video.py --device " + args.device,
+        memory_note="torch.cuda.max_memory_allocated" if cuda else "not measured on the CPU")
 
 
 if __name__ == "__main__":

@@ -55,18 +55,6 @@ def test_committed_chapter_is_clean_current_and_records_its_preset(chapter):
         f"book/{chapter.name} was executed from an older {chapter.name}: run `make book`"
 
 
-def test_notebook_problems_finds_errors_and_missing_presets():
-    good = {"cells": [{"outputs": [{"output_type": "stream"}]}],
-            "metadata": {"papermill": {"parameters": {"preset": "small"}}}}
-    assert notebook_problems(good) == []
-    bad = {"cells": [{}, {"outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "x"}]}],
-           "metadata": {}}
-    problems = notebook_problems(bad)
-    assert len(problems) == 2
-    assert problems[0] == "cell 1 has an error output: ValueError: x"
-    assert "no preset" in problems[1]
-
-
 def build(book_root: Path, out: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(JUPYTER_BOOK), "build", str(book_root), "--path-output", str(out),
                            "-W", "-n", "--keep-going"],

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from vira.losses import combined_loss, margin_ranking
+from vira.losses import GradNorm, combined_loss, loss_terms, margin_ranking, weighted_total
 
 
 def brute_force(p, g, margin, reduction):
@@ -125,3 +125,24 @@ def test_combined_loss_without_streams():
     assert total.item() == pytest.approx(2.0 * parts["mse"] + 3.0 * parts["rank"])
     with pytest.raises(ValueError, match="empty"):
         combined_loss(p, g, [])
+
+
+def test_weighted_total_is_eq14_bit_for_bit_in_every_caller():
+    gen = torch.Generator().manual_seed(2)
+    p = torch.rand(8, generator=gen, requires_grad=True)
+    g = torch.rand(8, generator=gen)
+    streams = [torch.rand(8, generator=gen) for _ in range(2)]
+    terms = loss_terms(p, g, streams, reduction="mean")
+    total = weighted_total(terms, [0.5, 2.0, 0.0])  # float32, like the training loop's
+    by_hand = 0.5 * terms[0] + 2.0 * terms[1]
+    assert total.dtype == torch.float32 and torch.equal(total, (torch.tensor([0.5, 2.0, 0.0]) * terms).sum())
+    assert float(total.detach()) == pytest.approx(float(by_hand.detach()))
+    assert torch.equal(combined_loss(p, g, streams, alpha=0.5, beta=2.0, gamma=0.0, reduction="mean")[0], total)
+    balancer = GradNorm(3)
+    balancer.weights = torch.tensor([0.5, 2.0, 0.0])
+    assert torch.equal(balancer.total(terms), total)
+    total.backward()
+    assert p.grad is not None
+    with pytest.raises(ValueError, match="weights have shape"):
+        weighted_total(terms, [1.0, 1.0])
+

@@ -137,6 +137,21 @@ def test_track_srcc_scores_each_group_and_the_whole_split():
         track_srcc(pred, target, groups[:3], ["all"])
 
 
+
+def test_track_srcc_is_the_chapters_former_inline_formula():
+    """Chapters 2 and 4 computed this inline on float32 predictions; the numbers are the same."""
+    from vira.metrics import srcc, track_srcc
+
+    rng = np.random.default_rng(0)
+    pred = rng.normal(size=60).astype(np.float32)
+    target = rng.normal(size=60)
+    groups = np.array(["C1", "C2", "C3"])[rng.integers(0, 3, 60)]
+    tracks = ["all", "C1", "C2", "C3"]
+    inline = [srcc(pred, target) if t == "all" else srcc(pred[groups == t], target[groups == t])
+              for t in tracks]
+    assert track_srcc(pred, target, groups, tracks) == inline
+
+
 def test_chance_sd_srcc_matches_every_permutation_of_five():
     """Enumerate all 120 orders of 5 items: the population variance of their SRC with the identity
     is exactly 1 / (n - 1) = 1/4."""

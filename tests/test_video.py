@@ -1,10 +1,9 @@
-"""vira.video (PyAV reader and writer) and vira.video_features, on files written here."""
+"""vira.video (PyAV reader and writer, the Viral Vision input pipeline), on files written here."""
 
 import numpy as np
 import pytest
 
 from vira.video import VideoError, read_video, write_video
-from vira.video_features import FEATURES, clip_features, resample_fps
 
 
 def smooth_frames(T=40, H=48, W=64):
@@ -33,34 +32,6 @@ def test_bad_files_are_named(tmp_path):
             read_video(bad)
     with pytest.raises(VideoError, match="missing.mp4: no such video file"):
         read_video(tmp_path / "missing.mp4")
-
-
-def test_clip_features_by_hand():
-    grey = np.full((32, 8, 8, 3), 128, dtype=np.uint8)
-    x = clip_features(grey)
-    assert x.shape == (2, len(FEATURES))
-    k = {name: j for j, name in enumerate(FEATURES)}
-    assert x[0, k["brightness"]] == pytest.approx(128 / 255, abs=1e-6)
-    for name in ("contrast", "colourfulness", "saturation", "sharpness", "motion", "cuts"):
-        assert x[0, k[name]] == pytest.approx(0, abs=1e-6), name
-    cut = np.zeros((16, 8, 8, 3), dtype=np.uint8)
-    cut[8:] = 255  # black, then white: one hard cut among 15 frame pairs
-    y = clip_features(cut)[0]
-    assert y[k["cuts"]] == pytest.approx(1 / 15) and y[k["motion"]] == pytest.approx(1 / 15, abs=1e-6)
-    red = np.zeros((16, 4, 4, 3), dtype=np.uint8)
-    red[..., 0] = 255  # rg = 1, yb = 0.5, no spread: colourfulness = 0.3 * sqrt(1.25)
-    z = clip_features(red)[0]
-    assert z[k["colourfulness"]] == pytest.approx(0.3 * np.sqrt(1.25), abs=1e-6)
-    assert z[k["saturation"]] == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="make no clip"):
-        clip_features(grey[:10])
-
-
-def test_resample_fps_picks_nearest_frames():
-    frames = np.arange(40)[:, None, None, None] * np.ones((1, 2, 2, 3), dtype=np.uint8)
-    out = resample_fps(frames, 20.0, 30.0)  # 2 s: 60 frames at 30 fps
-    assert len(out) == 60
-    assert list(out[:6, 0, 0, 0]) == [0, 1, 1, 2, 3, 3]  # round(k * 2 / 3), halves to even
 
 
 # --- the Viral Vision input pipeline (chapter 7) ---------------------------------------------

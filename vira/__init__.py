@@ -2,15 +2,16 @@
 
 The package has two halves that a reader never has to mix up:
 
-* **the science**, one module per idea of the papers: ``graph`` (VDV Eq. 3-6), ``losses``
-  (Eq. 13-14), ``metrics``, ``labels``, ``engagement`` (SnapUGC Eq. 1-2), ``skeleton``,
-  ``text``, ``video``, ``tails``, ``video_features``, ``frame_features``; the networks in
-  ``models/`` (``nn.Module`` s only), their training loops in ``training/``, the data in
-  ``data/`` (``real/`` loaders and ``synthetic/`` generators behind one clip layout) and the
-  explanations in ``explain/``;
+* **the science**, one module per idea of the papers at the root: ``graph`` (VDV Eq. 3-6),
+  ``losses`` (Eq. 13-14), ``metrics``, ``labels``, ``engagement`` (SnapUGC Eq. 1-2),
+  ``skeleton``, ``pose_dct``, ``text``, ``video``, ``tails``, ``video_features``,
+  ``frame_features``; and its rooms: the networks in ``models/`` (``nn.Module`` s only), their
+  training loops in ``training/``, the data in ``data/`` (``real/`` loaders and ``synthetic/``
+  generators behind one clip layout) and the explanations in ``explain/``;
 * **the book's machinery** in ``book/``: the runner (``python -m vira``), provenance, presets,
   results files, report tables, benchmarks, plot style, glue, the offline guard, the Sphinx check.
-  The science never imports it; chapters and scripts do.
+  The science never imports it; chapters and scripts do (``tests/test_house.py`` checks the
+  rooms' order).
 
 A chapter starts with ``import vira`` and uses the four names below; everything else it imports
 from the module that owns it. Importing ``vira`` is light: the book's machinery is imported on

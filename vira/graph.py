@@ -206,8 +206,8 @@ def pairs() -> tuple[tuple[tuple[int, int], tuple[str, str]], ...]:
     (r_ankle, r_knee), (r_hip, l_hip), (l_knee, l_ankle), (pelvis, thorax),
     (upper_neck, head_top), (r_wrist, r_elbow), (r_shoulder, l_shoulder), (l_elbow, l_wrist) --
     so a stride-2 kernel over the vertex axis (PSGCN's w_k^d of size 2 × 1, Eq. 5) merges
-    anatomical neighbours, and :func:`sample_mean` averages their connections. Used by chapters
-    2 and 3 to name the vertices of the down-sampled graphs.
+    anatomical neighbours, and :func:`sample_mean` averages their connections. Used by chapter 2
+    to name the vertices of the down-sampled graphs.
     """
     return tuple(((2 * i, 2 * i + 1), (JOINTS[2 * i], JOINTS[2 * i + 1])) for i in range(V // 2))
 

@@ -1,8 +1,12 @@
 """Losses of the VDV paper (Wang et al. 2021, §5.1), used by chapters 2-5.
 
 * :func:`margin_ranking` -- the margin ranking loss :math:`L_r` of Eq. (13).
-* :func:`combined_loss` -- the weighted total of Eq. (14): MSE on the final prediction, ranking on
+* :func:`loss_terms` -- the unweighted terms of Eq. (14): MSE on the final prediction, ranking on
   the final prediction, and ranking on each modality stream.
+* :func:`weighted_total` -- Eq. (14) itself, the weighted sum of those terms: the one place where
+  it is computed (by :func:`combined_loss`, :class:`GradNorm` and
+  :func:`vira.training.regression.fit`).
+* :func:`combined_loss` -- terms and total in one call.
 
 What the paper prints (§5.1), in words: for a training batch of size :math:`N` with predicted
 scores :math:`p_i` and ground-truth scores :math:`g_i`,
@@ -29,7 +33,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-__all__ = ["margin_ranking", "loss_terms", "combined_loss", "GradNorm", "REDUCTIONS"]
+__all__ = ["margin_ranking", "loss_terms", "weighted_total", "combined_loss", "GradNorm",
+           "REDUCTIONS"]
 
 #: Accepted values of ``reduction``: ``"sum"`` as printed in Eq. (13), or ``"mean"`` over the
 #: pairs that contribute (those whose targets differ).
@@ -153,8 +158,7 @@ def combined_loss(pred: torch.Tensor, target: torch.Tensor,
         ValueError: on any shape mismatch (naming both shapes) or an empty ``stream_preds``.
     """
     terms = loss_terms(pred, target, stream_preds, margin=margin, reduction=reduction)
-    weights = torch.tensor([alpha, beta, gamma][:len(terms)], dtype=terms.dtype, device=terms.device)
-    total = (weights * terms).sum()
+    total = weighted_total(terms, [alpha, beta, gamma][:len(terms)])
     stream_rank = float(terms[2].detach()) if len(terms) == 3 else 0.0
     parts = {"mse": float(terms[0].detach()), "rank": float(terms[1].detach()),
              "stream_rank": stream_rank, "total": float(total.detach())}
@@ -178,6 +182,19 @@ def loss_terms(pred: torch.Tensor, target: torch.Tensor,
                                                        reduction=reduction)
         terms.append(stream_rank / len(stream_preds))
     return torch.stack(terms)
+
+
+def weighted_total(terms: torch.Tensor, weights) -> torch.Tensor:
+    """Eq. (14): :math:`\\alpha L_s + \\beta L_r + \\gamma \\frac1M \\sum_m L_r^m`, the weighted sum
+    of the terms ``terms`` (K,) of :func:`loss_terms` with ``weights`` (K,) (a sequence of numbers or
+    a tensor; taken as constants in ``terms``' dtype and on its device). A weight of 0 removes its
+    term. Differentiable in ``terms``; returns a 0-d tensor. Used by :func:`combined_loss`,
+    :class:`GradNorm` (with its learnt weights) and :func:`vira.training.regression.fit` (chapters
+    2-5)."""
+    weights = torch.as_tensor(weights, dtype=terms.dtype, device=terms.device)
+    if weights.shape != terms.shape:
+        raise ValueError(f"weights have shape {tuple(weights.shape)} but terms {tuple(terms.shape)}")
+    return (weights * terms).sum()
 
 
 class GradNorm:
@@ -212,7 +229,7 @@ class GradNorm:
 
     def total(self, terms: torch.Tensor) -> torch.Tensor:
         """:math:`\\sum_i w_i L_i` with the current weights (constants): the network's loss."""
-        return (self.weights.to(terms.device, terms.dtype) * terms).sum()
+        return weighted_total(terms, self.weights)
 
     def step(self, terms: torch.Tensor, shared: list[torch.Tensor]) -> dict[str, torch.Tensor]:
         """Update the weights from the task losses ``terms`` (T,) (their graph is kept for the

@@ -226,8 +226,9 @@ def track_srcc(pred, target, groups, tracks: Sequence[str]) -> list[float]:
     """SRC of one model's predictions over a pooled test split, on every track: the whole split
     for track ``"all"``, the clips whose group (challenge) is the track's name otherwise.
 
-    ``pred``, ``target`` and ``groups`` are aligned, shape (n,). Used by chapter 5 (chapters 2 and
-    4 still compute the same inline).
+    ``pred``, ``target`` and ``groups`` are aligned, shape (n,). Returns one SRC per track, in the
+    order of ``tracks`` (nan for a constant prediction, see :func:`srcc`). Used by chapters 2, 4
+    and 5.
     """
     pred, target = _pair(pred, target)
     groups = np.asarray(groups)

@@ -183,7 +183,7 @@ def normalize_sequence(pose: np.ndarray) -> np.ndarray:
     length (thorax to pelvis), over the frames where both were detected, so camera distance and
     position cancel out; the y axis is flipped to point up. Joints that were not detected
     (confidence 0, or NaN) get (0, 0, 0). A clip with no usable torso is centred on 0 with scale 1.
-    Used by chapters 2-3 (:mod:`vira.data.skeleton_clips`).
+    Used by chapters 2-3 (:mod:`vira.data.clips`).
     """
     pose = np.asarray(pose, dtype=np.float64)
     if pose.ndim != 3 or pose.shape[1:] != (V, 3):

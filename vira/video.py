@@ -104,7 +104,7 @@ def preprocess_clip(frames, n_frames: int = 32, size: int = 112, start: int | No
     to ``size`` x ``size`` (bilinear, with antialiasing; the paper says only "resized"), scaled to
     [0, 1] and normalised with the Kinetics-400 mean and standard deviation. When the video has
     fewer than ``n_frames`` frames from ``start`` on, the clip is padded with zeros *after*
-    normalisation, so a padded frame is exactly 0 in the model's input. Used by chapters 7 and 8.
+    normalisation, so a padded frame is exactly 0 in the model's input. Used by chapter 7.
     """
     import torch
     import torch.nn.functional as F

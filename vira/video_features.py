@@ -3,7 +3,7 @@
 SnapUGC's predictor reads features of pretrained networks (EfficientNet, a 3-D ResNet, mPLUG-2,
 DOVER, T5), none of which can be had here. The real-video path of chapter 6 therefore measures
 eight classical image statistics per clip of ``L`` frames, the same eight that the viewer-session
-simulator (:mod:`vira.data.synthetic.viewer_sessions`) produces for its videos:
+simulator (:mod:`vira.data.synthetic.viewer_sessions`) imitates for its videos:
 
 ==============  ===========================================================================
 brightness      mean luma (ITU-R BT.601 weights), in [0, 1]
@@ -18,15 +18,24 @@ cuts            share of consecutive frames whose 16-bin luma histograms differ 
 ==============  ===========================================================================
 
 Each statistic is averaged over the clip's frames (the motion statistics over its frame pairs).
+
+This module owns the feature list (:data:`FEATURES`) and the clip layout it is measured on
+(:data:`CLIP_FRAMES` frames at :data:`FPS`, as SnapUGC's clips): what a feature *is* is decided by
+the extractor that measures it on real frames. The simulator
+(:mod:`vira.data.synthetic.viewer_sessions`) imitates these measurements, so it imports the list
+from here; the extractor never depends on the simulator.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from vira.data.synthetic.viewer_sessions import CLIP_FRAMES, FEATURES, FPS
+__all__ = ["clip_features", "resample_fps", "FEATURES", "CLIP_FRAMES", "FPS"]
 
-__all__ = ["clip_features", "resample_fps", "FEATURES"]
+#: The per-clip features, in the order of :func:`clip_features`'s columns.
+FEATURES = ("brightness", "contrast", "colourfulness", "saturation", "sharpness", "motion",
+            "motion_change", "cuts")
+FPS, CLIP_FRAMES = 30, 16  # the SnapUGC clips are 30 fps; the paper's L = 16 frames per clip
 
 
 def resample_fps(frames: np.ndarray, fps: float, target: float = FPS) -> np.ndarray:

@@ -1,8 +1,15 @@
-"""vira.book.bench: the timing summary the benchmark scripts write."""
+"""vira.book.bench: the timing summary, and the one writer and reader of bench files (their schema)."""
+
+import json
+import math
+from pathlib import Path
 
 import pytest
+import torch
 
-from vira.book.bench import measure, summary
+from vira.book.bench import load_benches, measure, read_bench, summary, write_bench
+
+BOOK_RESULTS = Path(__file__).resolve().parents[2] / "book" / "results"
 
 
 def test_summary_by_hand():
@@ -15,3 +22,64 @@ def test_measure_calls_warmup_then_repeats():
     calls = []
     times = measure(lambda: calls.append(1), repeats=3, warmup=2)
     assert len(calls) == 5 and len(times) == 3 and all(t >= 0 for t in times)
+
+
+def _write(folder, name="x", results=None, **kwargs):
+    rows = results if results is not None else [{"case": "step", "batch": 4, **summary([10.0, 30.0, 20.0], 4)}]
+    return write_bench(folder / f"bench_{name}.json", torch.device("cpu"), name=name, what="a step",
+                       work={"frames": 8, "shape": [8, 2]}, results=rows, command=f"python scripts/bench_{name}.py",
+                       memory_note="not measured", **kwargs)
+
+
+def test_write_bench_adds_provenance_and_reads_back(tmp_path):
+    content = _write(tmp_path, threads=1)
+    assert read_bench(tmp_path / "bench_x.json") == content
+    assert content["device"].startswith("cpu (1 thread, ") and content["torch"] == torch.__version__
+    assert content["command"] == "python scripts/bench_x.py" and content["git_revision"]
+
+
+@pytest.mark.parametrize("row, complaint", [
+    ({"case": "a", "repeats": 3, "clips_per_s": 2.0, "items_per_s": 2.0}, "clips_per_s"),  # one key per quantity
+    ({"model": "a", "repeats": 3, "items_per_s": 2.0}, "case"),
+    ({"case": "a", "repeats": 3}, "items_per_s"),
+    ({"case": "a", "repeats": 3, "items_per_s": 2.0, "median_ms": -1.0}, "median_ms"),
+])
+def test_write_bench_refuses_a_row_outside_the_schema_and_writes_nothing(tmp_path, row, complaint):
+    with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file.*{complaint}"):
+        _write(tmp_path, results=[row])
+    assert not (tmp_path / "bench_x.json").exists()
+
+
+def test_read_bench_names_a_broken_or_misnamed_file(tmp_path):
+    (tmp_path / "bench_old.json").write_text(json.dumps({"name": "old", "results": [{"model": "m"}]}))
+    with pytest.raises(ValueError, match="bench_old.json: not a valid bench file"):
+        read_bench(tmp_path / "bench_old.json")
+    _write(tmp_path)
+    (tmp_path / "bench_x.json").rename(tmp_path / "bench_y_cuda.json")
+    with pytest.raises(ValueError, match="its name and device say bench_x.json"):
+        read_bench(tmp_path / "bench_y_cuda.json")
+
+
+def test_load_benches_one_row_per_case_and_a_rate_turned_into_a_time(tmp_path):
+    _write(tmp_path, name="a", results=[{"case": "render", "frames": 32, **summary([20.0], 1)}])
+    _write(tmp_path, name="b", results=[{"case": "PSGCN", "batch": 8, "repeats": 2, "min_ms": 3000.0,
+                                         "max_ms": 5000.0, "items_per_s": 2.0, "peak_memory_mb": 9.0}])
+    b = load_benches(tmp_path)
+    assert list(b.case) == ["render", "PSGCN"]
+    assert b.median_ms[0] == 20.0 and b.items_per_s[0] == 50.0
+    assert b.median_ms[1] == pytest.approx(4000.0)  # no median time in the file: one batch of 8 at 2 clips/s
+    assert b.work[0] == "frames 32" and b.work[1] == "frames 8, batch 8"  # the file's work, then the row's
+    assert b.peak_memory_mb[1] == 9.0 and math.isnan(b.peak_memory_mb[0])  # not measured
+
+
+@pytest.mark.parametrize("path", sorted(BOOK_RESULTS.glob("bench_*.json")), ids=lambda p: p.name)
+def test_committed_bench_files_match_the_schema(path):
+    """Every committed bench file validates (what, work, device, memory, revision, command), and
+    every case has a positive, finite median time and rate (chapter 10 plots them)."""
+    content = read_bench(path)
+    rows = load_benches(path.parent)
+    rows = rows[rows.file == path.name]
+    assert len(rows) == len(content["results"])
+    for _, r in rows.iterrows():
+        assert r.median_ms > 0 and math.isfinite(r.median_ms), f"{path.name}, {r.case}: median {r.median_ms}"
+        assert r.items_per_s > 0 and math.isfinite(r.items_per_s), f"{path.name}, {r.case}: rate {r.items_per_s}"

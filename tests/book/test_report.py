@@ -1,10 +1,10 @@
-"""vira.book.report: the report's tables, marks and verdicts from results files, and the bench table."""
+"""vira.book.report: the report's tables, marks and verdicts from results files."""
 
 import json
 
 import pytest
 
-from vira.book.report import difference_verdict, load_benches, load_results, mark, note_verdict, paper_table
+from vira.book.report import difference_verdict, load_results, mark, note_verdict, paper_table
 from vira.book.results import make_record
 
 
@@ -47,19 +47,6 @@ def test_note_verdict_reads_the_first_clause_with_synonyms():
     assert note_verdict("holds: total > 0 (asserted)") == "holds"
     assert note_verdict("only through the cap; ours: 2 modes") == "see note"
     assert note_verdict(None) == "see note"
-
-
-def test_load_benches_reads_both_formats(tmp_path):
-    (tmp_path / "bench_a.json").write_text(json.dumps({
-        "name": "a", "what": "render", "device": "cpu", "work": {"frames": 32},
-        "results": [{"case": "render", "median_ms": 20.0, "items_per_s": 50.0}]}))
-    (tmp_path / "bench_b.json").write_text(json.dumps({
-        "name": "b", "what": "train", "device": "cpu", "work": {"frames": 375},
-        "results": [{"model": "PSGCN", "batch": 8, "clips_per_s_median": 2.0, "peak_memory_mb": 9.0}]}))
-    b = load_benches(tmp_path)
-    assert list(b.case) == ["render", "PSGCN"]
-    assert b.median_ms[1] == pytest.approx(4000.0) and b.items_per_s[0] == 50.0
-    assert "frames 32" in b.work[0] and "batch 8" in b.work[1]
 
 
 def test_difference_verdict_by_hand():

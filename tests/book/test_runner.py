@@ -40,7 +40,7 @@ def chapters(tmp_path):
 def test_a_raising_chapter_fails_the_runner_naming_chapter_and_cell(chapters, tmp_path):
     out = tmp_path / "book"
     result = subprocess.run(
-        [sys.executable, "-m", "vira.book.runner", "--source", str(chapters), "--out", str(out),
+        [sys.executable, "-m", "vira", "--source", str(chapters), "--out", str(out),
          "--preset", "smoke", "--no-progress"],
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert result.returncode == 1
@@ -123,26 +123,11 @@ def test_parameter_values_are_parsed_like_papermill(text, value):
     assert runner.parse_value(text) == value
 
 
-def test_write_bench_record_adds_provenance(tmp_path):
-    import json
-
-    import torch
-
-    from vira.book.provenance import write_bench_record
-
-    full = write_bench_record(tmp_path / "bench_x.json", torch.device("cpu"),
-                              {"name": "x", "results": [{"model": "m"}]}, "python scripts/bench_x.py")
-    on_disk = json.loads((tmp_path / "bench_x.json").read_text())
-    assert on_disk == full and on_disk["results"] == [{"model": "m"}]
-    assert on_disk["device"].startswith("cpu (") and on_disk["torch"] == torch.__version__
-    assert on_disk["command"] == "python scripts/bench_x.py" and on_disk["git_revision"]
-
-
 @pytest.mark.slow
 def test_a_chapters_records_become_its_results_file(tmp_path):
     src = tmp_path / "notebooks"
     src.mkdir()
-    make_chapter(src, "07_rec", "import vira\nrun = vira.start(preset, device, seed, show=True)",
+    make_chapter(src, "07_rec", "import vira\nsession = vira.start(preset, device, seed, show=True)",
                  "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
                  "session.finish()")
     out = tmp_path / "book"

@@ -148,3 +148,4 @@ def test_effective_receptive_field_sums_to_one_and_stays_inside_the_theoretical_
     erf = effective_receptive_field(rtcn, torch.rand(1, t, 5))
     assert (erf[:10] > 0).all() and (erf[-10:] > 0).all()
     assert rtcn.training is False and tcn.training is False
+    assert all(p.grad is None for p in tcn.parameters())  # nothing left behind for an optimiser

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from vira.data.skeleton_clips import SkeletonClips
+from vira.data.clips import SkeletonClips
 from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.skeleton import JOINTS, normalize_sequence
 from vira.training.regression import TrainConfig, fit, load_checkpoint, pad_collate, predict, save_checkpoint
@@ -91,31 +91,6 @@ def test_normalize_sequence_centres_scales_and_zeroes_missing_joints():
         normalize_sequence(np.zeros((2, 17, 3)))
 
 
-def test_skeleton_clips_crop_in_training_and_whole_clips_in_evaluation():
-    ds = SyntheticVDV("smoke", 0)
-    train = SkeletonClips(ds, [0, 1], crop=20, train=True)
-    (inputs, label) = train[0]
-    assert inputs["x"].shape == (3, 20, 16) and label == pytest.approx(ds.table.label[0])
-    whole = SkeletonClips(ds, [0], crop=20)[0][0]["x"]
-    assert whole.shape[1] == ds.table.frames[0]
-
-
-def test_skeleton_clips_step_keeps_every_other_frame_and_labels_replace_the_table():
-    ds = SyntheticVDV("smoke", 0)
-    full = SkeletonClips(ds, [3])[0][0]["x"]
-    half = SkeletonClips(ds, [3], step=2)[0][0]["x"]
-    assert half.shape[1] == (full.shape[1] + 1) // 2
-    assert torch.equal(half, full[:, ::2])
-    cropped = SkeletonClips(ds, [3], crop=10, train=True, step=2)[0][0]["x"]
-    assert cropped.shape[1] == 10  # the crop counts frames after the step
-    own = SkeletonClips(ds, [3, 4], labels=[0.25, 0.75])
-    assert own[1][1].item() == pytest.approx(0.75)
-    with pytest.raises(ValueError, match="labels: 1 values for 2 clips"):
-        SkeletonClips(ds, [3, 4], labels=[0.5])
-    with pytest.raises(ValueError, match="step must be a positive"):
-        SkeletonClips(ds, [3], step=0)
-
-
 class _TinyScorer(nn.Module):
     """A linear score of each clip's mean pose: (N, 3, T, V), (N, T) -> (N,)."""
 
@@ -128,7 +103,7 @@ class _TinyScorer(nn.Module):
 
 
 def test_fit_passes_the_ranking_reduction_to_the_loss():
-    ds = SyntheticVDV("smoke", 0)
+    ds = SyntheticVDV(clips=12, seconds=(2.0, 4.0), seed=0)  # the smoke preset's sizes
     data = SkeletonClips(ds, range(8), crop=8, train=True)
     totals = {}
     for reduction in ("sum", "mean"):

@@ -1,8 +1,32 @@
-"""Timing helpers for the benchmark scripts in ``scripts/`` (the performance page, chapter 9).
+"""Benchmark files: the one writer and the one reader of ``book/results/bench_<name>.json``.
 
-Each script times one piece of work with :func:`measure` and writes ``book/results/bench_<name>.json``
-with :func:`write_bench`: what was timed, the work size, the device, min / median / max over the
-repeats and the peak memory.
+Each script in ``scripts/bench_*.py`` times one piece of work with :func:`measure` and
+:func:`summary` and writes its file with :func:`write_bench`, which validates it against
+:data:`SCHEMA` first; every page that shows a benchmark reads it with :func:`read_bench` (one
+file, validated) or :func:`load_benches` (every file as one table). Chapters 2, 4 and A1 read their
+own benchmark's rows; chapter 10 (the performance page) shows them all.
+
+One file::
+
+    {"name": "video", "what": "render a clip; one training step", "work": {"frames": 32},
+     "device": "cpu (2 threads, x86_64)", "memory_note": "not measured on the CPU",
+     "results": [{"case": "render", "frames": 32, "size": 112, "repeats": 10, "min_ms": 27.3,
+                  "median_ms": 30.4, "max_ms": 40.0, "items_per_s": 32.9}],
+     "torch": "2.4.0", "python": "3.11.7", "git_revision": "d5a3cad021c1",
+     "command": "python scripts/bench_video.py --device cpu"}
+
+One key per quantity, in every file (a row of ``results`` is one timed function):
+
+* ``min_ms``, ``median_ms``, ``max_ms`` -- milliseconds per call of the timed function (one call
+  handles one batch), min / median / max over ``repeats`` calls after a warm-up;
+* ``items_per_s`` -- items (clips, frames, chapters) per second at the median:
+  ``1000 * items per call / median_ms``. Files migrated from the old rate format kept the median of
+  the per-call rates instead; for an odd number of repeats the two are the same number, and such a
+  file with an even number (``skeleton_models``) has no ``median_ms`` (see its ``note``);
+* ``peak_memory_mb`` -- peak memory of the timed work in MiB, as the file's ``memory_note`` says;
+  null where not measured;
+* the work of one row: ``batch``, ``frames``, ``size``, ``threads``, ``parameters``, ``step``
+  (``train`` / ``inference``), ``streams``; and ``status`` for the smoke book's chapters.
 """
 
 from __future__ import annotations
@@ -13,16 +37,53 @@ import statistics
 import time
 from pathlib import Path
 
-import torch
+__all__ = ["SCHEMA", "measure", "summary", "device_label", "write_bench", "read_bench", "load_benches"]
 
-from vira.book.provenance import git_revision
-
-__all__ = ["measure", "summary", "device_label", "write_bench"]
+_POSITIVE = {"type": "number", "exclusiveMinimum": 0}
+_INT = {"type": "integer", "minimum": 1}
+#: The fields of one row that describe its work (chapter 10 shows them as the row's work size).
+WORK_FIELDS = ("batch", "frames", "size", "threads", "parameters", "step")
+ROW_SCHEMA = {
+    "type": "object",
+    "required": ["case", "repeats", "items_per_s"],
+    "additionalProperties": False,
+    "properties": {
+        "case": {"type": "string", "minLength": 1},
+        "repeats": _INT,
+        "min_ms": _POSITIVE, "median_ms": _POSITIVE, "max_ms": _POSITIVE,
+        "items_per_s": _POSITIVE,
+        "peak_memory_mb": {"type": ["number", "null"], "minimum": 0},
+        "batch": _INT, "frames": _INT, "size": _INT, "threads": {"type": ["integer", "null"], "minimum": 1},
+        "parameters": _INT, "step": {"enum": ["train", "inference"]},
+        "streams": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "status": {"enum": ["executed", "skipped", "failed"]},
+    },
+}
+_SCALAR = {"type": ["string", "number", "boolean"]}
+#: The JSON schema of ``book/results/bench_<name>.json`` (``bench_<name>_cuda.json`` on a GPU).
+SCHEMA = {
+    "type": "object",
+    "required": ["name", "what", "work", "device", "memory_note", "results", "torch", "python",
+                 "git_revision", "command"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "what": {"type": "string", "minLength": 1},
+        "work": {"type": "object", "additionalProperties": {
+            "anyOf": [_SCALAR, {"type": "array", "items": _SCALAR}]}},
+        "device": {"type": "string", "pattern": "^(cpu|cuda|mps)"},
+        "memory_note": {"type": "string", "minLength": 1},
+        "results": {"type": "array", "items": ROW_SCHEMA, "minItems": 1},
+        "torch": {"type": "string"}, "python": {"type": "string"},
+        "git_revision": {"type": "string", "minLength": 1}, "command": {"type": "string", "minLength": 1},
+        "note": {"type": "string"},  # how a file was made, where not by its command (a migration)
+    },
+}
 
 
 def measure(fn, repeats: int, warmup: int = 1) -> list[float]:
     """Milliseconds of ``repeats`` calls of ``fn()`` after ``warmup`` untimed calls; on a GPU the
-    caller's ``fn`` must synchronise."""
+    caller's ``fn`` must synchronise. Used by ``scripts/bench_*.py``."""
     for _ in range(warmup):
         fn()
     times = []
@@ -34,28 +95,97 @@ def measure(fn, repeats: int, warmup: int = 1) -> list[float]:
 
 
 def summary(times_ms: list[float], items_per_call: float = 1.0) -> dict:
-    """min / median / max milliseconds of a list of timings, and items per second at the median."""
+    """The quantities of one row from a list of timings: ``repeats``, ``min_ms``, ``median_ms``,
+    ``max_ms`` and ``items_per_s`` at the median. Used by ``scripts/bench_*.py``."""
     med = statistics.median(times_ms)
     return {"repeats": len(times_ms), "min_ms": min(times_ms), "median_ms": med, "max_ms": max(times_ms),
             "items_per_s": 1000 * items_per_call / med}
 
 
-def device_label(device: torch.device, threads: int | None = None) -> str:
-    """'cuda (NVIDIA H200)' or 'cpu (2 threads, x86_64)'."""
+def device_label(device, threads: int | None = None) -> str:
+    """'cuda (NVIDIA H200)' or 'cpu (2 threads, x86_64)' for a :class:`torch.device` (the
+    ``device`` of a bench file, written by :func:`write_bench`)."""
+    import torch
+
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     threads = threads or torch.get_num_threads()
-    return f"cpu ({threads} thread{'s' if threads > 1 else ''}, {platform.processor() or platform.machine()})"
+    return f"{device.type} ({threads} thread{'s' if threads > 1 else ''}, {platform.processor() or platform.machine()})"
 
 
-def write_bench(path: Path, name: str, what: str, work: dict, device: str, results: list[dict],
-                command: str, memory_note: str) -> dict:
-    """Write a benchmark record (the schema of chapter 9's performance page) and return it."""
+def _validate(content: dict, where) -> None:
+    import jsonschema
+
+    try:
+        jsonschema.validate(content, SCHEMA)
+    except jsonschema.ValidationError as err:
+        at = "/".join(str(p) for p in err.absolute_path)
+        raise ValueError(f"{where}: not a valid bench file: {err.message}" + (f" (at {at})" if at else "")) from None
+
+
+def write_bench(out: Path, device, *, name: str, what: str, work: dict, results: list[dict], command: str,
+                memory_note: str, threads: int | None = None) -> dict:
+    """Validate and write one benchmark file; return its content.
+
+    ``device`` is the :class:`torch.device` the work ran on (named in the file by
+    :func:`device_label`, with ``threads`` CPU threads when given); on a GPU the file name gets
+    ``_cuda`` (``bench_x.json`` -> ``bench_x_cuda.json``), so CPU and GPU results sit side by side.
+    The file gets the torch and Python versions, the git revision and ``command``. Raises
+    ``ValueError`` (and writes nothing) when the content does not match :data:`SCHEMA`.
+    Used by every ``scripts/bench_*.py``."""
+    import torch
+
+    from vira.book.provenance import git_revision
+
     rev, dirty = git_revision()
-    record = {"name": name, "what": what, "work": work, "device": device, "memory_note": memory_note,
-              "results": results, "torch": torch.__version__, "python": platform.python_version(),
-              "git_revision": rev + (" (dirty)" if dirty else ""), "command": command}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {path}")
-    return record
+    content = {"name": name, "what": what, "work": work, "device": device_label(device, threads),
+               "memory_note": memory_note, "results": results, "torch": torch.__version__,
+               "python": platform.python_version(), "git_revision": rev + (" (dirty)" if dirty else ""),
+               "command": command}
+    out = Path(out)
+    if device.type == "cuda":
+        out = out.with_name(out.stem + "_cuda.json")
+    _validate(content, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(content, indent=1) + "\n")
+    print(f"wrote {out}")
+    return content
+
+
+def read_bench(path: Path) -> dict:
+    """Load one benchmark file and validate it against :data:`SCHEMA`; raises ``ValueError``
+    naming the file when it does not match, or when its name is not ``bench_<name>.json``
+    (``bench_<name>_cuda.json`` for a GPU run). Used by chapters 2, 4 and A1."""
+    path = Path(path)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise ValueError(f"{path}: not a valid bench file: {err}") from None
+    _validate(content, path)
+    expected = f"bench_{content['name']}" + ("_cuda" if content["device"].startswith("cuda") else "")
+    if path.stem != expected:
+        raise ValueError(f"{path}: not a valid bench file: its name and device say {expected}.json")
+    return content
+
+
+def load_benches(folder) -> "pd.DataFrame":  # noqa: F821  (pandas is imported on use)
+    """Every ``bench_*.json`` of ``folder`` (each read with :func:`read_bench`) as one long table,
+    one row per timed case: ``bench``, ``what``, ``case``, ``device``, ``work`` (the file's and
+    the row's work fields, as text), ``median_ms``, ``items_per_s``, ``peak_memory_mb``, ``file``
+    and ``git_revision``. Where a file has no ``median_ms`` (it kept the median of per-call rates,
+    see the module docstring) ``median_ms`` is the time of one batch at that rate,
+    ``1000 * batch / items_per_s``. Used by chapter 10."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(Path(folder).glob("bench_*.json")):
+        d = read_bench(path)
+        for r in d["results"]:
+            batch = r.get("batch", d["work"].get("batch", 1))
+            work = {**d["work"], **{k: v for k, v in r.items() if k in WORK_FIELDS}}
+            rows.append({"bench": d["name"], "what": d["what"], "case": r["case"], "device": d["device"],
+                         "work": ", ".join(f"{k} {v}" for k, v in work.items() if not isinstance(v, list)),
+                         "median_ms": r.get("median_ms", 1000 * batch / r["items_per_s"]),
+                         "items_per_s": r["items_per_s"], "peak_memory_mb": r.get("peak_memory_mb"),
+                         "file": path.name, "git_revision": d["git_revision"]})
+    return pd.DataFrame(rows)

@@ -109,24 +109,3 @@ def start(preset: str = "auto", device: str = "auto", seed: int = 0, *, show: bo
         print(session.table())
     return session
 
-
-def write_bench_record(out: Path, device, record: dict, command: str) -> dict:
-    """Write a benchmark's results file: ``record`` (name, what, work, results, ...) plus the
-    device in words, torch and Python versions, the git revision and ``command``. On a GPU the
-    file name gets ``_cuda`` (``bench_x.json`` -> ``bench_x_cuda.json``), so CPU and GPU results
-    sit side by side. Used by ``scripts/bench_*.py`` (read by chapters 2 and 4)."""
-    import json
-
-    import torch
-
-    rev, dirty = git_revision()
-    full = {**record,
-            "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda"
-                                     else f" ({torch.get_num_threads()} threads, {platform.machine()})"),
-            "torch": torch.__version__, "python": platform.python_version(),
-            "git_revision": rev + (" (dirty)" if dirty else ""), "command": command}
-    out = Path(out) if device.type == "cpu" else Path(out).with_name(Path(out).stem + "_cuda.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(full, indent=1) + "\n")
-    print(f"wrote {out}")
-    return full

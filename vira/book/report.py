@@ -1,22 +1,19 @@
-"""The reproduction report and the performance page, built from results files (chapter 9).
+"""The reproduction report, built from results files (chapter 9).
 
-Every chapter writes its numbers to ``book/results/<chapter>.json`` (:mod:`vira.book.results`), and
-every benchmark script to ``book/results/bench_<name>.json`` (:mod:`vira.book.bench`). This module
-reads them, so that the report and performance pages contain no typed number:
+Every chapter writes its numbers to ``book/results/<chapter>.json`` (:mod:`vira.book.results`).
+This module reads them, so that the report contains no typed number (the benchmark files
+``bench_*.json`` are read by :mod:`vira.book.bench`):
 
 * :func:`load_results` -- every record of every chapter, one row each, with its chapter's preset,
   device, git revision and command;
 * :func:`paper_table` -- one paper's tables: paper | ours (mean ± std, n) | oracle | where, with a
   mark (:func:`mark`) where ours differs from the paper by more than our spread;
 * :func:`difference_verdict` -- how a chapter words its verdict on a paper's difference, and
-  :func:`note_verdict` -- how chapter 9 reads it back from the claim's note;
-* :func:`load_benches` -- the benchmark files in one long table (what, case, device, work size,
-  median time, items per second).
+  :func:`note_verdict` -- how chapter 9 reads it back from the claim's note.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pandas as pd
 
 from vira.book.results import validate_file
 
-__all__ = ["load_results", "mark", "paper_table", "VERDICTS", "note_verdict", "difference_verdict", "load_benches"]
+__all__ = ["load_results", "mark", "paper_table", "VERDICTS", "note_verdict", "difference_verdict"]
 
 
 def load_results(folder) -> pd.DataFrame:
@@ -94,27 +91,3 @@ def difference_verdict(ours: float, paper: float, noise: float) -> str:
         return "within noise"
     return "reproduced" if math.copysign(1, ours) == math.copysign(1, paper) and paper != 0 else "not reproduced"
 
-
-def load_benches(folder) -> pd.DataFrame:
-    """Every ``bench_*.json`` of ``folder`` as one long table: ``bench``, ``what``, ``case``,
-    ``device``, ``work`` (the case's own work size fields, as text), ``median_ms`` and
-    ``items_per_s`` (clips, frames or steps per second at the median), ``peak_memory_mb``.
-    The files' formats differ a little (they were written over time); this reads each."""
-    rows = []
-    for path in sorted(Path(folder).glob("bench_*.json")):
-        d = json.loads(path.read_text(encoding="utf-8"))
-        for r in d["results"]:
-            case = r.get("case") or r.get("model") or "?"
-            median_ms = r.get("median_ms")
-            per_s = r.get("items_per_s") or r.get("clips_per_s") or r.get("clips_per_s_median") \
-                or r.get("train_clips_per_s_median")
-            if median_ms is None and per_s:
-                median_ms = 1000 * r.get("batch", d.get("work", {}).get("batch", 1)) / per_s
-            work = {k: v for k, v in r.items() if k in ("frames", "size", "batch", "threads", "parameters")}
-            rows.append({"bench": d["name"], "what": d["what"], "case": case, "device": d["device"],
-                         "work": ", ".join(f"{k} {v}" for k, v in {**d.get("work", {}), **work}.items()
-                                           if not isinstance(v, (list, dict))),
-                         "median_ms": median_ms, "items_per_s": per_s,
-                         "peak_memory_mb": r.get("peak_memory_mb") or r.get("train_peak_memory_mb"),
-                         "file": path.name, "git_revision": d.get("git_revision", "")})
-    return pd.DataFrame(rows)

@@ -94,7 +94,7 @@ def make_record(paper: str, table: str, row: str, metric: str, ours: float | Seq
 def record(session, paper: str, table: str, row: str, metric: str, ours, **kwargs) -> dict:
     """Add one record (:func:`make_record`) to ``session`` (from ``vira.start``); returns it.
 
-    Used by the chapters from chapter 5 on, for the reproduction report of chapter 9.
+    Used by chapters 0-8 and appendix A1. The reproduction report (chapter 9) reads what they record.
     """
     rec = make_record(paper, table, row, metric, ours, **kwargs)
     key = (paper, table, row, metric)

@@ -147,9 +147,11 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
 
 
 def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
-        force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
-        progress: bool = True) -> list[Outcome]:
-    """Execute the selected chapters (all by default); stops at the first failure (raises)."""
+                 force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
+                 progress: bool = True) -> list[Outcome]:
+    """Execute the selected chapters (all by default); stops at the first failure (raises).
+
+    What ``python -m vira`` (:func:`main`, ``make book``) and ``scripts/bench_smoke_book.py`` call."""
     from vira.book.presets import get_preset
 
     params = {"preset": get_preset(preset).name, **(parameters or {})}
@@ -208,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give the preset with --preset, not -p preset")
     try:
         run_chapters(args.chapters, preset=args.preset, parameters=params, force=args.force,
-            source_dir=args.source, out_dir=args.out, progress=not args.no_progress)
+                     source_dir=args.source, out_dir=args.out, progress=not args.no_progress)
     except ChapterFailed as err:
         print(f"vira.book.runner: {err}", file=sys.stderr)
         return 1

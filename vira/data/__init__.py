@@ -1,5 +1,15 @@
 """Data for the book: loaders of real public data and generators with a planted truth.
 
+* ``layout``: the VDV clip layout (:class:`~vira.data.layout.Clip`, its streams, rates, feature
+  widths, challenges and tracks) and :class:`~vira.data.layout.ClipSource`, the one interface of
+  every VDV-style clip source (``len``, ``table``, ``clip(i, device, streams)``, ``track(name)``);
+* ``clips``: the PyTorch data sets over any clip source (skeleton, one feature stream, all
+  streams), for the training loops of :mod:`vira.training`;
+* ``real/``: loaders of real public data, each reading one on-disk format and refusing bad input
+  by name (the VDV layout on disk among them: ``vdv_files``, ``vdv_checks``, ``vdv_export``);
+* ``synthetic/``: generators with a planted truth, each a pure function of ``(seed, index)``.
+  They take their sizes as plain arguments: the chapters choose them.
+
 Real data is found through the environment variable ``VIRA_DATA`` (see :func:`data_dir`); it is
 never downloaded and never committed. Every chapter still runs, on generated data, without it.
 """

@@ -1,4 +1,4 @@
-"""The book's models, one file per architecture.
+"""The book's networks, one file per architecture.
 
 * :mod:`vira.models.stgcn` -- the spatial-temporal graph convolution block (VDV Eq. 3-4) and the
   ST-GCN baseline (Yan et al. 2018); chapter 2.
@@ -9,8 +9,17 @@
   chapters 4-5.
 * :mod:`vira.models.fusion` -- attentive modality fusion of the VDV paper (§4.4, Eq. 12): late
   fusion of per-stream scores by modality attention, or a plain average; chapter 5.
-* :mod:`vira.models.pose_dct` -- the Pose+DCT baseline (Pirsiavash et al. 2014): DCT features of
-  joint trajectories and a support vector regressor; chapter 2.
+* :mod:`vira.models.pay_attention` -- the frame, headline and multimodal networks of "Pay
+  Attention to Virality" (Bielski & Trzcinski 2018, §2, soft attention); chapter 8.
+* :mod:`vira.models.engagement_net` -- the SnapUGC engagement predictor (Li et al. 2024, §4.3,
+  Eq. 4); chapter 6.
+* :mod:`vira.models.viral_vision` -- the Viral Vision network (R(2+1)D-18 and the paper's head,
+  §4); chapter 7.
+
+Only ``nn.Module`` s (and the small shape helpers and constants they need) live here: their
+training loops, losses and inference helpers are in :mod:`vira.training`, and the non-neural
+Pose+DCT baseline of chapter 2 (DCT features and a support vector regressor) in
+:mod:`vira.pose_dct`.
 """
 
 #: The skeleton networks of chapter 2, by the name its tables use.

@@ -1,4 +1,4 @@
-"""The SnapUGC engagement predictor (Li et al. 2024, §4.3, Eq. 4-5), used by chapter 6.
+"""The SnapUGC engagement predictor (Li et al. 2024, §4.3, Eq. 4), used by chapter 6.
 
 A video of M frames is cut into M / L clips of L = 16 frames; every clip has a feature vector.
 The network, as §4.3 describes it:
@@ -17,19 +17,18 @@ after the MLP (the self-attention is otherwise blind to order), and ``5r/L`` rou
 clips that lie wholly inside the first 5 s: 9 at 30 fps).
 
 The heads are named by the metric they learn, so the same network learns AWT or AWP instead of
-NAWP (Table 4 of the paper), with the duration as an extra input when asked.
+NAWP (Table 4 of the paper), with the duration as an extra input when asked. The loss (Eq. 5),
+the training loop and the predictions are in :mod:`vira.training.engagement`.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["EngagementNet", "engagement_loss", "first_seconds_clips", "fit_engagement",
-           "predict_engagement"]
+__all__ = ["EngagementNet", "first_seconds_clips"]
 
 
 def first_seconds_clips(seconds: float = 5.0, fps: float = 30.0, clip_frames: int = 16) -> int:
@@ -93,65 +92,3 @@ class EngagementNet(nn.Module):
                 use[:, self.first_clips:] = False
             out[name] = (per_clip * use).sum(1) / use.sum(1).clamp(min=1)
         return out
-
-
-def engagement_loss(pred: dict[str, torch.Tensor], target: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Eq. 5: the sum over heads of the L2 norm (not squared) of the batch's errors,
-    ``||y - y^||_2``, e.g. ``||NAWP - NAWP^||_2 + ||ECR - ECR^||_2``."""
-    return sum(torch.linalg.vector_norm(target[k] - pred[k]) for k in pred)
-
-
-def _batches(n: int, batch_size: int, generator: torch.Generator | None):
-    order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
-
-
-def _take(data: dict, idx: torch.Tensor, device) -> tuple:
-    mask = data["mask"][idx]
-    T = int(mask.sum(1).max())
-    return (data["clips"][idx, :T].to(device), mask[:, :T].to(device), data["duration"][idx].to(device))
-
-
-def fit_engagement(model: EngagementNet, data: dict, targets: dict, *, epochs: int, lr: float = 1e-4,
-                   lr_final: float = 1e-7, batch_size: int = 8, seed: int = 0, device="cpu",
-                   progress: bool = True) -> list[float]:
-    """Train with Adam and cosine annealing of the learning rate from ``lr`` to ``lr_final`` over
-    all steps (§5.1), batch size 8, on Eq. 5. ``data``: ``clips (N, T, C)``, ``mask (N, T)``,
-    ``duration (N,)`` tensors; ``targets``: one ``(N,)`` tensor per head. Returns the mean loss
-    per epoch."""
-    from tqdm.auto import tqdm
-
-    torch.manual_seed(seed)
-    device = torch.device(device)
-    model.to(device).train()
-    n = data["mask"].shape[0]
-    steps = epochs * math.ceil(n / batch_size)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=lr_final)
-    gen = torch.Generator().manual_seed(seed)
-    history = []
-    for _ in tqdm(range(epochs), desc="epochs", disable=not progress, mininterval=2):
-        total, count = 0.0, 0
-        for idx in _batches(n, batch_size, gen):
-            clips, mask, duration = _take(data, idx, device)
-            pred = model(clips, mask, duration)
-            loss = engagement_loss(pred, {k: targets[k][idx].to(device) for k in pred})
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            total, count = total + loss.item(), count + 1
-        history.append(total / count)
-    return history
-
-
-@torch.no_grad()
-def predict_engagement(model: EngagementNet, data: dict, batch_size: int = 64, device="cpu") -> dict:
-    """Predictions of every head for every video of ``data``: ``{name: array (N,)}``."""
-    device = torch.device(device)
-    model.to(device).eval()
-    parts: dict[str, list] = {}
-    for idx in _batches(data["mask"].shape[0], batch_size, None):
-        for k, v in model(*_take(data, idx, device)).items():
-            parts.setdefault(k, []).append(v.float().cpu().numpy())
-    return {k: np.concatenate(v) for k, v in parts.items()}

@@ -1,4 +1,4 @@
-"""The models of "Pay Attention to Virality" (Bielski & Trzcinski 2018, §2-3) and their training.
+"""The models of "Pay Attention to Virality" (Bielski & Trzcinski 2018, §2-3).
 
 The paper predicts whether a Facebook video will be popular (normalised view count above the
 median) from 18 frames, from its headline, or from both, and uses soft attention so that the
@@ -32,15 +32,13 @@ concatenated) and averages them:
 
 **Both.** :class:`MultimodalNet` takes the embeddings of a trained frame model and a trained
 headline model, concatenated and frozen, and trains a two-layer network on them; its hidden
-layer is the multimodal embedding. :func:`video_embedding` and :func:`text_embedding` extract the
-frozen embeddings.
+layer is the multimodal embedding. :func:`vira.training.pay_attention.video_embedding` and
+:func:`vira.training.pay_attention.text_embedding` extract the frozen embeddings.
 
 Every model outputs two logits (unpopular, popular) trained with cross-entropy (§2). The
 classifier on top of every embedding is the paper's "two-layer network": Linear -> [BatchNorm]
--> ReLU -> Dropout -> Linear(2). :func:`random_search` is §3's randomised search on the
-validation split over embedding sizes, dropout rates and the use of batch normalisation; the
-protocol of §3 (accuracy, and Spearman's rho between P(popular) and the normalised view count)
-is :func:`evaluate`.
+-> ReLU -> Dropout -> Linear(2). Their training, §3's randomised search and §3's evaluation
+protocol are in :mod:`vira.training.pay_attention`; this module holds the networks only.
 
 **Where the paper is silent, our choices.**
 
@@ -52,19 +50,10 @@ is :func:`evaluate`.
   reads: v, d, the concatenated last states, and for the frame baseline the mean frame feature.
 * One LSTM layer. Word index 0 is padding. Trained word vectors start from PyTorch's default
   N(0, 1); given vectors (e.g. GloVe) are frozen unless ``freeze=False``.
-* Training: Adam (lr 1e-3, Keras' default, as the paper used Keras), batch size 64, at most 30
-  epochs, early stopping after 5 epochs without a lower validation loss, restoring the best
-  epoch's weights. The search draws each parameter independently and uniformly from its list
-  (a repeat draw is possible) and keeps the trial with the best validation accuracy, ties going
-  to the lower validation loss.
-* A video counts as predicted popular when P(popular) > 0.5 (the argmax of the two logits).
+* The training choices are listed in :mod:`vira.training.pay_attention`.
 """
 
 from __future__ import annotations
-
-import copy
-from dataclasses import dataclass, fields, replace
-from typing import Callable
 
 import numpy as np
 import torch
@@ -73,8 +62,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 __all__ = ["SoftAttention", "two_layer", "FrameMeanNet", "FrameAttentionNet", "HeadlineLastNet",
-           "HeadlineAttentionNet", "MultimodalNet", "video_embedding", "text_embedding",
-           "ClassifierConfig", "fit_classifier", "predict_proba", "random_search", "evaluate"]
+           "HeadlineAttentionNet", "MultimodalNet", "FRAMES", "RESNET_DIM"]
 
 FRAMES = 18  # frames per video (§2)
 RESNET_DIM = 2048  # ResNet50's penultimate layer
@@ -274,162 +262,3 @@ class MultimodalNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self._check(x)
         return self.classifier(x)
-
-
-@torch.no_grad()
-def _embeddings(model: nn.Module, inputs: tuple[torch.Tensor, ...], batch_size: int, device) -> torch.Tensor:
-    was_training = model.training
-    model.eval().to(device)
-    out = []
-    for lo in range(0, len(inputs[0]), batch_size):
-        e = model.embed(*(t[lo:lo + batch_size].to(device) for t in inputs))
-        out.append((e[0] if isinstance(e, tuple) else e).float().cpu())
-    model.train(was_training)
-    return torch.cat(out)
-
-
-def video_embedding(model: nn.Module, feats: torch.Tensor, batch_size: int = 256, device="cpu") -> torch.Tensor:
-    """A trained frame model's video embeddings (N, D) on the CPU, in eval mode without gradients:
-    v (Eq. 5) of :class:`FrameAttentionNet`, the mean feature of :class:`FrameMeanNet`."""
-    return _embeddings(model, (feats,), batch_size, device)
-
-
-def text_embedding(model: nn.Module, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 256,
-                   device="cpu") -> torch.Tensor:
-    """A trained headline model's text embeddings (N, 2H) on the CPU, in eval mode without
-    gradients: d (Eq. 6) of :class:`HeadlineAttentionNet`, the last states of :class:`HeadlineLastNet`."""
-    return _embeddings(model, (tokens, torch.as_tensor(lengths)), batch_size, device)
-
-
-@dataclass
-class ClassifierConfig:
-    """Training settings (all ours: the paper gives none, beyond cross-entropy and Keras)."""
-
-    lr: float = 1e-3
-    weight_decay: float = 0.0
-    batch_size: int = 64
-    epochs: int = 30
-    patience: int = 5
-    seed: int = 0
-
-
-def _as_inputs(inputs) -> tuple[torch.Tensor, ...]:
-    return tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
-
-
-@torch.no_grad()
-def _logits(model: nn.Module, inputs: tuple[torch.Tensor, ...], batch_size: int, device) -> torch.Tensor:
-    model.eval().to(device)
-    out = [model(*(t[lo:lo + batch_size].to(device) for t in inputs)).float().cpu()
-           for lo in range(0, len(inputs[0]), batch_size)]
-    return torch.cat(out)
-
-
-def _loss_accuracy(model: nn.Module, data: tuple[torch.Tensor, ...], batch_size: int, device) -> tuple[float, float]:
-    *inputs, y = data
-    z, y = _logits(model, tuple(inputs), batch_size, device), y.long()
-    return float(F.cross_entropy(z, y)), float((z.argmax(-1) == y).double().mean())
-
-
-def fit_classifier(model: nn.Module, train: tuple[torch.Tensor, ...], val: tuple[torch.Tensor, ...],
-                   config: ClassifierConfig | None = None, device="cpu", progress: bool = False) -> list[dict]:
-    """Train ``model`` with cross-entropy and Adam, stopping early on the validation loss and
-    restoring the best epoch's weights. ``train`` and ``val`` are tuples ``(inputs..., y)`` of
-    tensors with y in {0, 1} (1 = popular), passed as ``model(*inputs)``. Deterministic on the CPU
-    for a given ``config.seed`` (it seeds dropout and the shuffling; seed torch yourself before
-    building the model, as :func:`random_search` does). Returns one record per epoch:
-    ``epoch, train_loss, val_loss, val_accuracy, best`` (True for the epoch that was kept)."""
-    from tqdm.auto import tqdm
-
-    config = config or ClassifierConfig()
-    *inputs, y = train
-    n = len(y)
-    device = torch.device(device)
-    torch.manual_seed(config.seed)
-    order_rng = torch.Generator().manual_seed(config.seed)
-    model.to(device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
-    has_bn = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
-    history, best, best_state, best_epoch, waited = [], float("inf"), None, 0, 0
-    for epoch in tqdm(range(config.epochs), desc="epochs", disable=not progress, mininterval=2):
-        model.train()
-        order, seen, total = torch.randperm(n, generator=order_rng), 0, 0.0
-        for lo in range(0, n, config.batch_size):
-            k = order[lo:lo + config.batch_size]
-            if has_bn and len(k) < 2:  # batch normalisation cannot train on a single item
-                continue
-            loss = F.cross_entropy(model(*(t[k].to(device) for t in inputs)), y[k].to(device).long())
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
-            seen, total = seen + len(k), total + float(loss.detach()) * len(k)
-        val_loss, val_acc = _loss_accuracy(model, val, config.batch_size, device)
-        history.append({"epoch": epoch + 1, "train_loss": total / max(seen, 1), "val_loss": val_loss,
-                        "val_accuracy": val_acc, "best": False})
-        if val_loss < best:
-            best, best_state, best_epoch, waited = val_loss, copy.deepcopy(model.state_dict()), epoch, 0
-        else:
-            waited += 1
-            if waited >= config.patience:
-                break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-        history[best_epoch]["best"] = True
-    model.eval()
-    return history
-
-
-def predict_proba(model: nn.Module, inputs, batch_size: int = 256, device="cpu") -> np.ndarray:
-    """P(popular) (N,) in eval mode: the softmax of the logits, column 1. ``inputs`` is a tensor
-    or a tuple of tensors passed as ``model(*inputs)``."""
-    z = _logits(model, _as_inputs(inputs), batch_size, device)
-    return torch.softmax(z.double(), dim=-1)[:, 1].numpy()
-
-
-def random_search(build: Callable[..., nn.Module], space: dict[str, list], train: tuple[torch.Tensor, ...],
-                  val: tuple[torch.Tensor, ...], n_trials: int = 10, seed: int = 0,
-                  base_config: ClassifierConfig | None = None, device="cpu", progress: bool = False):
-    """§3's randomised hyper-parameter search on the validation split.
-
-    Each trial draws every entry of ``space`` (name -> list of values) uniformly with a numpy
-    Generator seeded by ``seed``; names that are fields of :class:`ClassifierConfig` (``lr``,
-    ``batch_size``, ...) override ``base_config``, the others go to ``build(**params)``, which is
-    called after ``torch.manual_seed(config.seed)``. Each model is trained by
-    :func:`fit_classifier`; the best has the highest validation accuracy, ties going to the lower
-    validation loss, then to the earlier trial. Returns (best model, its params, a DataFrame with
-    one row per trial: ``trial``, the params, ``val_accuracy``, ``val_loss``, ``epochs``)."""
-    import pandas as pd
-
-    base_config = base_config or ClassifierConfig()
-    config_names = {f.name for f in fields(ClassifierConfig)}
-    rng = np.random.default_rng(seed)
-    rows, best_key, best_model, best_params = [], None, None, None
-    for trial in range(n_trials):
-        params = {name: values[int(rng.integers(len(values)))] for name, values in space.items()}
-        config = replace(base_config, **{k: v for k, v in params.items() if k in config_names})
-        torch.manual_seed(config.seed)
-        model = build(**{k: v for k, v in params.items() if k not in config_names})
-        history = fit_classifier(model, train, val, config, device=device, progress=progress)
-        val_loss, val_acc = _loss_accuracy(model, val, config.batch_size, device)
-        rows.append({"trial": trial, **params, "val_accuracy": val_acc, "val_loss": val_loss,
-                     "epochs": len(history)})
-        key = (-val_acc, val_loss)
-        if best_key is None or key < best_key:
-            best_key, best_model, best_params = key, model, params
-    return best_model, best_params, pd.DataFrame(rows)
-
-
-def evaluate(p_popular, y, normalised_views) -> dict[str, float]:
-    """§3's protocol: ``accuracy`` of "popular iff P(popular) > 0.5" against the labels ``y``
-    (1 = popular), and ``spearman``, Spearman's rho between P(popular) and the normalised view
-    count (nan when the predictions are constant)."""
-    from scipy.stats import spearmanr
-
-    p = np.asarray(p_popular, dtype=float).ravel()
-    y = np.asarray(y).ravel()
-    views = np.asarray(normalised_views, dtype=float).ravel()
-    if not len(p) == len(y) == len(views):
-        raise ValueError(f"lengths differ: {len(p)} predictions, {len(y)} labels, {len(views)} view counts")
-    rho = np.nan if np.ptp(p) == 0 else float(spearmanr(p, views)[0])
-    return {"accuracy": float(np.mean((p > 0.5).astype(int) == y)), "spearman": rho}

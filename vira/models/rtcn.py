@@ -205,9 +205,11 @@ def effective_receptive_field(model: RTCN, x: torch.Tensor, mask: torch.Tensor |
     x = x.detach().clone().requires_grad_(True)
     h, _ = model.sequence(x, mask)
     p = h.shape[-1] // 2 if position is None else position
-    (model.head.weight[0].detach() @ h[0, :, p]).backward()
+    # autograd.grad leaves no .grad on the parameters; contiguous() lays the gradient out as x is
+    # (as x.grad would be), so the norm sums in the same order
+    (grad,) = torch.autograd.grad(model.head.weight[0].detach() @ h[0, :, p], x)
     model.train(was_training)
-    norm = x.grad[0].norm(dim=-1)
+    norm = grad.contiguous()[0].norm(dim=-1)
     return (norm / norm.sum()).detach()
 
 

@@ -11,7 +11,7 @@ every batch are moved to ``device``; ``amp=True`` enables bfloat16 autocast on C
 A data set for :func:`fit` yields ``(inputs, target)`` pairs, where ``inputs`` is a dict of
 tensors passed to the model as keyword arguments (for skeletons: ``x`` (C, T, V) and ``mask``
 (T,)) and ``target`` a scalar tensor; :func:`pad_collate` batches variable-length items.
-Used by chapters 2-8.
+Used by chapters 2-5 (chapters 2, 4 and 5 through :func:`vira.training.seeds.fit_seeds`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from vira.losses import GradNorm, loss_terms
+from vira.losses import GradNorm, loss_terms, weighted_total
 
 TERM_NAMES = ("mse", "rank", "stream_rank")  # the terms of Eq. 14, in order
 
@@ -127,7 +127,7 @@ def fit(model: nn.Module, train: Dataset, config: TrainConfig, device="cpu",
                 loss = balancer.total(terms[active.to(terms.device)])
                 balancer.step(terms[active.to(terms.device)], model.heads())
             else:
-                loss = (weights.to(terms.device) * terms).sum()
+                loss = weighted_total(terms, weights)  # Eq. 14
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()

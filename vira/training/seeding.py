@@ -1,7 +1,9 @@
 """Global seeding that makes CPU runs repeatable.
 
-Used by every chapter through :func:`vira.start`; data generators take their own explicit
-``torch.Generator`` / ``numpy.random.Generator`` built from the seed instead of global state.
+Used by every chapter through :func:`vira.start`, by chapters 3, 6 and 7 before each model, and
+by :func:`vira.training.seeds.fit_seeds` before each run (chapters 2, 4, 5); data generators take
+their own explicit ``torch.Generator`` / ``numpy.random.Generator`` built from the seed instead of
+global state.
 """
 
 from __future__ import annotations

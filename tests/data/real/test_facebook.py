@@ -1,13 +1,13 @@
-"""vira.data.real.facebook: parsing, problems, page normalisation by hand, the classifiers on planted data."""
+"""vira.data.real.facebook: parsing, problems, page normalisation by hand, the stratified split.
+The classifiers on its features: tests/training/test_pay_attention.py."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from vira.data import data_dir
-from vira.data.real.facebook import (FEATURES, MODELS, REQUIRED, classify, load_facebook,
-                                normalize_by_page, permutation_importances, popularity_table,
-                                split_indices)
+from vira.data.real.facebook import (FEATURES, REQUIRED, load_facebook, normalize_by_page,
+                                     popularity_table, split_indices)
 
 
 def write_csv(path, ids, views, features=None, drop=()):
@@ -92,18 +92,6 @@ def test_popularity_table_by_hand(tmp_path):
     assert table.label.tolist() == [0, 0, 1, 0, 1]  # median ratio 1; popular strictly above
 
 
-def planted(n=1000, seed=0, shuffle=False):
-    """Random features; the label is whether one feature (duration) is above its median."""
-    rng = np.random.default_rng(seed)
-    table = pd.DataFrame(rng.normal(size=(n, len(FEATURES))), columns=list(FEATURES))
-    table["ratio"] = np.exp(2 * table["general.duration"])
-    table["label"] = (table.ratio > table.ratio.median()).astype(int)
-    if shuffle:
-        order = rng.permutation(n)
-        table[["ratio", "label"]] = table[["ratio", "label"]].to_numpy()[order]
-    return table
-
-
 def test_split_indices_is_stratified_disjoint_and_deterministic():
     y = np.array([0] * 500 + [1] * 500)
     train, val, test = split_indices(y, seed=3)
@@ -114,32 +102,6 @@ def test_split_indices_is_stratified_disjoint_and_deterministic():
     assert not np.array_equal(test, split_indices(y, seed=4)[2])
     with pytest.raises(ValueError, match="sum below 1"):
         split_indices(y, 0, test_size=0.5, val_size=0.5)
-
-
-def test_classify_finds_a_planted_feature_and_nothing_in_noise():
-    result = classify(planted())
-    assert list(result.columns) == ["model", "seed", "accuracy", "spearman", "n_train", "n_test"]
-    assert len(result) == 6 and set(result.model) == set(MODELS) and (result.n_test == 100).all()
-    means = result.groupby("model")[["accuracy", "spearman"]].mean()
-    assert (means.accuracy > 0.95).all(), means
-    # boosting's probabilities saturate near 0 and 1 (ties), so its rank correlation is lower
-    assert (means.spearman > 0.6).all() and means.spearman["logistic"] > 0.95, means
-    noise = classify(planted(shuffle=True)).groupby("model")[["accuracy", "spearman"]].mean()
-    assert (abs(noise.accuracy - 0.5) < 0.12).all(), noise
-    assert (abs(noise.spearman) < 0.2).all(), noise
-    pd.testing.assert_frame_equal(result, classify(planted()))  # deterministic
-
-
-def test_permutation_importances_rank_the_planted_feature_first():
-    for model in MODELS:
-        imp = permutation_importances(planted(), model, seed=0)
-        assert list(imp.columns) == ["feature", "importance_mean", "importance_std"]
-        assert len(imp) == 28 and imp.feature.iat[0] == "general.duration"
-        assert imp.importance_mean.iat[0] > 0.3 and abs(imp.importance_mean.iat[1]) < 0.05
-    with pytest.raises(ValueError, match="unknown model 'svm'"):
-        permutation_importances(planted(), "svm")
-    with pytest.raises(ValueError, match="lacks column"):
-        classify(planted().drop(columns=["ratio"]))
 
 
 def test_the_real_facebook_videos():
@@ -154,5 +116,3 @@ def test_the_real_facebook_videos():
     assert abs(table.label.mean() - 0.5) < 0.01
     assert (table.groupby("page").label.mean() - 0.5).abs().max() < 0.03  # balanced within pages
     assert (table.views == 0).sum() == 16
-    result = classify(table, seeds=(0,))
-    assert result.accuracy.between(0.3, 0.8).all() and np.isfinite(result.spearman).all()

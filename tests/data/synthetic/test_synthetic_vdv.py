@@ -1,76 +1,31 @@
-"""The synthetic VDV benchmark: motion, streams, labels, truth, determinism."""
+"""The synthetic VDV benchmark: sizes, streams, labels, truth, determinism (its dances: test_dance.py)."""
 
 import numpy as np
 import pytest
 import torch
 
-from vira.data.synthetic import dance
-from vira.data.synthetic.synthetic_vdv import (CHALLENGES, FACIAL_FPS, FPS, SCENIC_FPS, STREAMS, TRACKS,
-                                     SyntheticVDV)
-from vira.skeleton import BODY_PARTS, BONES, JOINTS
+from vira.data.layout import CHALLENGES, FACIAL_FPS, FPS, SCENIC_FPS, STREAMS, TRACKS
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
+from vira.skeleton import BODY_PARTS
 from vira.tails import hill_alpha
 
 
 @pytest.fixture(scope="module")
 def small():
-    return SyntheticVDV("small", seed=0)
+    return SyntheticVDV(clips=0.1, seconds=(4.0, 8.0), seed=0)  # the small preset's sizes
 
 
-def test_basis_vanishes_at_both_ends_of_a_move():
-    np.testing.assert_allclose(dance.basis(np.array([0.0, 1.0])), 0, atol=1e-12)
-
-
-def test_forward_kinematics_rest_pose_by_hand():
-    pos = dance.forward_kinematics(np.zeros((1, dance.CHANNELS)))[0]
-    j = {n: i for i, n in enumerate(JOINTS)}
-    np.testing.assert_allclose(pos[j["thorax"]], [0, 0], atol=1e-12)
-    np.testing.assert_allclose(pos[j["upper_neck"]], [0, 0.25], atol=1e-12)
-    np.testing.assert_allclose(pos[j["head_top"]], [0, 0.60], atol=1e-12)
-    np.testing.assert_allclose(pos[j["r_shoulder"]], [-0.35, 0], atol=1e-12)
-    np.testing.assert_allclose(pos[j["pelvis"]], [0, -1.0], atol=1e-12)
-    np.testing.assert_allclose(pos[j["l_hip"]], [0.2, -1.0], atol=1e-12)
-
-
-def test_rotating_a_parent_carries_its_children_and_bones_keep_length():
-    off = np.zeros((1, dance.CHANNELS))
-    j = {n: i for i, n in enumerate(JOINTS)}
-    off[0, j["pelvis"]] = np.pi  # swing the whole lower body up over the thorax
-    pos = dance.forward_kinematics(off)[0]
-    np.testing.assert_allclose(pos[j["pelvis"]], [0, 1.0], atol=1e-12)
-    np.testing.assert_allclose(pos[j["l_hip"]], [-0.2, 1.0], atol=1e-12)
-    rng = np.random.default_rng(1)
-    moving = dance.forward_kinematics(rng.normal(0, 1, (50, dance.CHANNELS)), np.full(16, 1.3))
-    lengths = np.array([np.linalg.norm(moving[:, c] - moving[:, p], axis=1) for p, c in BONES])
-    np.testing.assert_allclose(lengths.std(axis=1), 0, atol=1e-12)
-
-
-def test_joint_quality_of_a_perfect_dancer_is_zero():
-    perfect = dance.Dancer(np.ones(dance.CHANNELS), 0.0, np.zeros(3), 0.0, np.ones(16), True)
-    np.testing.assert_allclose(dance.joint_quality(perfect), 0)
-    late = dance.Dancer(np.ones(dance.CHANNELS), 0.2, np.zeros(3), 0.0, np.ones(16), True)
-    np.testing.assert_allclose(dance.joint_quality(late), -0.3)
-
-
-def test_joint_quality_rewards_a_bigger_amplitude_and_punishes_wrong_moves():
-    # by hand: q_j = log a_j - 2 wrong[part] - 1.5 |lag| - 0.5 jitter; the thorax keeps only
-    # the timing and steadiness terms
-    amplitude = np.ones(dance.CHANNELS)
-    amplitude[dance.J["r_wrist"]] = np.e  # e times the choreographed amplitude: log a = 1
-    amplitude[dance.J["l_knee"]] = 0.5
-    wrong = np.array([0.0, 0.1, 0.0])  # head, upper, lower
-    d = dance.Dancer(amplitude, -0.1, wrong, 0.04, np.ones(16), True)
-    q = dance.joint_quality(d)
-    common = -1.5 * 0.1 - 0.5 * 0.04
-    assert q[dance.J["r_wrist"]] == pytest.approx(1.0 - 0.2 + common)
-    assert q[dance.J["l_knee"]] == pytest.approx(np.log(0.5) + common)
-    assert q[dance.J["r_elbow"]] == pytest.approx(-0.2 + common)
-    assert q[dance.J["thorax"]] == pytest.approx(common)
-
-
-def test_sizes_follow_table_1_and_the_presets():
-    assert SyntheticVDV("smoke").sizes.tolist() == [12] * 8
-    assert SyntheticVDV("small").sizes.tolist() == [145, 93, 74, 47, 24, 23, 16, 16]
-    full = SyntheticVDV("full")
+def test_sizes_are_arguments_clips_per_challenge_a_fraction_or_table_1():
+    smoke = SyntheticVDV(clips=12, seconds=(2.0, 4.0))
+    assert smoke.sizes.tolist() == [12] * 8 and len(smoke) == 96
+    assert smoke.table.frames.between(2 * FPS, 4 * FPS).all() and smoke.seconds == (2.0, 4.0)
+    assert SyntheticVDV(clips=0.1, seconds=(4.0, 8.0)).sizes.tolist() == [145, 93, 74, 47, 24, 23, 16, 16]
+    for bad in ("smoke", 1, True, 1.5, 0.0):
+        with pytest.raises(ValueError, match="clips="):
+            SyntheticVDV(clips=bad)
+    with pytest.raises(ValueError, match="seconds="):
+        SyntheticVDV(clips=4, seconds=(3.0, 2.0))
+    full = SyntheticVDV(clips=None, seconds=(5.0, 15.0))
     assert full.sizes.tolist() == [1447, 932, 735, 467, 239, 230, 128, 114]
     hours = full.table.frames.sum() / FPS / 3600
     assert 15.5 < hours < 17.6  # Table 1: 17.1 h
@@ -80,14 +35,14 @@ def test_sizes_follow_table_1_and_the_presets():
 
 
 def test_determinism_and_seed_dependence(small):
-    again = SyntheticVDV("small", seed=0)
+    again = SyntheticVDV(clips=0.1, seconds=(4.0, 8.0), seed=0)
     assert again.table.equals(small.table)
     a, b = small.clip(5), again.clip(5)
     for name in STREAMS:
         assert torch.equal(getattr(a, name), getattr(b, name))
     # asking for fewer streams does not change the ones generated
     assert torch.equal(small.clip(5, streams=("scenic",)).scenic, a.scenic)
-    other = SyntheticVDV("small", seed=1)
+    other = SyntheticVDV(clips=0.1, seconds=(4.0, 8.0), seed=1)
     assert not other.table.z.equals(small.table.z)
 
 

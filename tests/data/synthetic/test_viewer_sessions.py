@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from vira.data.synthetic.viewer_sessions import FEATURES, SessionModel, ViewerSessions
+from vira import video_features
+from vira.data.synthetic import viewer_sessions
+from vira.data.synthetic.viewer_sessions import SessionModel, ViewerSessions
+from vira.engagement import awt, ecr
+from vira.video_features import FEATURES
+
+SMOKE = {"n_videos": 400, "sessions": 300}  # the smoke preset's sizes
 
 
 @pytest.mark.parametrize("hook,interest,duration", [(0.0, 0.0, 30.0), (1.0, 1.0, 10.0),
@@ -30,12 +36,14 @@ def test_swipe_only_and_no_replay_limits_by_hand():
 
 
 def test_table_is_deterministic_and_watch_times_reproduce_its_metrics():
-    a, b = ViewerSessions("smoke", seed=3), ViewerSessions("smoke", seed=3)
+    a, b = ViewerSessions(**SMOKE, seed=3), ViewerSessions(**SMOKE, seed=3)
     assert a.table.equals(b.table)
-    assert not a.table.equals(ViewerSessions("smoke", seed=4).table)
+    assert not a.table.equals(ViewerSessions(**SMOKE, seed=4).table)
     for i in (0, 17):
         w = a.watch_times(i)
+        assert w.shape == (300,) and len(a) == 400
         assert w.mean() == a.table.awt.iat[i] and (w > 5).mean() == a.table.ecr.iat[i]
+        assert awt(w) == a.table.awt.iat[i] and ecr(w) == a.table.ecr.iat[i]
     t = a.table
     assert t.duration.between(10, 60).all() and (t.views > 2000).all()
     assert ((t.nawp >= 0) & (t.nawp <= 1)).all() and (t.awp > 1).any()  # replays exist
@@ -43,7 +51,7 @@ def test_table_is_deterministic_and_watch_times_reproduce_its_metrics():
 
 
 def test_clip_features_count_clips_and_carry_the_hook_only_in_the_opening():
-    v = ViewerSessions("smoke", seed=0)
+    v = ViewerSessions(**SMOKE, seed=0)
     i = int(np.argmax(v.table.duration))
     x = v.clip_features(i)
     assert x.shape == (int(round(v.table.duration.iat[i] * 30)) // 16, len(FEATURES))
@@ -58,6 +66,15 @@ def test_clip_features_count_clips_and_carry_the_hook_only_in_the_opening():
     assert batch["mask"][0].sum() == v.n_clips(0)
 
 
-def test_unknown_preset_is_named():
-    with pytest.raises(ValueError, match="unknown preset 'huge'"):
-        ViewerSessions("huge")
+def test_sizes_are_plain_arguments():
+    small = ViewerSessions(n_videos=200, sessions=20, seed=0)
+    assert len(small) == 200 and (small.table.sessions == 20).all()
+    with pytest.raises(ValueError, match="n_videos='huge'"):
+        ViewerSessions("huge", 300)
+    with pytest.raises(ValueError, match="sessions=0"):
+        ViewerSessions(10, 0)
+
+
+def test_the_feature_list_is_the_extractors():
+    assert viewer_sessions.FEATURES is video_features.FEATURES
+    assert (viewer_sessions.FPS, viewer_sessions.CLIP_FRAMES) == (video_features.FPS, video_features.CLIP_FRAMES)

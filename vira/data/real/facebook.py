@@ -16,8 +16,9 @@ colour histogram, faces, duration, fps, frame size, motion, clutter, rigidity, s
   count). About half of each page's videos are above their page's median, so the page alone says
   almost nothing about the label, as with the paper's follower normalisation.
 * There are no frames or headlines, so the models are a logistic regression and gradient boosting
-  on the 28 features (:func:`classify`), with the paper's split sizes and metrics, over several
-  seeds because 182 test videos give noisy numbers.
+  on the 28 features, with the paper's split sizes (:func:`split_indices`) and metrics, over
+  several seeds because 182 test videos give noisy numbers. They are trained and scored by
+  :func:`vira.training.pay_attention.classify_facebook`, with the same protocol as the networks.
 
 Nothing is dropped silently: a cell that does not parse becomes NaN and a row of
 :attr:`FacebookVideos.problems`; :meth:`FacebookVideos.complete` leaves such rows out and says how
@@ -48,7 +49,6 @@ FEATURES = (
 )
 ID_COLUMN, VIEWS_COLUMN = "facebook_post_id", "views_96"
 REQUIRED = (ID_COLUMN, *FEATURES, VIEWS_COLUMN)
-MODELS = ("logistic", "boosting")
 _POST_ID = re.compile(r"(\d+)_(\d+)")
 _MISSING = {"na", "nan", "null", "none"}
 
@@ -170,83 +170,3 @@ def split_indices(labels, seed: int, test_size: float = 0.1,
     train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=y[rest],
                                   random_state=seed)
     return np.sort(train), np.sort(val), np.sort(test)
-
-
-def make_model(name: str, seed: int = 0):
-    """An unfitted classifier: ``"logistic"`` (StandardScaler + LogisticRegression, C=1) or
-    ``"boosting"`` (HistGradientBoostingClassifier with its defaults and ``random_state=seed``)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    if name == "logistic":
-        return Pipeline([("scale", StandardScaler()),
-                         ("logreg", LogisticRegression(C=1.0, max_iter=5000))])
-    if name == "boosting":
-        return HistGradientBoostingClassifier(random_state=seed)
-    raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
-
-
-def _arrays(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    missing = [c for c in (*FEATURES, "label", "ratio") if c not in table.columns]
-    if missing:
-        raise ValueError(f"table lacks column(s) {', '.join(missing)} (see popularity_table)")
-    x = table[list(FEATURES)].to_numpy(dtype=float)
-    if not np.isfinite(x).all():
-        raise ValueError("table has missing features; use popularity_table (complete rows)")
-    return x, table["label"].to_numpy(dtype=int), table["ratio"].to_numpy(dtype=float)
-
-
-def classify(table: pd.DataFrame, seeds=(0, 1, 2), test_size: float = 0.1,
-             val_size: float = 0.1, models=MODELS) -> pd.DataFrame:
-    """The paper's protocol on the 28 features: one row per (model, seed).
-
-    For each seed, a stratified split (:func:`split_indices`); each model of ``models`` is fitted
-    on the training part (the validation part is held out, as in the paper, and not used: these
-    models have fixed hyper-parameters) and scored on the test part: ``accuracy`` (threshold 0.5)
-    and ``spearman``, Spearman's rank correlation between P(popular) and the normalised views
-    (``ratio``). Columns: model, seed, accuracy, spearman, n_train, n_test.
-
-    Runs on one thread: the models are small, and on a busy 2-core machine OpenMP threads of
-    gradient boosting contend (about 0.7 s per fit on one thread, 5 s on two).
-    """
-    from scipy.stats import spearmanr
-    from threadpoolctl import threadpool_limits
-
-    x, y, ratio = _arrays(table)
-    rows = []
-    for seed in seeds:
-        train, _, test = split_indices(y, seed, test_size, val_size)
-        for name in models:
-            with threadpool_limits(1):
-                model = make_model(name, seed).fit(x[train], y[train])
-                proba = model.predict_proba(x[test])[:, 1]
-            rows.append({"model": name, "seed": seed,
-                         "accuracy": float(np.mean((proba > 0.5).astype(int) == y[test])),
-                         "spearman": float(spearmanr(proba, ratio[test]).statistic),
-                         "n_train": len(train), "n_test": len(test)})
-    return pd.DataFrame(rows)
-
-
-def permutation_importances(table: pd.DataFrame, model: str = "boosting", seed: int = 0,
-                            test_size: float = 0.1, val_size: float = 0.1) -> pd.DataFrame:
-    """Permutation importance of each feature on the test split of ``seed``.
-
-    The model is fitted as in :func:`classify`; scikit-learn's ``permutation_importance`` then
-    shuffles one feature at a time in the test part (accuracy, ``n_repeats=10``,
-    ``random_state=seed``). Columns: feature, importance_mean, importance_std (drop in test
-    accuracy), sorted by importance_mean, largest first (ties in file order).
-    """
-    from sklearn.inspection import permutation_importance
-    from threadpoolctl import threadpool_limits
-
-    x, y, _ = _arrays(table)
-    train, _, test = split_indices(y, seed, test_size, val_size)
-    with threadpool_limits(1):
-        fitted = make_model(model, seed).fit(x[train], y[train])
-        result = permutation_importance(fitted, x[test], y[test], scoring="accuracy",
-                                        n_repeats=10, random_state=seed)
-    out = pd.DataFrame({"feature": FEATURES, "importance_mean": result.importances_mean,
-                        "importance_std": result.importances_std})
-    return out.sort_values("importance_mean", ascending=False, kind="stable", ignore_index=True)

@@ -23,12 +23,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from vira.data.layout import FACIAL_OUT, HOLISTIC_OUT, SCENIC_OUT
+
 #: Seed of the fixed random maps (the "pretrained extractor"): the same for every data set.
 MAP_SEED = 20211103
-#: Input and output sizes of the three maps (input sizes follow from :mod:`synthetic_vdv`).
-HOLISTIC_IN, HOLISTIC_OUT = 48, 2048
-FACIAL_IN, FACIAL_OUT = 16, 2048
-SCENIC_IN, SCENIC_OUT = 14, 512
+#: Input sizes of the three maps (they follow from :mod:`vira.data.synthetic.synthetic_vdv`); the
+#: output sizes are the layout's feature widths (:mod:`vira.data.layout`).
+HOLISTIC_IN, FACIAL_IN, SCENIC_IN = 48, 16, 14
 
 
 @dataclass(frozen=True)

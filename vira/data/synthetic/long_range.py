@@ -30,9 +30,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from vira.data.layout import FPS, Clip, check_streams
 from vira.data.synthetic import dance
 from vira.data.synthetic.appearance import feature_map
-from vira.data.synthetic.synthetic_vdv import DESIGN_SEED, FPS, Clip, draw_latents, holistic_input
+from vira.data.synthetic.synthetic_vdv import DESIGN_SEED, draw_latents, holistic_input
 
 HOLD = 1.0  # seconds the opening and the closing pose are held
 BLEND = 0.5  # seconds of blending between a held pose and the dance
@@ -52,7 +53,11 @@ def _ramp(frames: int, hold: int, blend: int) -> np.ndarray:
 class LongRangeVDV:
     """``n_clips`` clips of ``seconds`` = (shortest, longest) seconds; ``table`` has one row per
     clip (``frames``, ``seconds``, ``match``, ``label``, ``split`` with a fixed 80/20 split);
-    ``clip(i)`` generates clip i's holistic stream. Used by chapter 4."""
+    ``clip(i)`` generates clip i's holistic stream; its one track, ``track("all")``, gives the
+    (train, test) indices. A :class:`vira.data.layout.ClipSource`. Used by chapter 4."""
+
+    #: The variant has no challenges: its one track is all of its clips.
+    TRACKS = ("all",)
 
     def __init__(self, n_clips: int, seconds: tuple[float, float] = (4.0, 16.0), seed: int = 0,
                  poses: int = 4):
@@ -84,8 +89,10 @@ class LongRangeVDV:
     def __len__(self) -> int:
         return len(self.table)
 
-    def split(self) -> tuple[np.ndarray, np.ndarray]:
-        """(train, test) clip indices."""
+    def track(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(train, test) clip indices of track ``name``; the variant has one track, "all"."""
+        if name not in self.TRACKS:
+            raise ValueError(f"unknown track {name!r}: the long-range variant has one track, 'all'")
         s = self.table.split.to_numpy()
         return np.flatnonzero(s == "train"), np.flatnonzero(s == "test")
 
@@ -114,7 +121,7 @@ class LongRangeVDV:
 
     def clip(self, index: int, device=None, streams: tuple[str, ...] = ("holistic",)) -> Clip:
         """Clip ``index`` with its holistic stream (T, 2048) on ``device`` (default: the CPU)."""
-        if set(streams) - {"holistic"}:
+        if set(check_streams(streams)) - {"holistic"}:
             raise ValueError(f"the long-range variant has only the holistic stream, not {streams}")
         body, rng, lat = self.body(index)
         frames = body.shape[0]

@@ -46,7 +46,7 @@ from vira.video import MIN_FRAMES
 from vira.data.synthetic import dance
 
 __all__ = ["FIG2", "METRICS", "N_PAPER", "VIRAL_SHARE", "count_quantile", "viral_share",
-           "shared_factor_for_viral_share", "RenderedVideos", "RenderedClips", "SIZES"]
+           "shared_factor_for_viral_share", "RenderedVideos", "RenderedClips"]
 
 METRICS = ("comments", "likes", "plays", "shares")
 #: The paper's Fig. 2: mean, standard deviation, quartiles and maximum of every count.
@@ -59,8 +59,6 @@ N_PAPER = 7_542  # 7,522 videos kept + 20 dropped for fewer than 100 frames (§3
 N_SHORT = 20
 VIRAL_SHARE = 1 - 0.6572  # Table 3's accuracy of "never viral" is the non-viral share
 FPS = 30
-#: Videos per preset (the paper: 7,522 after the drop).
-SIZES = {"smoke": 48, "small": 600, "full": N_PAPER}
 N_ROUTINES = 4
 
 
@@ -104,8 +102,9 @@ def shared_factor_for_viral_share(share: float = VIRAL_SHARE) -> float:
 
 
 class RenderedVideos:
-    """``n`` rendered dance videos with engagement counts; ``dial`` in [0, 1] sets how much the
-    counts depend on what is visible (see the module docstring).
+    """``n`` rendered dance videos (the paper: :data:`N_PAPER`; the chapter chooses ``n``) with
+    engagement counts; ``dial`` in [0, 1] sets how much the counts depend on what is visible (see
+    the module docstring).
 
     ``table`` has one row per video: ``frames`` (its length), ``face``, ``scene``, ``move`` (the
     standardised movement quality), ``content``, ``v`` (the virality factor), the four counts and,
@@ -116,11 +115,7 @@ class RenderedVideos:
     Used by chapter 7.
     """
 
-    def __init__(self, n: int | str, dial: float, seed: int = 0, size: int = 112):
-        if isinstance(n, str):
-            if n not in SIZES:
-                raise ValueError(f"unknown preset {n!r}: choose one of {', '.join(SIZES)}")
-            n = SIZES[n]
+    def __init__(self, n: int, dial: float, seed: int = 0, size: int = 112):
         if not 0.0 <= dial <= 1.0:
             raise ValueError(f"dial must lie in [0, 1], got {dial}")
         if n < 8:

@@ -27,72 +27,28 @@ test split: what a model that knew ``z`` exactly would score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from vira import labels as L
-from vira.book.presets import get_preset
-from vira.skeleton import BODY_PARTS, V
+from vira.data.layout import (CHALLENGES, FACIAL_FPS, FPS, SCENIC_FPS, STREAMS, Clip, check_streams,
+                              track_indices)
 from vira.data.synthetic import dance
 from vira.data.synthetic.appearance import feature_map
+from vira.skeleton import BODY_PARTS, V
 
 #: Seed of the benchmark's fixed design (routines, joint-importance maps), the same for every
 #: data set seed: the challenges are the benchmark, the clips are a sample from it.
 DESIGN_SEED = 4292
-FPS = 25.0
-# Faces are sampled 3.6 times a second and about one in five is missed (the dancer looks away, an
-# arm covers the face), leaving about 2.9 detected faces a second: Table 1 has 180k over 17.1 h.
-FACIAL_FPS = 3.6
-SCENIC_FPS = 4.2  # Table 1: 258k scenic images over 17.1 h
 FRAME_SIZE = (720, 1280)  # width, height of the (portrait) video the skeletons live in
-STREAMS = ("skeleton", "holistic", "facial", "scenic")
-TRACKS = ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "all")
-
-#: The eight challenges. ``clips``, ``hours`` and ``views_m`` are Table 1 of the paper; the
-#: emphasis follows §5.3 (C2/C6 lower body, C1/C3/C4 upper body, C5/C7/C8 both); tempo, the
-#: returning routines and the modality weights (movement, face, scene) are our choices.
-CHALLENGES = pd.DataFrame({
-    "clips": [1447, 932, 735, 467, 239, 230, 128, 114],
-    "hours": [5.1, 3.9, 3.1, 2.0, 1.0, 1.0, 0.5, 0.5],
-    "views_m": [3223, 32, 622, 225, 184, 216, 715, 153],
-    "emphasis": ["upper", "lower", "upper", "upper", "both", "lower", "both", "both"],
-    "bpm": [100, 124, 110, 96, 128, 118, 104, 90],
-    "returns": [False, False, True, False, True, False, False, True],
-    "w_move": [0.60, 0.70, 0.50, 0.45, 0.60, 0.65, 0.40, 0.55],
-    "w_face": [0.30, 0.10, 0.35, 0.45, 0.20, 0.10, 0.30, 0.25],
-    "w_scene": [0.10, 0.20, 0.15, 0.10, 0.20, 0.25, 0.30, 0.20],
-}, index=[f"C{i}" for i in range(1, 9)])
-
-#: Per preset: clips per challenge (None: Table 1) and the clip length range in seconds.
-SIZES = {"full": (None, (5.0, 15.0)), "small": (0.1, (4.0, 8.0)), "smoke": (12, (2.0, 4.0))}
+#: Clip lengths (shortest, longest) in seconds of the paper's clips: 5 to 15 s (§3).
+PAPER_SECONDS = (5.0, 15.0)
 #: Label noise: spread of log engagement that the content does not explain (tuned so that the
 #: all-challenge oracle ceiling lands between 0.6 and 0.8, as the appendix checks).
 ENGAGEMENT_NOISE = 1.0
 ACCUMULATION_DAYS = 2.5  # likes(d) = final * (1 - exp(-d / 2.5)): front-loaded, as real TikTok
-
-
-@dataclass
-class Clip:
-    """One generated clip. Shapes: skeleton (T, 16, 3) = (x, y, confidence) in pixels, y down,
-    zeros where the pose estimator missed; holistic (T, 2048); facial (T_f, 2048) with
-    ``facial_mask`` (T_f,) False where no face was detected (those rows are zero) and
-    ``facial_frames`` (T_f,) the video frames they come from; scenic (T_s, 512) with
-    ``scenic_frames``. Streams are float32 torch tensors on the requested device, ``facial_mask``
-    a bool tensor, the ``*_frames`` int64 NumPy arrays."""
-
-    index: int
-    challenge: str
-    fps: float
-    skeleton: object = None
-    holistic: object = None
-    facial: object = None
-    facial_mask: object = None
-    facial_frames: np.ndarray | None = None
-    scenic: object = None
-    scenic_frames: np.ndarray | None = None
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,24 +115,35 @@ def holistic_input(body: np.ndarray, lat: Latents, expression: np.ndarray, light
 class SyntheticVDV:
     """The benchmark: ``len(ds)`` clips, ``ds[i]`` (or ``ds.clip(i, device)``) generates clip i.
 
+    Its size is given, not looked up: ``clips`` per challenge is an int (that many in every
+    challenge), a float in (0, 1] (that fraction of Table 1's count, at least 16 per challenge)
+    or None (Table 1's counts, 4,292 clips); ``seconds`` = (shortest, longest) clip length (the
+    paper's clips: :data:`PAPER_SECONDS`). The chapters choose both.
+
     ``ds.table`` has one row per clip (challenge, split, frames, days, counts, labels and the
     planted truth: ``z`` and its standardised components ``move``, ``face``, ``scene``);
-    ``ds.joint_importance`` (8 x 16) and ``ds.modality_weights`` (8 x 3) are the truth maps;
-    ``ds.track(name)`` gives a track's (train, test) indices; ``ds.oracle_ceiling(name)``.
+    ``ds.sizes`` the clips per challenge; ``ds.joint_importance`` (8 x 16) and
+    ``ds.modality_weights`` (8 x 3) are the truth maps; ``ds.track(name)`` gives a track's
+    (train, test) indices; ``ds.oracle_ceiling(name)``. A :class:`vira.data.layout.ClipSource`.
     Used by chapters 2-5 and appendix A1.
     """
 
-    def __init__(self, preset: str = "small", seed: int = 0):
-        self.preset = get_preset(preset).name
-        self.seed = int(seed)
-        scale, self.seconds = SIZES[self.preset]
+    def __init__(self, clips: int | float | None = None,
+                 seconds: tuple[float, float] = PAPER_SECONDS, seed: int = 0):
         full = CHALLENGES.clips.to_numpy()
-        if scale is None:
+        if clips is None:
             sizes = full
-        elif isinstance(scale, float):
-            sizes = np.maximum(16, np.round(full * scale).astype(int))
+        elif isinstance(clips, float) and 0 < clips <= 1:
+            sizes = np.maximum(16, np.round(full * clips).astype(int))
+        elif isinstance(clips, (int, np.integer)) and not isinstance(clips, bool) and clips >= 2:
+            sizes = np.full(len(full), int(clips))
         else:
-            sizes = np.full(len(full), scale)
+            raise ValueError(f"clips={clips!r}: give clips per challenge (an int >= 2), a fraction "
+                             f"of Table 1 in (0, 1] (a float) or None (Table 1)")
+        lo, hi = (float(x) for x in seconds)
+        if not 0 < lo <= hi:
+            raise ValueError(f"seconds={seconds}: need 0 < shortest <= longest")
+        self.seed, self.seconds = int(seed), (lo, hi)
         self.sizes = pd.Series(sizes, index=CHALLENGES.index, name="clips")
         self._design()
         self._sample()
@@ -200,7 +167,7 @@ class SyntheticVDV:
         self.modality_weights = CHALLENGES[["w_move", "w_face", "w_scene"]].rename(
             columns=lambda c: c[2:])
         # population mean and spread of each raw component, per challenge (fixed reference draws)
-        reference = [draw_latents(np.random.default_rng([DESIGN_SEED, 1, n]), (5.0, 15.0), 1.0)
+        reference = [draw_latents(np.random.default_rng([DESIGN_SEED, 1, n]), PAPER_SECONDS, 1.0)
                      for n in range(2000)]
         self._norm = {}
         for k, c in enumerate(CHALLENGES.index):
@@ -252,12 +219,7 @@ class SyntheticVDV:
 
     def track(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(train, test) clip indices of track ``name`` ("C1".."C8" or "all"), fixed 80/20."""
-        if name not in TRACKS:
-            raise ValueError(f"unknown track {name!r}: choose one of {', '.join(TRACKS)}")
-        t = self.table
-        member = np.ones(len(t), bool) if name == "all" else (t.challenge == name).to_numpy()
-        return (np.flatnonzero(member & (t.split == "train").to_numpy()),
-                np.flatnonzero(member & (t.split == "test").to_numpy()))
+        return track_indices(self.table, name)
 
     def oracle_ceiling(self, name: str, split: str = "test") -> float:
         """Spearman(z, label) on a track's split: the score of a model that knew z exactly."""
@@ -273,9 +235,7 @@ class SyntheticVDV:
 
         if not 0 <= index < len(self):
             raise IndexError(f"clip index {index} out of range (0..{len(self) - 1})")
-        unknown = set(streams) - set(STREAMS)
-        if unknown:
-            raise ValueError(f"unknown stream(s) {sorted(unknown)}: choose from {STREAMS}")
+        streams = check_streams(streams)
         c = self.table.challenge.iat[index]
         lat = self._latents[index]
         rng = np.random.default_rng([self.seed, 1, index])

@@ -43,16 +43,13 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from vira.engagement import ECR_SECONDS, fit_fmax, nawp
+from vira.engagement import ECR_SECONDS, awt, ecr, fit_fmax, nawp
+# the features the extractor measures on real clips, and those clips' layout: the simulator
+# imitates the extractor, so the extractor owns them
+from vira.video_features import CLIP_FRAMES, FEATURES, FPS
 
-#: The per-clip features, in order (what :func:`vira.video_features.clip_features` measures).
-FEATURES = ("brightness", "contrast", "colourfulness", "saturation", "sharpness", "motion",
-            "motion_change", "cuts")
-FPS, CLIP_FRAMES = 30, 16  # the SnapUGC clips are 30 fps; the paper's L = 16
-
-#: Videos per preset (the paper: 90,000) and sessions per video (the paper keeps videos with
-#: more than 2,000 views).
-SIZES = {"smoke": (400, 300), "small": (3000, 2000), "full": (90000, 2000)}
+#: The paper's data set: 90,000 videos, each with more than 2,000 views (sessions).
+PAPER_VIDEOS, PAPER_SESSIONS = 90_000, 2_000
 
 
 def _sigmoid(x):
@@ -114,20 +111,25 @@ class SessionModel:
 class ViewerSessions:
     """Videos with planted latents, simulated sessions and engagement metrics (chapter 6).
 
+    ``n_videos`` videos (the paper: :data:`PAPER_VIDEOS`) of ``sessions`` simulated sessions each
+    (the paper: more than :data:`PAPER_SESSIONS`); the chapter chooses both.
+
     ``table`` has one row per video: ``duration``, ``hook``, ``interest``, ``fame``, ``views``,
-    ``likes``, ``sessions``, the simulated ``awt``, ``awp``, ``ecr``, ``nawp`` (Eq. 2 with the
+    ``likes``, ``sessions``, the simulated ``awt``, ``awp``, ``ecr`` (:func:`vira.engagement.awt`,
+    :func:`vira.engagement.ecr` of its sessions), ``nawp`` (Eq. 2 with the
     line ``fmax = (slope, intercept)`` fitted to this data set by :func:`vira.engagement.fit_fmax`),
     their noise-free ``*_expected`` values, and ``split`` ("train" / "test", 90/10 as in
     §5.1). :meth:`watch_times` regenerates one video's sessions; :meth:`clip_features` its input.
+    Used by chapter 6.
     """
 
-    def __init__(self, preset: str = "small", seed: int = 0, model: SessionModel = SessionModel(),
-                 n_videos: int | None = None, sessions: int | None = None, progress: bool = False):
-        if preset not in SIZES:
-            raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(SIZES)}")
-        self.preset, self.seed, self.model = preset, seed, model
-        n, per_video = SIZES[preset]
-        n, per_video = n_videos or n, sessions or per_video
+    def __init__(self, n_videos: int, sessions: int, seed: int = 0,
+                 model: SessionModel = SessionModel(), progress: bool = False):
+        for name, value in (("n_videos", n_videos), ("sessions", sessions)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name}={value!r}: need a positive number")
+        self.seed, self.model = seed, model
+        n, per_video = int(n_videos), int(sessions)
         rng = np.random.default_rng([seed, 6, 0])
         duration = rng.uniform(10.0, 60.0, n)
         z = rng.standard_normal((n, 3))
@@ -144,7 +146,7 @@ class ViewerSessions:
 
         for i in tqdm(range(n), desc="viewer sessions", disable=not progress, mininterval=2):
             w = model.sessions(hook[i], interest[i], duration[i], per_video, self._rng(i))
-            awt_sim[i], ecr_sim[i] = w.mean(), (w > ECR_SECONDS).mean()
+            awt_sim[i], ecr_sim[i] = awt(w), ecr(w)
         awt_exp, ecr_exp = model.expected(hook, interest, duration)
         split = np.where(rng.random(n) < 0.9, "train", "test")
         #: Eq. 1 fitted to this data set by the paper's procedure (the paper's own line was fitted

@@ -7,6 +7,10 @@ feature vector, and a support vector regressor (SVR) maps it to the score. The V
 et al. 2021, §5.2, Table 3) uses it as the "Pose+DCT" row that PSGCN is compared with. Chapter 2
 (``02_psgcn``) uses it for that row.
 
+It is a non-neural baseline: hand-made features and a scikit-learn regressor with its own
+``fit``, no ``nn.Module``. So it lives here, one module for the idea, and not in
+:mod:`vira.models` (networks only) nor in :mod:`vira.training` (loops for those networks).
+
 Choices (the VDV paper says nothing about them beyond "DCT ... and SVR"):
 
 * **Input.** The model input of :func:`vira.skeleton.normalize_sequence`: an array (3, T, V) with
@@ -79,7 +83,7 @@ def dct_features(x, mask=None, k: int = PAPER_K) -> np.ndarray:
     confidence; a NumPy array or a CPU tensor). A joint counts as detected in a frame where its
     confidence is > 0 and its coordinates are finite; other frames are filled by linear
     interpolation (a joint never detected gives zeros). ``mask`` (T,), optional, marks the valid
-    frames of a padded clip (as the ``"mask"`` of :class:`vira.data.skeleton_clips.SkeletonClips`);
+    frames of a padded clip (as the ``"mask"`` of :class:`vira.data.clips.SkeletonClips`);
     frames where it is False are dropped before the transform. For each joint v and coordinate c
     the output holds ``|DCT(x[c, :, v])[m]| / sqrt(T)`` for m = 0..k-1 at index
     ``(v * 2 + c) * k + m``; coefficients beyond a short clip's T are 0.

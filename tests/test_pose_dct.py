@@ -1,10 +1,10 @@
-"""Pose+DCT (vira.models.pose_dct): DCT features, missing joints, SVR on a planted signal."""
+"""Pose+DCT (vira.pose_dct): DCT features, missing joints, SVR on a planted signal."""
 
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from vira.models.pose_dct import PAPER_K, PoseDCT, dct_features, features_of
+from vira.pose_dct import PAPER_K, PoseDCT, dct_features, features_of
 from vira.skeleton import V
 
 
@@ -143,7 +143,7 @@ def test_pose_dct_learns_planted_signal():
 def test_features_of_synthetic_vdv_smoke():
     from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 
-    ds = SyntheticVDV("smoke")
+    ds = SyntheticVDV(clips=12, seconds=(2.0, 4.0))  # the smoke preset's sizes
     train, _ = ds.track("C1")
     k = 8
     f = features_of(ds, train[:4], k=k, progress=False)

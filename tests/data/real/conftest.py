@@ -1,0 +1,31 @@
+"""Fixtures of the VDV-on-disk tests (vdv_files, vdv_checks, vdv_export): a synthetic source,
+a folder exported from it and a private copy of that folder to break."""
+
+import shutil
+
+import pytest
+
+from vira.data.real.vdv_export import export
+from vira.data.synthetic.synthetic_vdv import SyntheticVDV
+
+
+@pytest.fixture(scope="session")
+def vdv_source():
+    return SyntheticVDV(clips=12, seconds=(2.0, 4.0), seed=0)  # the smoke preset's sizes
+
+
+@pytest.fixture(scope="session")
+def vdv_indices():
+    """The exported clips of ``vdv_source`` (12 per challenge): C1, C1, C2, C3, C5, C8."""
+    return [0, 1, 13, 24, 50, 95]
+
+
+@pytest.fixture(scope="session")
+def vdv_exported(vdv_source, vdv_indices, tmp_path_factory):
+    return export(vdv_source, tmp_path_factory.mktemp("vdv") / "set", vdv_indices, progress=False)
+
+
+@pytest.fixture
+def vdv_folder(vdv_exported, tmp_path):
+    """A private copy of the exported folder, to break."""
+    return shutil.copytree(vdv_exported, tmp_path / "copy")

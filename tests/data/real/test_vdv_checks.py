@@ -1,0 +1,231 @@
+"""The checks of the VDV layout on disk (vira.data.real.vdv_checks): one test per way a folder can
+break the layout, each checking that the error names the file and the field."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from vira.data.layout import STREAMS
+from vira.data.real.vdv_checks import (ARRAYS, MAX_LISTED, REQUIRED_COLUMNS, VDVFormatError,
+                                       check_arrays, read_table, summarise)
+from vira.data.real.vdv_files import VDVFiles
+
+STEM = "C1_00000"  # row 0 of the exported table
+NPZ = f"clips/{STEM}.npz"
+
+
+def rewrite(folder, stem=STEM, **changes):
+    """Edit one clip file: name=array replaces (or adds) an array, name=None removes it."""
+    path = folder / "clips" / f"{stem}.npz"
+    with np.load(path) as z:
+        arrays = dict(z)
+    for name, value in changes.items():
+        if value is None:
+            arrays.pop(name)
+        else:
+            arrays[name] = value
+    np.savez_compressed(path, **arrays)
+    return arrays
+
+
+def edit_table(folder, edit):
+    path = folder / "clips.csv"
+    table = pd.read_csv(path, dtype={"clip": str})
+    table = edit(table)
+    table.to_csv(path, index=False)
+
+
+def clip_error(folder, streams=STREAMS, index=0):
+    files = VDVFiles(folder)  # opening reads clips.csv only: clip files are checked lazily
+    with pytest.raises(VDVFormatError) as err:
+        files.clip(index, streams=streams)
+    return str(err.value)
+
+
+def arrays(folder, stem=STEM):
+    with np.load(folder / "clips" / f"{stem}.npz") as z:
+        return dict(z)
+
+
+def test_summarise_one_problem_or_a_list():
+    assert summarise(["a: b"]) == "a: b"
+    assert summarise(["x", "y"]) == "2 problems:\n  x\n  y"
+    many = summarise([str(k) for k in range(MAX_LISTED + 3)], "head:")
+    assert many.splitlines()[0] == "head:" and many.endswith("... and 3 more")
+
+
+def test_check_arrays_by_hand():
+    t = 5
+    good = {"skeleton": np.zeros((t, 16, 3)), "holistic": np.ones((t, 2048), np.float16)}
+    out, problems = check_arrays(good, t, "x.npz", streams=("skeleton", "holistic"))
+    assert problems == [] and out["holistic"].dtype == np.float32
+    out, problems = check_arrays({"skeleton": np.zeros((t + 1, 16, 3))}, t, "x.npz",
+                                 streams=("skeleton",))
+    assert problems == ["x.npz: skeleton has T = 6 frames, but clips.csv says frames = 5"]
+    _, problems = check_arrays({}, t, "x.npz", streams=("scenic",))
+    assert problems == ["x.npz: missing array 'scenic' (shape (T_s, 512))",
+                        "x.npz: missing array 'scenic_frames' (shape (T_s,))"]
+
+
+# -- clips.csv ---------------------------------------------------------------------------------
+def test_read_table_of_a_good_folder(vdv_exported):
+    table = read_table(vdv_exported)
+    assert len(table) == 6 and table["frames"].dtype == np.int64
+    assert set(REQUIRED_COLUMNS) <= set(table) and list(table.index) == list(range(6))
+
+
+@pytest.mark.parametrize("column", REQUIRED_COLUMNS)
+def test_missing_column(vdv_folder, column):
+    edit_table(vdv_folder, lambda t: t.drop(columns=column))
+    with pytest.raises(ValueError, match=rf"clips\.csv: missing column.*'{column}'"):
+        VDVFiles(vdv_folder)
+
+
+def test_unknown_challenge(vdv_folder):
+    def edit(t):
+        t.loc[2, "challenge"] = "C9"
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError) as err:
+        VDVFiles(vdv_folder)
+    msg = str(err.value)
+    assert "clips.csv row 2" in msg and "C2_00013" in msg and "challenge 'C9'" in msg
+
+
+def test_bad_split(vdv_folder):
+    def edit(t):
+        t.loc[4, "split"] = "validation"
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError, match=r"clips\.csv row 4 .*split 'validation'"):
+        VDVFiles(vdv_folder)
+
+
+def test_bad_numbers_and_stems_are_all_listed(vdv_folder):
+    def edit(t):
+        t["likes"] = t["likes"].astype(object)
+        t.loc[1, "likes"] = "541.2K"
+        t.loc[3, "frames"] = 0
+        t.loc[5, "clip"] = t.loc[0, "clip"]
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError) as err:
+        VDVFiles(vdv_folder)
+    msg = str(err.value)
+    assert "clips.csv: 3 problems" in msg
+    assert "row 1" in msg and "likes = '541.2K'" in msg
+    assert "row 3" in msg and "frames = 0" in msg
+    assert "row 5" in msg and "appears more than once" in msg
+
+
+# -- clip files ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(ARRAYS))
+def test_missing_array(vdv_folder, name):
+    rewrite(vdv_folder, **{name: None})
+    assert f"{NPZ}: missing array '{name}'" in clip_error(vdv_folder)
+    stream = ARRAYS[name][0]
+    others = tuple(s for s in STREAMS if s != stream)
+    assert VDVFiles(vdv_folder).clip(0, streams=others) is not None  # only asked streams are read
+
+
+def test_wrong_shape(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, holistic=a["holistic"][:, :1024])
+    t = len(a["skeleton"])
+    assert clip_error(vdv_folder) == f"{NPZ}: holistic has shape ({t}, 1024), expected (T, 2048)"
+
+
+def test_wrong_ndim(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, skeleton=a["skeleton"].reshape(len(a["skeleton"]), -1))
+    assert f"{NPZ}: skeleton has shape ({len(a['skeleton'])}, 48), expected (T, 16, 3)" in \
+        clip_error(vdv_folder)
+
+
+def test_holistic_length_differs_from_skeleton(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, holistic=a["holistic"][:-1])
+    t = len(a["skeleton"])
+    assert clip_error(vdv_folder) == \
+        f"{NPZ}: holistic has T = {t - 1} rows, but skeleton has T = {t} frames"
+
+
+def test_skeleton_length_differs_from_table(vdv_folder):
+    def edit(t):
+        t.loc[0, "frames"] += 1
+        return t
+    edit_table(vdv_folder, edit)
+    msg = clip_error(vdv_folder)
+    assert f"{NPZ}: skeleton has T =" in msg and "clips.csv says frames" in msg
+
+
+def test_facial_mask_length(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, facial_mask=a["facial_mask"][:-1])
+    msg = clip_error(vdv_folder)
+    assert f"{NPZ}: facial_mask has length {len(a['facial']) - 1}, but facial has" in msg
+
+
+@pytest.mark.parametrize("name", ["facial_frames", "scenic_frames"])
+def test_frame_indices_out_of_range(vdv_folder, name):
+    a = arrays(vdv_folder)
+    idx = a[name].copy()
+    idx[-1] = len(a["skeleton"])  # one past the last frame
+    rewrite(vdv_folder, **{name: idx})
+    assert f"{NPZ}: {name} has frame indices outside 0..{len(a['skeleton']) - 1}" in \
+        clip_error(vdv_folder)
+
+
+def test_frame_indices_not_increasing(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, scenic_frames=a["scenic_frames"][::-1].copy())
+    assert f"{NPZ}: scenic_frames is not strictly increasing" in clip_error(vdv_folder)
+
+
+@pytest.mark.parametrize("name,value", [("skeleton", np.nan), ("holistic", np.inf),
+                                        ("facial", -np.inf), ("scenic", np.nan)])
+def test_nan_or_inf(vdv_folder, name, value):
+    a = arrays(vdv_folder)
+    bad = a[name].copy()
+    bad[1, 0] = value
+    if name == "facial":
+        rewrite(vdv_folder, facial=bad, facial_mask=np.ones(len(bad), bool))
+    else:
+        rewrite(vdv_folder, **{name: bad})
+    assert f"{NPZ}: {name} has " in clip_error(vdv_folder) and "NaN or inf" in clip_error(vdv_folder)
+
+
+@pytest.mark.parametrize("name,dtype", [("skeleton", np.int32), ("facial_mask", np.int8),
+                                        ("scenic_frames", np.float64)])
+def test_wrong_dtype_kind(vdv_folder, name, dtype):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, **{name: a[name].astype(dtype)})
+    assert f"{NPZ}: {name} has dtype {np.dtype(dtype)}, expected" in clip_error(vdv_folder)
+
+
+def test_other_float_widths_are_read_as_float32(vdv_folder):
+    a = arrays(vdv_folder)
+    rewrite(vdv_folder, holistic=a["holistic"].astype(np.float64))
+    assert VDVFiles(vdv_folder).clip(0).holistic.dtype == torch.float32
+
+
+def test_facial_rows_must_be_zero_without_a_face(vdv_folder):
+    a = arrays(vdv_folder)
+    mask = a["facial_mask"].copy()
+    mask[:] = False
+    rewrite(vdv_folder, facial_mask=mask, facial=np.ones_like(a["facial"]))
+    assert f"{NPZ}: facial has non-zero rows where facial_mask is False" in clip_error(vdv_folder)
+
+
+def test_object_arrays_are_refused(vdv_folder):
+    a = arrays(vdv_folder)
+    path = vdv_folder / NPZ
+    np.savez_compressed(path, **{**a, "holistic": np.array([None, 1], dtype=object)})
+    msg = clip_error(vdv_folder)
+    assert f"{NPZ}: holistic cannot be read" in msg and "missing array" not in msg
+
+
+def test_corrupt_file(vdv_folder):
+    (vdv_folder / NPZ).write_bytes(b"not a zip file")
+    assert clip_error(vdv_folder).startswith(f"{NPZ}: cannot be read as a NumPy .npz file")
