@@ -10,21 +10,9 @@ from vira.models.pay_attention import (FrameAttentionNet, FrameMeanNet, Headline
                                        HeadlineLastNet, MultimodalNet, SoftAttention)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models train faster on one thread than on two contended ones."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def headlines(n=4, length=7, vocab=20, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    lengths = torch.tensor([length, 3, 1, 5][:n])
-    tokens = torch.randint(1, vocab, (n, length), generator=g)
-    tokens[torch.arange(length) >= lengths[:, None]] = 0
-    return tokens, lengths
 
 
 # --- SoftAttention (Eq. 2-5) ------------------------------------------------------------------
@@ -83,7 +71,7 @@ def test_mask_gives_zero_weight_to_padding_and_the_unpadded_result():
 # --- headline models ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", [HeadlineLastNet, HeadlineAttentionNet])
-def test_headline_models_ignore_padding(cls):
+def test_headline_models_ignore_padding(cls, headlines):
     torch.manual_seed(0)
     model = cls(vocab_size=20, emb_dim=6, hidden=5, dropout=0.0, lstm_hidden=4).eval()
     tokens, lengths = headlines()
@@ -103,7 +91,7 @@ def test_headline_models_ignore_padding(cls):
             torch.testing.assert_close(beta.sum(-1), torch.ones(4))
 
 
-def test_last_states_are_the_two_directions_at_the_ends():
+def test_last_states_are_the_two_directions_at_the_ends(headlines):
     torch.manual_seed(0)
     model = HeadlineLastNet(vocab_size=20, emb_dim=6, hidden=5, dropout=0.0, lstm_hidden=4).eval()
     tokens, lengths = headlines()
@@ -119,7 +107,7 @@ def test_last_states_are_the_two_directions_at_the_ends():
 # --- shapes ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("batch_norm", [False, True])
-def test_shapes(batch_norm):
+def test_shapes(batch_norm, headlines):
     torch.manual_seed(0)
     x = torch.randn(3, 18, 10)
     tokens, lengths = headlines(n=3)

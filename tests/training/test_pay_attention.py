@@ -16,13 +16,7 @@ from vira.training.pay_attention import (FEATURE_MODELS, ClassifierConfig, class
                                          predict_proba, random_search, text_embedding, video_embedding)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models train faster on one thread than on two contended ones."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def planted_frames(n, seed, dim=8, frame=5, signal=6.0):
@@ -47,17 +41,11 @@ def planted_headlines(n, seed, vocab=12, word=7, max_len=8):
     return tokens, lengths, y, pos
 
 
-def headlines(n=4, length=7, vocab=20, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    lengths = torch.tensor([length, 3, 1, 5][:n])
-    tokens = torch.randint(1, vocab, (n, length), generator=g)
-    tokens[torch.arange(length) >= lengths[:, None]] = 0
-    return tokens, lengths
 
 
 # --- embeddings of trained models ----------------------------------------------------------------
 
-def test_embedding_helpers_are_batched_eval_and_frozen():
+def test_embedding_helpers_are_batched_eval_and_frozen(headlines):
     torch.manual_seed(0)
     frames = FrameAttentionNet(in_dim=10, embed=6, att_hidden=4, hidden=7, dropout=0.5)
     words = HeadlineLastNet(20, 5, hidden=7, dropout=0.5, lstm_hidden=4)
@@ -73,7 +61,7 @@ def test_embedding_helpers_are_batched_eval_and_frozen():
     torch.testing.assert_close(video_embedding(FrameMeanNet(in_dim=10), x), x.mean(1))
 
 
-def test_given_word_vectors_are_used_and_stay_frozen():
+def test_given_word_vectors_are_used_and_stay_frozen(headlines):
     vectors = torch.randn(20, 6)
     vectors[0] = 0
     tokens, lengths = headlines()
