@@ -8,11 +8,14 @@ chapter, ``python -m vira`` copies them into ``<out>/results/<chapter>.json`` wi
 chapter's input hash, git revision, preset, device and the command that reproduces them
 (:func:`write_file`); a results file is therefore never typed and never older than its chapter.
 
-One record (see :data:`SCHEMA`)::
+Two kinds of record (see :data:`SCHEMA`): a *value* that a paper's table also reports, ::
 
-    {"paper": "VDV", "table": "Table 3", "row": "Integrated", "metric": "SRC, all challenges",
+    {"kind": "value", "paper": "VDV", "table": "Table 3", "row": "Integrated", "metric": "SRC, all challenges",
      "paper_value": 0.43, "mean": 0.31, "std": 0.02, "n": 2, "values": [0.29, 0.33],
      "oracle": 0.67, "section": "results", "note": null}
+
+and a *claim* with its interval and verdict, written by :func:`vira.book.claims.claim`
+(:data:`CLAIM_SCHEMA`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ _NUMBER = {"type": "number"}
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 RECORD_SCHEMA = {
     "type": "object",
-    "required": ["paper", "table", "row", "metric", "paper_value", "mean", "std", "n", "values",
+    "required": ["kind", "paper", "table", "row", "metric", "paper_value", "mean", "std", "n", "values",
                  "oracle", "section", "note"],
     "additionalProperties": False,
     "properties": {
+        "kind": {"const": "value"},
         "paper": {"type": "string", "minLength": 1},
         "table": {"type": "string", "minLength": 1},
         "row": {"type": "string", "minLength": 1},
@@ -47,6 +51,28 @@ RECORD_SCHEMA = {
         "note": {"type": ["string", "null"]},
     },
 }
+_VERDICT = {"enum": ["reproduced", "contradicted", "absent", "inconclusive"]}
+#: A claim record: one verdict of :mod:`vira.book.claims` with the interval it follows from.
+CLAIM_SCHEMA = {
+    "type": "object",
+    "required": ["kind", "paper", "central", "statement", "metric", "estimate", "ci_low", "ci_high", "null",
+                 "direction", "paper_estimate", "paper_se", "verdict", "expected", "mde", "scale_to_decide",
+                 "n_seeds", "n_test", "values", "se_test", "asserted", "section", "sentence"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"const": "claim"}, "paper": {"type": "string", "minLength": 1}, "central": {"type": "boolean"},
+        "statement": {"type": "string", "minLength": 1}, "metric": {"type": "string", "minLength": 1},
+        "estimate": _NUMBER, "ci_low": _NUMBER, "ci_high": _NUMBER, "null": _NUMBER,
+        "direction": {"enum": [1, -1]}, "paper_estimate": _NUMBER_OR_NULL,
+        "paper_se": {"type": ["number", "null"], "minimum": 0}, "verdict": _VERDICT,
+        "expected": {"type": ["array", "null"], "items": _VERDICT, "minItems": 1},
+        "mde": {"type": "number", "minimum": 0}, "scale_to_decide": _NUMBER_OR_NULL,
+        "n_seeds": {"type": "integer", "minimum": 1}, "n_test": {"type": "integer", "minimum": 1},
+        "values": {"type": "array", "items": _NUMBER, "minItems": 1}, "se_test": {"type": "number", "minimum": 0},
+        "asserted": {"type": "boolean"}, "section": {"type": ["string", "null"]},
+        "sentence": {"type": "string", "minLength": 1},
+    },
+}
 #: The JSON schema of ``book/results/<chapter>.json``.
 SCHEMA = {
     "type": "object",
@@ -57,7 +83,7 @@ SCHEMA = {
         "chapter": {"type": "string"}, "input_hash": {"type": "string", "minLength": 64},
         "git_revision": {"type": "string"}, "preset": {"enum": ["smoke", "small", "full"]},
         "device": {"type": "string"}, "seed": {"type": "integer"}, "command": {"type": "string"},
-        "records": {"type": "array", "items": RECORD_SCHEMA},
+        "records": {"type": "array", "items": {"oneOf": [RECORD_SCHEMA, CLAIM_SCHEMA]}},
     },
 }
 
@@ -85,7 +111,7 @@ def make_record(paper: str, table: str, row: str, metric: str, ours: float | Seq
         if v is not None and not math.isfinite(float(v)):
             raise ValueError(f"{where}: {name} is {v}")
     mean, std, n = mean_std(values)
-    return {"paper": paper, "table": table, "row": row, "metric": metric,
+    return {"kind": "value", "paper": paper, "table": table, "row": row, "metric": metric,
             "paper_value": None if paper_value is None else float(paper_value),
             "mean": mean, "std": std, "n": n, "values": values,
             "oracle": None if oracle is None else float(oracle), "section": section, "note": note}
@@ -98,7 +124,7 @@ def record(session, paper: str, table: str, row: str, metric: str, ours, **kwarg
     """
     rec = make_record(paper, table, row, metric, ours, **kwargs)
     key = (paper, table, row, metric)
-    if any((r["paper"], r["table"], r["row"], r["metric"]) == key for r in session.results):
+    if any((r["paper"], r.get("table"), r.get("row"), r["metric"]) == key for r in session.results):
         raise ValueError(f"results: {key} recorded twice")
     session.results.append(rec)
     return rec
@@ -134,8 +160,6 @@ def write_file(executed: Path, out: Path, command: str) -> Path | None:
 
     Returns None (and writes nothing) when the chapter recorded no results. Used by ``vira.book.runner``.
     """
-    import jsonschema
-
     nb = json.loads(Path(executed).read_text(encoding="utf-8"))
     stored = from_notebook(nb)
     if stored is None:
@@ -147,9 +171,9 @@ def write_file(executed: Path, out: Path, command: str) -> Path | None:
                "device": prov.get("device", ""), "seed": int(prov.get("seed", 0)),
                "command": command, "records": stored["records"]}
     try:
-        jsonschema.validate(content, SCHEMA)
-    except jsonschema.ValidationError as err:
-        raise ValueError(f"{executed}: its results do not validate: {err.message}") from None
+        check(content)
+    except ValueError as err:
+        raise ValueError(f"{executed}: its results do not validate: {err}") from None
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(content, indent=1) + "\n")
@@ -157,12 +181,44 @@ def write_file(executed: Path, out: Path, command: str) -> Path | None:
 
 
 def validate_file(path: Path) -> dict:
-    """Load and validate one results file against :data:`SCHEMA`; raises naming the file."""
-    import jsonschema
-
+    """Load and validate one results file (:func:`check`); raises naming the file."""
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8"))
-        jsonschema.validate(content, SCHEMA)
-    except (ValueError, jsonschema.ValidationError) as err:
+        check(content)
+    except ValueError as err:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: not a valid results file: {err}") from None
     return content
+
+
+def _key(rec: dict) -> tuple:
+    if rec["kind"] == "claim":
+        return ("claim", rec["paper"], rec["statement"], rec["metric"])
+    return ("value", rec["paper"], rec["table"], rec["row"], rec["metric"])
+
+
+def check(content: dict) -> None:
+    """Validate a results file's content: the :data:`SCHEMA`, no NaN or infinity anywhere, no
+    record twice, and every claim consistent with its interval (:func:`vira.book.claims.check_record`).
+    Raises ``ValueError`` naming the first offending record."""
+    import jsonschema
+
+    from vira.book.claims import check_record
+
+    try:
+        jsonschema.validate(content, SCHEMA)
+    except jsonschema.ValidationError as err:
+        raise ValueError(err.message) from None
+    seen = set()
+    for k, rec in enumerate(content["records"]):
+        where = f"record {k} ({rec.get('statement') or rec.get('row')!r})"
+        numbers = [v for v in rec.values() if isinstance(v, float)] + [float(v) for v in rec["values"]]
+        if not all(math.isfinite(v) for v in numbers):
+            raise ValueError(f"{where}: holds a value that is not finite")
+        if _key(rec) in seen:
+            raise ValueError(f"{where}: recorded twice")
+        seen.add(_key(rec))
+        if rec["kind"] == "claim":
+            try:
+                check_record(rec)
+            except ValueError as err:
+                raise ValueError(f"{where}: {err}") from None
