@@ -1,11 +1,17 @@
-"""vira.book.report: the report's tables, marks and verdicts from results files."""
+"""vira.book.report: the report's grids, verdict table, forest plot and CSV from results files."""
 
 import json
 
+import matplotlib
+import pandas as pd
 import pytest
 
-from vira.book.report import difference_verdict, load_results, mark, note_verdict, paper_table
+from vira.book.claims import from_values, make_claim
+from vira.book.report import (DASH, claims_of, forest_plot, load_results, paper_grid, verdict_table,
+                              write_csv)
 from vira.book.results import make_record
+
+matplotlib.use("Agg")
 
 
 def _write(folder, chapter, preset, records):
@@ -14,45 +20,63 @@ def _write(folder, chapter, preset, records):
     (folder / f"{chapter}.json").write_text(json.dumps(content))
 
 
+def _claim(statement, values, **kw):
+    return make_claim(paper="VDV", statement=statement, metric="SRC difference",
+                      ev=from_values(values, n_test=100), **kw)
+
+
 @pytest.fixture
-def records(tmp_path):
+def folder(tmp_path):
     _write(tmp_path, "02_x", "small", [
-        make_record("VDV", "Table 5", "PSGCN", "SRC", [0.30, 0.34], paper_value=0.27, section="results"),
+        make_record("VDV", "Table 5", "PSGCN", "SRC", [0.30, 0.34], paper_value=0.27, oracle=0.6),
         make_record("VDV", "Table 5", "w/o pyramid", "SRC", [0.20, 0.22], paper_value=0.25),
-        make_record("VDV", "Table 5", "ST-GCN", "SRC", [0.33], paper_value=0.2)])
+        make_record("VDV", "Table 5", "ST-GCN", "PLCC", [0.33]),
+        _claim("PSGCN above ST-GCN", [0.10, 0.12, 0.09], paper_estimate=0.02, paper_se=0.03, central=True),
+        _claim("pyramid helps", [0.3, -0.2], paper_estimate=0.02)])
     _write(tmp_path, "07_y", "smoke", [make_record("Viral Vision", "Table 3", "ours", "accuracy", 0.6)])
     (tmp_path / "bench_z.json").write_text("{}")  # not a results file: skipped by load_results
-    return load_results(tmp_path)
+    return tmp_path
 
 
-def test_mark_by_hand():
-    assert mark(0.27, 0.32, 0.028, 2) == "within spread"  # 0.05 <= 0.056
-    assert mark(0.27, 0.32, 0.02, 3) == "differs"  # 0.05 > 0.04
-    assert mark(0.27, 0.32, 0.0, 1) == "one seed: no spread"
-    assert mark(None, 0.32, 0.02, 2) == ""
+def test_load_results_and_claims_of(folder):
+    records = load_results(folder)
+    assert len(records) == 6 and set(records.chapter) == {"02_x", "07_y"}
+    assert list(claims_of(records).statement) == ["PSGCN above ST-GCN", "pyramid helps"]
+    assert list(claims_of(records, central=True).statement) == ["PSGCN above ST-GCN"]
 
 
-def test_load_results_and_paper_table(records):
-    assert len(records) == 4 and set(records.chapter) == {"02_x", "07_y"}
-    t = paper_table(records, "VDV")
-    assert list(t.row) == ["PSGCN", "w/o pyramid", "ST-GCN"]
-    assert t.ours[0] == "0.320 ± 0.028 (2)" and t.paper[0] == "0.270" and t["explained in"][0] == "02_x § results"
-    assert t.mark[1] == "differs"  # 0.21 vs 0.25, std 0.014
+def test_verdict_table_reads_each_claim(folder):
+    t = verdict_table(claims_of(load_results(folder)))
+    assert list(t.verdict) == ["reproduced", "inconclusive"]
+    # mean 0.1033, sd 0.01528, se = sd / sqrt 3 = 0.00882, t(0.975, 2) = 4.303 -> +-0.038
+    assert t["ours [95 % interval]"][0] == "+0.103 [+0.065, +0.141]"
+    assert t["the paper's value"][0] == "+0.020 ± 0.030" and t["the paper's value"][1] == "+0.020"
+    assert t["seeds × items"][0] == "3 × 100" and t.chapter[0] == "02_x (small)"
 
 
-def test_note_verdict_reads_the_first_clause_with_synonyms():
-    assert note_verdict("within seed spread; ours: +0.04") == "within noise"
-    assert note_verdict("Not reproduced; ours 0.87") == "not reproduced"  # not "reproduced"
-    assert note_verdict("reproduced; ours +0.156") == "reproduced"
-    assert note_verdict("holds: total > 0 (asserted)") == "holds"
-    assert note_verdict("only through the cap; ours: 2 modes") == "see note"
-    assert note_verdict(None) == "see note"
+def test_paper_grid_by_hand(folder):
+    g = paper_grid(load_results(folder), "VDV", "Table 5")
+    # 0.32 ± t(0.975, 1) * 0.02828 / sqrt(2) = 12.706 * 0.02 = 0.254
+    assert g.loc["PSGCN", "SRC"] == "0.320 ± 0.254 · 0.270"
+    assert g.loc["ST-GCN", "PLCC"] == "0.330 (1 seed)"
+    assert g.loc["ST-GCN", "SRC"] == DASH and g.loc["oracle", "SRC"] == "0.600" and g.loc["oracle", "PLCC"] == DASH
+    assert "nan" not in g.to_string().lower()
 
 
-def test_difference_verdict_by_hand():
-    assert difference_verdict(0.10, 0.02, noise=0.15) == "within noise"
-    assert difference_verdict(-0.15, 0.02, noise=0.15) == "within noise"  # on the edge: not beyond it
-    assert difference_verdict(0.16, 0.02, noise=0.15) == "reproduced"
-    assert difference_verdict(-0.16, 0.22, noise=0.15) == "not reproduced"
-    assert difference_verdict(-0.16, -0.01, noise=0.15) == "reproduced"
-    assert difference_verdict(0.16, 0.0, noise=0.15) == "not reproduced"  # the paper saw no difference
+def test_forest_plot_puts_every_claim_on_its_claimed_side(folder):
+    claims = claims_of(load_results(folder))
+    flipped = claims.copy()
+    flipped.loc[0, ["estimate", "ci_low", "ci_high", "paper_estimate", "direction"]] = [-0.103, -0.169, -0.038, -0.02, -1]
+    for frame in (claims, flipped):
+        ax = forest_plot(frame)
+        line = ax.lines[1] if len(ax.lines) > 1 else ax.lines[0]
+        first_bar = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_ydata()[0] == 1][0]
+        assert min(first_bar.get_xdata()) > 0, "the reproduced claim lies right of the null line"
+        assert line is not None
+        matplotlib.pyplot.close(ax.figure)
+
+
+def test_write_csv_holds_every_record(folder):
+    path = write_csv(folder)
+    back = pd.read_csv(path)
+    assert len(back) == 6 and json.loads(back["values"][0]) == [0.30, 0.34]

@@ -1,27 +1,41 @@
 """The reproduction report, built from results files (chapter 9).
 
-Every chapter writes its numbers to ``book/results/<chapter>.json`` (:mod:`vira.book.results`).
-This module reads them, so that the report contains no typed number (the benchmark files
-``bench_*.json`` are read by :mod:`vira.book.bench`):
+Every chapter writes its numbers to ``book/results/<chapter>.json`` (:mod:`vira.book.results`):
+*value* records (a number a paper's table also reports) and *claim* records (a verdict of
+:mod:`vira.book.claims` with its interval). This module reads them, so that the report contains no
+typed number:
 
 * :func:`load_results` -- every record of every chapter, one row each, with its chapter's preset,
   device, git revision and command;
-* :func:`paper_table` -- one paper's tables: paper | ours (mean ± std, n) | oracle | where, with a
-  mark (:func:`mark`) where ours differs from the paper by more than our spread;
-* :func:`difference_verdict` -- how a chapter words its verdict on a paper's difference, and
-  :func:`note_verdict` -- how chapter 9 reads it back from the claim's note.
+* :func:`forest_plot` -- the central claims at a glance: our estimate with its 95 % interval, the
+  paper's value and the null, all on the claimed side of the null, coloured by verdict;
+* :func:`verdict_table` -- one short row per claim;
+* :func:`paper_grid` -- one paper's table as a compact grid (rows x metrics), each cell
+  "ours ± half-width of the 95 % interval over seeds · paper", with the oracle as the last row;
+* :func:`write_csv` -- every record as one downloadable CSV (``results/records.csv``).
+
+Missing values show as "—", never NaN.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vira.book.results import validate_file
 
-__all__ = ["load_results", "mark", "paper_table", "VERDICTS", "note_verdict", "difference_verdict"]
+__all__ = ["load_results", "claims_of", "forest_plot", "verdict_table", "paper_grid", "write_csv",
+           "VERDICT_COLOURS", "DASH", "CSV_NAME"]
+
+DASH = "—"
+CSV_NAME = "records.csv"
+#: One colour per verdict (colour-blind-safe: blue, vermilion, grey-green, grey).
+VERDICT_COLOURS = {"reproduced": "#0072B2", "contradicted": "#D55E00", "absent": "#009E73",
+                   "inconclusive": "#999999"}
 
 
 def load_results(folder) -> pd.DataFrame:
@@ -38,56 +52,116 @@ def load_results(folder) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def mark(paper_value, mean: float, std: float, n: int) -> str:
-    """``"differs"`` when ours (mean, sample std over n seeds) is more than two standard deviations
-    from the paper's value; ``"within spread"`` when not; ``"one seed: no spread"`` when n = 1 and
-    the values differ; ``""`` without a paper value."""
-    if paper_value is None or (isinstance(paper_value, float) and math.isnan(paper_value)):
-        return ""
-    gap = abs(mean - paper_value)
-    if n < 2:
-        return "one seed: no spread" if gap > 0 else "within spread"
-    return "differs" if gap > 2 * std else "within spread"
-
-
-def _fmt(x, digits=3):
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
-
-def paper_table(records: pd.DataFrame, paper: str, digits: int = 3) -> pd.DataFrame:
-    """One paper's records as the report shows them: table, row, metric, paper, ours
-    (mean ± std (n)), oracle, mark, preset/device and the chapter section that explains them."""
-    sub = records[records.paper == paper]
-    out = pd.DataFrame({
-        "table": sub.table, "row": sub.row, "metric": sub.metric,
-        "paper": [_fmt(v, digits) for v in sub.paper_value],
-        "ours": [f"{m:.{digits}f} ± {s:.{digits}f} ({n})" for m, s, n in zip(sub["mean"], sub["std"], sub["n"])],
-        "oracle": [_fmt(v, digits) for v in sub.oracle],
-        "mark": [mark(p, m, s, n) for p, m, s, n in zip(sub.paper_value, sub["mean"], sub["std"], sub["n"])],
-        "run": [f"{p}, {d}" for p, d in zip(sub.preset, sub.device)],
-        "explained in": [f"{c} § {s}" if isinstance(s, str) and s else c for c, s in zip(sub.chapter, sub.section)],
-    })
+def claims_of(records: pd.DataFrame, central: bool | None = None) -> pd.DataFrame:
+    """The claim records (all, or only the central / non-central ones), in chapter order."""
+    out = records[records.kind == "claim"]
+    if central is not None:
+        out = out[out.central.astype(bool) == central]
     return out.reset_index(drop=True)
 
 
-#: The verdicts chapters write first in a claim's note, with the synonyms some of them use.
-VERDICTS = {"not reproduced": "not reproduced", "reproduced": "reproduced", "within noise": "within noise",
-            "within seed spread": "within noise", "not testable": "not testable",
-            "does not hold": "does not hold", "holds": "holds", "asserted": "asserted"}
+def _num(x, digits=3, signed=False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return DASH
+    return f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}"
 
 
-def note_verdict(note: str | None) -> str:
-    """The verdict a chapter wrote first in a claim's note (the text before the first ";"), mapped
-    through :data:`VERDICTS`; "see note" when it wrote something else. Chapter 9's checklist."""
-    first = (note or "").split(";")[0].strip().lower()
-    return next((v for k, v in VERDICTS.items() if first.startswith(k)), "see note")
+def forest_plot(claims: pd.DataFrame, ax=None):
+    """One row per claim: our estimate and 95 % interval (a bar coloured by verdict), the paper's
+    value (a black diamond), on the axis "effect on the claimed side of the null", so that every
+    claim's null is the vertical line at 0 and the claim holds to its right. Returns the axes."""
+    import matplotlib.pyplot as plt
+
+    n = len(claims)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.42 * n + 1.2))
+    y = np.arange(n)[::-1]
+    centre = [c.direction * (c.estimate - c.null) for _, c in claims.iterrows()]
+    paper = [np.nan if c.paper_estimate is None or pd.isna(c.paper_estimate)
+             else c.direction * (c.paper_estimate - c.null) for _, c in claims.iterrows()]
+    # an interval far wider than every estimate would squash the others: clip it, with an arrow
+    limit = 1.3 * max([0.05, *np.abs(centre), *np.nan_to_num(np.abs(paper))])
+    for yi, (_, c), x, p in zip(y, claims.iterrows(), centre, paper):
+        lo, hi = sorted((c.direction * (c.ci_low - c.null), c.direction * (c.ci_high - c.null)))
+        colour = VERDICT_COLOURS[c.verdict]
+        ax.plot([max(lo, -limit), min(hi, limit)], [yi, yi], color=colour, lw=3, solid_capstyle="butt")
+        for end, marker in ((lo, "<"), (hi, ">")):
+            if abs(end) > limit:
+                ax.plot(math.copysign(limit, end), yi, marker, color=colour, ms=7)
+        ax.plot(x, yi, "o", color=colour, ms=6)
+        if not np.isnan(p):
+            ax.plot(p, yi, "D", color="black", ms=5, mfc="white")
+    ax.set_xlim(-1.08 * limit, 1.08 * limit)
+    ax.axvline(0, color="0.3", lw=1)
+    ax.set_yticks(y, [f"{c.paper}: {c.statement}" for _, c in claims.iterrows()], fontsize=8)
+    ax.set_xlabel("effect on the claimed side of the null (metric units)")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=col, lw=3, label=v) for v, col in VERDICT_COLOURS.items()]
+    handles.append(Line2D([], [], marker="D", color="black", mfc="white", ls="", label="the paper"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / max(n, 1)),
+              ncol=5, fontsize=8)
+    ax.grid(axis="y", visible=False)
+    return ax
 
 
-def difference_verdict(ours: float, paper: float, noise: float) -> str:
-    """The verdict on a paper's difference ("a beats b by ``paper``") from ours: "within noise" when
-    ``|ours| <= noise``, else "reproduced" when ours has the paper's sign and "not reproduced" when
-    it has the other. Chapters 2 and 4 write it first in their claim notes."""
-    if abs(ours) <= noise:
-        return "within noise"
-    return "reproduced" if math.copysign(1, ours) == math.copysign(1, paper) and paper != 0 else "not reproduced"
+def verdict_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim: paper, claim (statement and metric), ours [95 % interval], the paper's
+    value (± its standard error at its own test size), verdict, seeds × test items, chapter."""
+    signed = [n == 0 for n in claims.null]
+    return pd.DataFrame({
+        "paper": claims.paper,
+        "claim": [f"{s} ({m})" for s, m in zip(claims.statement, claims.metric)],
+        "ours [95 % interval]": [f"{_num(e, signed=s)} [{_num(lo, signed=s)}, {_num(hi, signed=s)}]"
+                                 for e, lo, hi, s in zip(claims.estimate, claims.ci_low, claims.ci_high, signed)],
+        "the paper's value": [_num(p, signed=s) + ("" if pd.isna(se) else f" ± {se:.3f}")
+                  for p, se, s in zip(claims.paper_estimate, claims.paper_se, signed)],
+        "verdict": claims.verdict,
+        "seeds × items": [f"{int(k)} × {int(n)}" for k, n in zip(claims.n_seeds, claims.n_test)],
+        "chapter": [f"{c} ({p})" for c, p in zip(claims.chapter, claims.preset)],
+    }).reset_index(drop=True)
 
+
+def _half_width(values) -> float | None:
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2:
+        return None
+    return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+
+
+def paper_grid(records: pd.DataFrame, paper: str, table: str) -> pd.DataFrame:
+    """One table of one paper as a grid: a row per model (``row``), a column per metric, each cell
+    "ours ± h · paper p" (``h`` the half-width of the 95 % t interval over seeds; "(1 seed)" when
+    there is one), and a last row "oracle" where the data's best possible score is known."""
+    sub = records[(records.kind == "value") & (records.paper == paper) & (records.table == table)]
+    cells: dict[str, dict[str, str]] = {}
+    oracle: dict[str, str] = {}
+    for _, r in sub.iterrows():
+        h = _half_width(r["values"])
+        ours = _num(r["mean"]) + (" (1 seed)" if h is None else f" ± {h:.3f}")
+        paper_part = "" if pd.isna(r.paper_value) or r.paper_value is None else f" · {r.paper_value:.3f}"
+        cells.setdefault(r.row, {})[r.metric] = ours + paper_part
+        if r.oracle is not None and not pd.isna(r.oracle):
+            oracle[r.metric] = _num(r.oracle)
+    grid = pd.DataFrame.from_dict(cells, orient="index")
+    if oracle:
+        grid.loc["oracle"] = pd.Series(oracle)
+    grid.columns.name = f"{table}: ours ± 95 % · paper"
+    return grid.fillna(DASH)
+
+
+def write_csv(folder) -> Path:
+    """Write every record of ``folder/*.json`` to ``folder/records.csv`` (lists as JSON text);
+    returns its path. Chapter 9 calls it, so the CSV is rewritten whenever the report is; the
+    tests check that the committed CSV equals one written from the committed results files."""
+    folder = Path(folder)
+    records = load_results(folder)
+    if "values" in records:
+        records["values"] = [json.dumps(v) for v in records["values"]]
+    if "expected" in records:
+        records["expected"] = [None if not isinstance(v, list) else json.dumps(v) for v in records["expected"]]
+    path = folder / CSV_NAME
+    records.to_csv(path, index=False)
+    return path
