@@ -152,14 +152,3 @@ def test_track_srcc_is_the_chapters_former_inline_formula():
     assert track_srcc(pred, target, groups, tracks) == inline
 
 
-def test_chance_sd_srcc_matches_every_permutation_of_five():
-    """Enumerate all 120 orders of 5 items: the population variance of their SRC with the identity
-    is exactly 1 / (n - 1) = 1/4."""
-    from itertools import permutations
-
-    from vira.metrics import chance_sd_srcc
-
-    values = [srcc(np.array(p, dtype=float), np.arange(5.0)) for p in permutations(range(5))]
-    assert np.std(values) == pytest.approx(chance_sd_srcc(5)) == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="n=1"):
-        chance_sd_srcc(1)

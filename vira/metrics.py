@@ -23,14 +23,13 @@ from __future__ import annotations
 import warnings
 from typing import Callable, Mapping, Sequence
 
-import math
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 __all__ = ["srcc", "plcc", "rmse", "rmse_top", "is_constant", "bootstrap_ci", "mean_std", "track_srcc",
-           "format_mean_std", "evaluate_tracks", "chance_sd_srcc"]
+           "format_mean_std", "evaluate_tracks"]
 
 
 def _as_1d(name: str, x) -> np.ndarray:
@@ -161,15 +160,6 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], pred, target
         alpha = (1 - level) / 2
         low, high = (float(q) for q in np.quantile(finite, [alpha, 1 - alpha]))
     return estimate, low, high
-
-
-def chance_sd_srcc(n: int) -> float:
-    """Standard deviation of the SRC of an unrelated ranking of ``n`` untied items: its variance
-    under independence is exactly 1 / (n - 1). The noise floor that chapters 2 and 4 compare
-    differences of SRC against."""
-    if n < 2:
-        raise ValueError(f"an SRC needs at least 2 items, got n={n}")
-    return 1 / math.sqrt(n - 1)
 
 
 def mean_std(values: Sequence[float]) -> tuple[float, float, int]:

@@ -9,7 +9,10 @@ chapters and ``scripts/`` do.
 * :mod:`~vira.book.glue` -- ``vira.glue``: numbers from executed cells into the prose.
 * :mod:`~vira.book.plots` -- the shared figure style.
 * :mod:`~vira.book.results` -- ``vira.results.record``: the chapters' results files.
-* :mod:`~vira.book.report` -- the tables of the reproduction report (chapter 9).
+* :mod:`~vira.book.claims` -- one rule for every verdict: a claim's 95 % interval over seeds and
+  test items, its verdict, its sentence and its assert.
+* :mod:`~vira.book.report` -- the reproduction report (chapter 9): forest plot, verdict tables,
+  paper grids, the records CSV.
 * :mod:`~vira.book.bench` -- benchmark timing, the schema of bench files, their one writer and
   their one reader (chapters 2, 4, 10 and A1).
 * :mod:`~vira.book.bookcheck` -- the Sphinx extension that fails the build on error outputs.
