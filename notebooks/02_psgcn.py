@@ -40,6 +40,8 @@ seed = 0  # the data set's seed; model seeds are seed, seed + 1, ...
 
 # %%
 import json
+import math
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -56,11 +58,11 @@ from vira.data import data_dir
 from vira.data.clips import SkeletonClips
 from vira.data.layout import TRACKS
 from vira.data.synthetic.synthetic_vdv import SyntheticVDV
-from vira.metrics import bootstrap_ci, chance_sd_srcc, format_mean_std, mean_std, srcc, track_srcc
+from vira.metrics import bootstrap_ci, format_mean_std, mean_std, srcc, track_srcc
 from vira.models import SKELETON_MODELS, skeleton_model
 from vira.models.stgcn import LAYOUT
+from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.book.provenance import REPO_ROOT
-from vira.book.report import difference_verdict
 from vira.skeleton import CENTER, JOINTS, V, normalize_sequence
 from vira.pose_dct import PoseDCT, features_of
 from vira.training.regression import TrainConfig
@@ -91,6 +93,10 @@ PAPER = pd.DataFrame(
      [0.22, 0.13, 0.21, 0.40, 0.31, 0.26, 0.48, 0.39, 0.23]],
     index=["Pose+DCT", "ST-GCN", "DMGNN", "PSGCN", "PSGCN w/o pyramid"], columns=list(TRACKS))
 PAPER.columns.name = "paper (SRC)"
+# The paper's all-challenge test split: 20 % of VDV's 4,292 clips (Table 1; §5.1: "The dataset
+# partitions of all tracks are fixed with 80% training data and 20% testing data"). It sets the
+# standard error of the paper's own differences (paper_se) in the claims below.
+N_PAPER_TEST = round(0.2 * 4292)  # 858
 PAPER
 
 # %% [markdown]
@@ -207,12 +213,14 @@ diag = coarse.diagonal()
 vira.glue("sample_diag_first", diag[0].item())
 vira.glue("sample_diag_last", diag[-1].item())
 vira.glue("sample_negative", int((coarse < -1e-6).sum()))
-assert diag[-1] > 10 * diag[0], "claimed: the weights grow with the vertex index"
-assert (coarse < -1e-6).sum() > 0, "claimed: some coarse edges are negative"
-vira.results.record(session, "VDV", "claim", "Eq. 6 as printed weighs the coarse vertices unevenly",
+# Deterministic properties of the printed formula on the fixed MPII graph (no seed, no test set,
+# nothing uncertain): checked by assert at every preset and recorded as values, not as claims.
+assert diag[-1] > 10 * diag[0], "Eq. 6 as printed: the weights grow with the vertex index"
+assert (coarse < -1e-6).sum() > 0, "Eq. 6 as printed: some coarse edges are negative"
+vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed weighs the coarse vertices unevenly",
                     "self-connection of the last coarse vertex / of the first", float(diag[-1] / diag[0]),
                     section="down-sampling-the-graph-eq-5-6", note="asserted > 10 (every preset)")
-vira.results.record(session, "VDV", "claim", "Eq. 6 as printed gives negative coarse edges",
+vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives negative coarse edges",
                     "negative entries of sum_k sample(A_k) (8 x 8)", int((coarse < -1e-6).sum()),
                     section="down-sampling-the-graph-eq-5-6", note="asserted > 0 (every preset)")
 
@@ -400,8 +408,9 @@ print(f"all-challenge test split: oracle {ds.oracle_ceiling('all'):.3f}; "
 summary.round(3)
 
 # %%
-learned = [m for m in MODELS if m != "PSGCN, shuffled labels"]
-control = summary.loc["PSGCN, shuffled labels", "SRC with the label"]
+CONTROL = "PSGCN, shuffled labels"
+learned = [m for m in MODELS if m != CONTROL]
+control = summary.loc[CONTROL, "SRC with the label"]
 best = summary.loc[learned, "SRC with the label"].idxmax()
 for key, value in {"control_src": control, "best_src": summary.loc[best, "SRC with the label"],
                    "oracle_all": ds.oracle_ceiling("all"), "movement_ceiling": movement_ceiling,
@@ -413,86 +422,112 @@ for key, value in {"control_src": control, "best_src": summary.loc[best, "SRC wi
                    "psgcn_move": summary.loc["PSGCN", "SRC with planted movement quality"]}.items():
     vira.glue(key, float(value))
 vira.glue("best_model", best)
-src = summary["SRC with the label"]
-vira.glue("psgcn_minus_stgcn", float(src["PSGCN"] - src["ST-GCN"]))
-vira.glue("psgcn_minus_nopyr", float(abs(src["PSGCN"] - src["PSGCN w/o pyramid"])))
-vira.glue("psgcn_minus_mean", float(abs(src["PSGCN"] - src["PSGCN, mean sample"])))
-ALL = TRACKS.index("all")
+vira.glue("n_test", len(test_idx))
 for m in MODELS:
     record("planted truth", m, "SRC with planted movement quality, all challenges",
            [srcc(preds[m, s], move[test_idx]) for s in range(n_seeds)], section="results")
 record("planted truth", "planted movement quality alone", "SRC with the label, all challenges",
        movement_ceiling, oracle=ds.oracle_ceiling("all"), section="results",
        note="the ceiling of any skeleton-only model")
-checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
-chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
-noise = max(float(summary["std over seeds"].max()), chance_se)
 
+# %% [markdown]
+# ### The claims
+#
+# Each claim below is decided by one rule ({mod}`vira.book.claims`): the 95 % interval of the
+# claimed quantity, a mean over the seeds of an all-challenge SRC (or of the difference of two
+# models' SRCs, paired by seed and computed on the same {glue:text}`n_test` test clips). The
+# interval adds the spread over seeds to the bootstrap error of the finite test set. A claim is
+# *reproduced* when the interval lies on the claimed side of its threshold, *contradicted* when
+# it lies on the other side, *absent* when it holds the threshold but rules out the paper's own
+# difference, and *inconclusive* otherwise. Next to a paper's difference we give its standard
+# error at the paper's own test size ({glue:text}`n_paper_test` clips, 20 % of VDV), treating
+# its two rows as independent: an upper bound.
+#
+# First the three claims of the paper's Tables 3 and 5 for the all-challenge track.
 
-def diff(a, b):
-    """Per-seed all-challenge SRC of model a minus model b."""
-    return [scores[a, s][ALL] - scores[b, s][ALL] for s in range(n_seeds)]
+# %%
+vira.glue("n_paper_test", N_PAPER_TEST)
+y = label[test_idx]
+P = {m: np.stack([preds[m, s] for s in range(n_seeds)]) for m in MODELS}  # (seeds, test clips) per model
+pa = PAPER["all"]
+# At `smoke` one epoch on about 80 clips teaches the networks nothing, and 16 test clips decide a
+# difference of two untrained networks by chance: their claims carry no expectation there.
+TRAINED = session.preset.name != "smoke"
+# The expectations are those of the `small` preset: 2 seeds on 88 test clips. The paired SRC
+# difference of two models there has a test-set standard error near 0.1, so PSGCN's lead over
+# ST-GCN in the last two small runs (+0.13 and +0.16, on two machines) may or may not clear zero,
+# while PSGCN minus Pose+DCT (-0.22 and -0.15) rules out the paper's +0.22 and perhaps zero too.
+# The paper's pyramid gain (0.03) is a fraction of what 88 clips can detect (the last runs: +0.00
+# and +0.01): no decision is possible.
+claim(session, "claim_psgcn_stgcn", paper="VDV", central=True,
+      statement="PSGCN ranks clips better than ST-GCN (Table 3)",
+      metric="SRC of PSGCN minus ST-GCN, all challenges",
+      ev=evidence(srcc, P["PSGCN"], y, P["ST-GCN"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["PSGCN"] - pa["ST-GCN"], 2),
+      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["ST-GCN"]),
+      expect=("reproduced", "inconclusive") if TRAINED else None, section="results")
+claim(session, "claim_psgcn_dct", paper="VDV",
+      statement="PSGCN ranks clips better than Pose+DCT (Table 3)",
+      metric="SRC of PSGCN minus Pose+DCT, all challenges",
+      ev=evidence(srcc, P["PSGCN"], y, P["Pose+DCT"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["PSGCN"] - pa["Pose+DCT"], 2),
+      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["Pose+DCT"]),
+      expect=("contradicted", "absent") if TRAINED else None, section="results")
+claim(session, "claim_pyramid", paper="VDV",
+      statement="PSGCN's pyramid helps: PSGCN ranks clips better than PSGCN without it (Table 5)",
+      metric="SRC of PSGCN minus PSGCN w/o pyramid, all challenges",
+      ev=evidence(srcc, P["PSGCN"], y, P["PSGCN w/o pyramid"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["PSGCN"] - pa["PSGCN w/o pyramid"], 2),
+      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["PSGCN w/o pyramid"]),
+      expect="inconclusive" if TRAINED else None, section="results")
+vira.glue("pyramid_paper_se", paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["PSGCN w/o pyramid"]))
 
+# %% [markdown]
+# Then the chapter's own claims about its benchmark and its controls. Every trained model is
+# compared with the shuffled-label control on the same clips and seeds, and the best one with the
+# oracle ceiling. Eq. 6 as printed is compared with the plain block average within a margin of 0.1
+# SRC: the question is whether the printed formula costs a trained network accuracy, not whether
+# the two are identical.
 
-def paper_claim(row, a, b, asserted):
-    """Record a claim of the paper's Table 3/5 (model a beats model b, all challenges) with the
-    verdict of vira.book.report.difference_verdict (reproduced, not reproduced or within noise); then
-    what the chapter itself asserts."""
-    ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
-    word = difference_verdict(ours, paper, noise)
-    record("claim", row, "SRC difference, all challenges", diff(a, b), paper_value=paper, section="results",
-           note=f"{word}; ours {ours:+.3f}, paper {paper:+.3f}, noise {noise:.3f} (the larger of the seed "
-                f"spread and the chance SD on {len(test_idx)} test clips); the chapter asserts {asserted} "
-                f"({checked})")
-
-
-def claim(row, metric, values, rule, holds, asserted=True, **kwargs):
-    """Record one of the chapter's own claims (all-challenge SRC) with its rule, whether it holds
-    and whether the chapter asserts it."""
-    record("claim", row, metric, values, section="results",
-           note=f"{'holds' if holds else 'does not hold'}: {rule} "
-                f"({checked if asserted else 'reported, not asserted'})", **kwargs)
-
-
-paper_claim("PSGCN beats ST-GCN", "PSGCN", "ST-GCN", "PSGCN minus ST-GCN > 0.05")
-paper_claim("PSGCN beats Pose+DCT", "PSGCN", "Pose+DCT", "Pose+DCT > 0.04 + 0.15, far above the paper's")
-paper_claim("PSGCN's pyramid helps", "PSGCN", "PSGCN w/o pyramid",
-            "|PSGCN minus PSGCN w/o pyramid| < 0.05: the pyramid is not what separates PSGCN from ST-GCN")
-claim("Eq. 6's weights barely matter (plain block average instead)", "SRC difference, all challenges",
-      diff("PSGCN", "PSGCN, mean sample"), "|PSGCN minus PSGCN, mean sample| < 0.1",
-      abs(src["PSGCN"] - src["PSGCN, mean sample"]) < 0.1)
-claim("Pose+DCT is far above the paper's 0.04", "SRC, all challenges",
-      [scores["Pose+DCT", s][ALL] for s in range(n_seeds)], "SRC > 0.04 + 0.15",
-      src["Pose+DCT"] > 0.04 + 0.15, paper_value=PAPER.loc["Pose+DCT", "all"])
-control_move = summary.loc["PSGCN, shuffled labels", "SRC with planted movement quality"]
-margins = pd.DataFrame({"on the label": src[learned] - control,
-                        "on planted movement quality": summary.loc[learned, "SRC with planted movement quality"]
-                        - control_move})
-margins["beyond chance"] = (margins > chance_se).all(axis=1)
-margins.columns.name = f"SRC minus the shuffled-label control's (chance SD {chance_se:.3f})"
-display(margins.round(3))
-beyond = [m for m in learned if margins.loc[m, "beyond chance"]]
-vira.glue("chance_se", chance_se)
-vira.glue("n_test", len(test_idx))
+# %%
+EQ6_MARGIN = 0.1
+# small preset: the networks beat the control by +0.10 to +0.27 in the last small run, one to two
+# test-set standard errors, and Pose+DCT (deterministic, SRC 0.38 on every machine) by +0.44; but an
+# earlier small run on another machine drew a control of +0.15 and -0.06 on its two seeds, which
+# leaves even Pose+DCT's margin inside the interval. So each model may or may not be separated from
+# the control. The Eq. 6 difference (last runs: -0.04 and +0.07, seeds spread by up to 0.14) lies
+# about one standard error from the -0.1 margin: it may or may not be decided. Pose+DCT's own SRC
+# (0.38, deterministic) lies several standard errors above the paper's 0.04 and below the oracle
+# (0.79), and was the best model in both runs: those two claims are expected at every preset.
+claim(session, "claim_eq6", paper="ours",
+      statement=f"Eq. 6 as printed costs PSGCN less than {EQ6_MARGIN} SRC against the plain block average",
+      metric="SRC of PSGCN minus PSGCN with the plain block average, all challenges",
+      ev=evidence(srcc, P["PSGCN"], y, P["PSGCN, mean sample"], seed=session.seed), null=-EQ6_MARGIN,
+      direction=+1, expect=("reproduced", "inconclusive") if TRAINED else None, section="results")
+claim(session, "claim_dct_paper", paper="ours",
+      statement=f"Pose+DCT ranks the synthetic clips better than the paper's SRC of {pa['Pose+DCT']:.2f}",
+      metric="SRC of Pose+DCT, all challenges", ev=evidence(srcc, P["Pose+DCT"], y, seed=session.seed),
+      null=pa["Pose+DCT"], direction=+1, expect="reproduced", section="results")
+control_claims = {
+    m: claim(session, "claim_control_" + re.sub(r"[^a-z0-9]+", "_", m.lower()).strip("_"),
+             paper="ours", statement=f"{m} beats the shuffled-label control",
+             metric="SRC minus the shuffled-label PSGCN's, all challenges",
+             ev=evidence(srcc, P[m], y, P[CONTROL], seed=session.seed), null=0.0, direction=+1,
+             expect=("reproduced", "inconclusive") if TRAINED else None, section="results")
+    for m in learned}
+claim(session, "claim_oracle", paper="ours",
+      statement="the best trained skeleton model stays below the oracle ceiling",
+      metric="SRC of the best trained model (by mean SRC), all challenges",
+      ev=evidence(srcc, P[best], y, seed=session.seed), null=ds.oracle_ceiling("all"), direction=-1,
+      expect="reproduced", section="results")
+beyond = [m for m, r in control_claims.items() if r["verdict"] == "reproduced"]
 vira.glue("beyond_control", ", ".join(beyond) or "none")
 vira.glue("within_control", ", ".join(m for m in learned if m not in beyond) or "none")
-for m in learned:
-    claim(f"{m} beats the shuffled-label control", "SRC minus the control's, all challenges",
-          margins.loc[m, "on the label"], f"beyond the chance SD {chance_se:.3f} on the label and on the "
-          "planted movement quality", margins.loc[m, "beyond chance"], asserted=m in ("PSGCN", "Pose+DCT"))
-claim("every trained model stays below the oracle", "SRC of the best model, all challenges",
-      summary.loc[best, "SRC with the label"], f"the best ({best}) < the oracle ceiling",
-      summary.loc[best, "SRC with the label"] < ds.oracle_ceiling("all"), oracle=ds.oracle_ceiling("all"))
-if session.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
-    assert src["Pose+DCT"] > 0.04 + 0.15, "claimed: Pose+DCT is far above the paper's 0.04"
-    assert src["PSGCN"] - src["ST-GCN"] > 0.05, "claimed: PSGCN beats ST-GCN by more than 0.05"
-    assert abs(src["PSGCN"] - src["PSGCN w/o pyramid"]) < 0.05, "claimed: the pyramid is not the gap"
-    assert abs(src["PSGCN"] - src["PSGCN, mean sample"]) < 0.1, "claimed: Eq. 6's weights barely matter"
-    for m in ("PSGCN", "Pose+DCT"):
-        assert margins.loc[m, "beyond chance"], f"claimed: {m} beats the shuffled control beyond chance"
-    assert summary.loc[learned, "SRC with the label"].max() < ds.oracle_ceiling("all")
-else:
-    print("smoke preset: the claims below are checked in the small and full presets only")
+control_table = pd.DataFrame({m: {"SRC minus the control's": f"{r['estimate']:+.3f}",
+                                  "95 % interval": f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]",
+                                  "verdict": r["verdict"]} for m, r in control_claims.items()}).T
+control_table.columns.name = "all challenges, paired by seed and test clip"
+control_table
 
 # %% [markdown]
 # On the all-challenge track the best model is {glue:text}`best_model` with SRC
@@ -506,23 +541,27 @@ else:
 # Against the planted movement quality, which has no count noise, PSGCN reaches
 # {glue:text}`psgcn_move:.2f`.
 #
-# The shuffled-label control tells which of these scores are learning and which are luck. An SRC
-# of an unrelated ranking on {glue:text}`n_test` test clips has a standard deviation of about
-# {glue:text}`chance_se:.2f`; the models that beat the control by more than that, on the label and
-# on the planted movement quality, are: {glue:text}`beyond_control`. The others
-# ({glue:text}`within_control`) are not separated from the control at this budget; the chapter
-# asserts the first group's claim for PSGCN and Pose+DCT only.
+# The shuffled-label control tells which of these scores are learning and which are luck. The
+# models whose interval lies above the control's are: {glue:text}`beyond_control`. The others
+# ({glue:text}`within_control`) are not separated from the control at this budget.
 #
-# Two results differ from the paper. First, Pose+DCT is not the weakest model here but one of the
-# strongest, far above the paper's 0.04. The planted movement quality is mostly a matter of
-# amplitude (appendix {doc}`A1_synthetic_vdv`), and the size of a joint's low-frequency DCT
-# coefficients measures amplitude almost directly; real dance, which the paper calls
-# improvisational, gives a fixed frequency transform much less to hold on to. Second, in this run
-# PSGCN beats ST-GCN by {glue:text}`psgcn_minus_stgcn:.2f` SRC, where the paper reports 0.02. The
-# two differ in more than the pyramid (normalisation, edge weighting, the first block's
-# residual), and PSGCN without its pyramid is within {glue:text}`psgcn_minus_nopyr:.2f` of PSGCN,
-# so the pyramid is not what separates them. The paper's own pyramid ablation (0.03) is smaller
-# than the spread over seeds we measure.
+# The paper's claims, one by one:
+#
+# - {glue:text}`claim_psgcn_stgcn`
+# - {glue:text}`claim_psgcn_dct`
+# - {glue:text}`claim_pyramid`
+#
+# Pose+DCT against the paper's value: {glue:text}`claim_dct_paper` Where Pose+DCT scores well
+# above the paper's 0.04, the likely reason is the benchmark: the planted movement quality is
+# mostly a matter of amplitude (appendix {doc}`A1_synthetic_vdv`), and the size of a joint's
+# low-frequency DCT coefficients measures amplitude almost directly; real dance, which the paper
+# calls improvisational, gives a fixed frequency transform much less to hold on to.
+#
+# PSGCN and ST-GCN differ in more than the pyramid (normalisation, edge weighting, the first
+# block's residual), so the difference between them is not a test of the pyramid; the ablation
+# (PSGCN without the pyramid) is. The paper's own gain of 0.03 for the pyramid is itself small next
+# to the standard error of {glue:text}`pyramid_paper_se:.3f` that its test split gives a difference
+# of two SRCs when the two are treated as independent (an upper bound; paired, it is smaller).
 #
 # The single-challenge columns rest on a few test clips each (the last row of the table): three
 # clips for C7 and C8 in the `small` preset, where an SRC can only be -1, -0.5, 0.5 or 1. Read
@@ -564,11 +603,13 @@ learned_edges = {name: float(sum(b.a_l.detach().abs().sum() for b in trained[nam
 print(f"total |A_l| learnt by PSGCN: {learned_edges['PSGCN']:.3f}")
 # a down-sampling block (4 and 7) holds the adjacency of the graph it reads, before `sample`
 assert [b.adjacency().shape[-1] for b in trained["PSGCN"].blocks] == [16] * 4 + [8] * 3 + [4] * 2
-if session.preset.name != "smoke":
-    assert learned_edges["PSGCN"] > 0, "training must move A_l away from zero"
-record("claim", "training moves PSGCN's learnable edges A_l away from zero",
+# A_l starts at zero, and any optimiser step with a nonzero gradient moves it: a check that the
+# learnable edges are wired into training (every preset), not a finding with an uncertainty. One
+# value of the one kept model (the first seed's), so it is recorded as a value, not as a claim.
+assert learned_edges["PSGCN"] > 0, "training must move A_l away from zero"
+record("Fig. 7 check", "training moves PSGCN's learnable edges A_l away from zero",
        "total |A_l| over the 9 blocks, seed 0", learned_edges["PSGCN"], section="fig-7-what-the-graphs-learn",
-       note=f"{'holds' if learned_edges['PSGCN'] > 0 else 'does not hold'}: total > 0 ({checked})")
+       note="asserted > 0 (every preset)")
 
 # %% [markdown]
 # ## Real poses: AIST++
@@ -612,7 +653,7 @@ else:
 # %%
 from vira.book.bench import read_bench
 
-bench_rows, ratios = [], {}
+bench_rows, ratios, rows_of = [], {}, {}
 for path in sorted((REPO_ROOT / "book" / "results").glob("bench_skeleton_models*.json")):
     bench = read_bench(path)
     for r in bench["results"]:
@@ -620,44 +661,84 @@ for path in sorted((REPO_ROOT / "book" / "results").glob("bench_skeleton_models*
                            "clips/s": r["items_per_s"], "peak MB": r["peak_memory_mb"],
                            "revision": bench["git_revision"]})
     for batch in dict.fromkeys(r["batch"] for r in bench["results"]):
-        by = {r["case"]: r["items_per_s"] for r in bench["results"] if r["batch"] == batch}
-        ratios[("cuda" if "cuda" in path.name else "cpu", batch)] = by["PSGCN"] / by["ST-GCN"]
+        by = {r["case"]: r for r in bench["results"] if r["batch"] == batch}
+        key = ("cuda" if "cuda" in path.name else "cpu", batch)
+        rows_of[key] = by["PSGCN"], by["ST-GCN"]
+        ratios[key] = by["PSGCN"]["items_per_s"] / by["ST-GCN"]["items_per_s"]
 speed = pd.DataFrame(bench_rows)
 display(speed.round(1))
 for (dev, batch), ratio in ratios.items():
     vira.glue(f"speed_ratio_{dev}_{batch}", ratio)
-assert ratios["cpu", 8] > 1, "claimed: on the CPU PSGCN trains faster than ST-GCN"
-if ("cuda", 64) in ratios:
-    assert ratios["cuda", 64] > 1 > ratios["cuda", 8], "claimed: faster on the GPU only at batch 64"
-for (dev, batch), ratio in ratios.items():
-    record("claim", "graph down-sampling makes training cheaper",
-           f"training clips/s, PSGCN over ST-GCN, {dev}, batch {batch}", ratio, section="speed",
-           note=("asserted > 1" if (dev, batch) in (("cpu", 8), ("cuda", 64)) else
-                 "asserted < 1: at batch 8 the GPU is not saturated" if (dev, batch) == ("cuda", 8)
-                 else "not asserted") + "; read from book/results/bench_skeleton_models*.json")
+
+
+def log_time_se(r):
+    """Upper bound on the standard error of the log median step time of one bench row.
+
+    The bench files keep the min, median and max step times, not the steps, so there are no
+    per-step data for `evidence`. n steps with range R have a sample SD of at most
+    R/2 * sqrt(n / (n - 1)); the median's standard error is taken as sqrt(pi / 2) times the mean's
+    (normal steps); dividing by the median time gives the error of its log."""
+    n = r["repeats"]
+    sd = (r["max_ms"] - r["min_ms"]) / 2 * math.sqrt(n / (n - 1))
+    return math.sqrt(math.pi / 2) * sd / math.sqrt(n) / (1000 * r["batch"] / r["items_per_s"])
+
+
+# The files as committed: 2 timed steps per model on the CPU (no decision possible: t(0.975, 1) is
+# 12.7), 20 on the H200, where batch 64 favours PSGCN and batch 8 favours ST-GCN beyond the spread.
+EXPECT_SPEED = {("cpu", 8): ("reproduced", "inconclusive"), ("cuda", 64): "reproduced",
+                ("cuda", 8): "contradicted"}
+for (dev, batch), (a, b) in rows_of.items():
+    n = min(a["repeats"], b["repeats"])
+    if n < 2 or any(k not in r for r in (a, b) for k in ("min_ms", "max_ms")):
+        print(f"{dev}, batch {batch}: the bench file keeps no spread of the step times: no claim")
+        continue
+    # One value per device and batch (from_values: no per-step data, see log_time_se). Its standard
+    # error adds the two models' log-time errors, widened by t(0.975, n - 1) / z(0.975) so that the
+    # normal interval of one value is as wide as the t interval of n steps, and is mapped to the
+    # ratio by the delta method.
+    se_log = math.hypot(log_time_se(a), log_time_se(b)) * stats.t.ppf(0.975, n - 1) / stats.norm.ppf(0.975)
+    claim(session, f"claim_speed_{dev}_{batch}", paper="ours",
+          statement="graph down-sampling makes training cheaper: PSGCN trains more clips per second than ST-GCN",
+          metric=f"training clips/s, PSGCN over ST-GCN, {dev}, batch {batch} (bench_skeleton_models*.json)",
+          ev=from_values([ratios[dev, batch]], n_test=n, se_test=ratios[dev, batch] * se_log), null=1.0,
+          direction=+1, expect=EXPECT_SPEED.get((dev, batch)), section="speed")
 
 # %% [markdown]
 # PSGCN trains {glue:text}`speed_ratio_cpu_8:.2f` times as many clips per second as ST-GCN on
-# the CPU at batch 8, and {glue:text}`speed_ratio_cuda_64:.2f` times as many on an H200 GPU at
-# batch 64. At the paper's batch size 8 the GPU is not saturated and the pyramid's extra
-# operations (the down-sampling convolutions, `sample` on every step) cost more than the smaller
-# graph saves: there PSGCN reaches only {glue:text}`speed_ratio_cuda_8:.2f` times ST-GCN's rate.
+# the CPU at batch 8, {glue:text}`speed_ratio_cuda_64:.2f` times as many on an H200 GPU at
+# batch 64 and {glue:text}`speed_ratio_cuda_8:.2f` times as many there at the paper's batch size
+# 8. The claims:
+#
+# - {glue:text}`claim_speed_cpu_8`
+# - {glue:text}`claim_speed_cuda_64`
+# - {glue:text}`claim_speed_cuda_8`
+#
+# The pyramid saves work in proportion to the vertices it removes, but adds operations of its own
+# (the down-sampling convolutions, `sample` on every step). Where a GPU is not saturated, as with
+# small batches, the fixed cost of those extra operations can outweigh the smaller graph.
 #
 # ## What we found
 #
+# The claims of this chapter, each with the interval that decides it (generated from the
+# numbers above):
+
+# %%
+display(findings(session))
+
+# %% [markdown]
+# Around them:
+#
 # - Eq. 4 and Eq. 6 are implemented as printed and checked by hand. Eq. 6 reads only the even
 #   joints and its weights grow with the vertex index, from $(1/2, 0)$ to $(9/4, -7/4)$ on the
-#   16-joint skeleton, so the coarse graph is far from an average of the fine one. Yet a PSGCN
-#   with the plain average scores within {glue:text}`psgcn_minus_mean:.2f` of it: the learnable
-#   edges and batch normalisation absorb the difference.
-# - Every trained skeleton model beats the shuffled-label control on the all-challenge track, and
-#   none comes near the oracle: the skeleton sees only the movement part of the planted score,
-#   and the counts add noise that no content explains.
-# - Pose+DCT does far better than in the paper, because our planted movement quality is mostly
-#   amplitude, which DCT coefficients measure. PSGCN beats ST-GCN by more than the paper reports,
-#   but not because of its pyramid: without the pyramid it scores about the same.
-# - The pyramid makes training cheaper on the CPU and on a GPU at batch 64, but not on a GPU at
-#   the paper's batch size 8.
+#   16-joint skeleton, so the coarse graph is far from an average of the fine one. Whether that
+#   costs a trained PSGCN accuracy is the Eq. 6 claim above; where it does not, the learnable
+#   edges and batch normalisation are what can absorb the difference.
+# - The skeleton sees only the movement part of the planted score: the planted movement quality
+#   alone reaches an SRC of {glue:text}`movement_ceiling:.2f` with the label, against the oracle's
+#   {glue:text}`oracle_all:.2f`, because the counts add noise that no content explains.
+# - Where Pose+DCT does better than in the paper, the likely reason is our planted movement
+#   quality, mostly amplitude, which DCT coefficients measure. PSGCN and ST-GCN differ in more
+#   than the pyramid, so the pyramid's own test is the ablation, not the PSGCN–ST-GCN gap.
 # - Writing this chapter changed the benchmark. In its first version a dancer's amplitude counted
 #   as $-\lvert\log a_j\rvert$: best when exactly as choreographed. None of the networks learnt that
 #   V-shaped truth from a few hundred clips, while a ridge regression on hand-made features did.
@@ -673,8 +754,8 @@ for (dev, batch), ratio in ratios.items():
 #    does C8 give no usable estimate in the `small` preset?
 # 4. Feed velocities (frame differences) as three extra input channels. Does PSGCN learn the
 #    planted amplitude faster?
-# 5. Find out why ST-GCN trails PSGCN without the pyramid: swap one difference at a time
-#    (normalisation, edge weighting, the first block's residual).
+# 5. Find out what separates ST-GCN from PSGCN without the pyramid, where the two differ: swap
+#    one difference at a time (normalisation, edge weighting, the first block's residual).
 
 # %%
 session.finish()

@@ -45,11 +45,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 from scipy import stats
 from tqdm.auto import tqdm
 
 import vira
+from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.data import data_dir
 from vira.data.real.facebook import load_facebook, popularity_table, split_indices
 from vira.data.synthetic.popular_videos import (CUE_EFFECT, CUE_RUN, CUE_SIZE, NOISE, WORD_EFFECT, N_FRAMES, PopularVideos,
@@ -73,7 +74,7 @@ SEEDS = [seed + k for k in range(P.pick(smoke=1, small=3, full=3))]
 TRIALS = P.pick(smoke=1, small=4, full=8)  # randomised search: trials per model and seed
 EPOCHS = P.pick(smoke=2, small=30, full=30)
 N_CAM = P.pick(smoke=2, small=12, full=40)  # cue videos explained with Grad-CAM
-N_SANITY = P.pick(smoke=1, small=4, full=20)  # of those, the ones the sanity controls redo
+N_SANITY = P.pick(smoke=2, small=4, full=20)  # of those, the ones the sanity controls redo
 TRUNK = os.environ.get("VIRA_RESNET50_WEIGHTS", "random")  # a local ImageNet state dict, if any
 GLOVE = os.environ.get("VIRA_GLOVE")  # a local GloVe text file, if any (the paper's word vectors)
 CACHE = Path(os.environ.get("VIRA_CACHE", Path.home() / ".cache" / "vira")) / "frame_features"
@@ -93,12 +94,36 @@ TABLE1 = pd.DataFrame(
      ("multimodal", "ResNet + biLSTM", 71.94, 0.612), ("multimodal", "+ attention", 72.72, 0.607)],
     columns=["input", "model", "accuracy %", "Spearman"])
 ROWS = [f"{i}: {m}" for i, m in zip(TABLE1.input, TABLE1.model)]
+PAPER_ACC = pd.Series(TABLE1["accuracy %"].to_numpy() / 100, index=ROWS)
+PAPER_N_TEST = 3_700  # §3: 37k Facebook videos with 80/10/10 splits, so about 3,700 test videos
+vira.glue("paper_diff_se", 100 * paper_se("proportion", PAPER_ACC.iloc[1], PAPER_N_TEST, PAPER_ACC.iloc[0]))
+vira.glue("paper_att_diffs", ", ".join(f"{100 * (PAPER_ACC.iloc[k + 1] - PAPER_ACC.iloc[k]):+.2f}" for k in (0, 2, 4)))
+
+
+def accuracy(p_popular, y):
+    """§3's accuracy (popular iff P(popular) > 0.5), as `pa_train.evaluate` computes it."""
+    return float(np.mean((np.asarray(p_popular) > 0.5) == np.asarray(y)))
+
+
+def mean_score(score, _unused):
+    """The mean of a per-item score (a hit, an energy): for `evidence` against a null or a chance arm."""
+    return float(np.mean(score))
+
+
 TABLE1
 
 # %% [markdown]
 # Its claims: frames and headlines predict popularity about equally well; both together do
 # better; attention helps the frame and multimodal models and slightly hurts the headline model;
 # and the attention weights with the scaled heatmaps show which frames and regions matter.
+# The paper's test split had about 3,700 videos, so a difference of two accuracies near 70 %
+# carries a standard error of about {glue:text}`paper_diff_se:.1f` points at its own test size,
+# against attention differences of {glue:text}`paper_att_diffs` points.
+#
+# This chapter decides every claim it tests with one rule (`vira.book.claims`): the 95 % interval
+# of the claimed quantity over our seeds and test items, read against the claim's null. It does not
+# test the first claim: on our planted videos the two modalities carry causes of different
+# strengths by construction, and an interval can show a difference, never an equality.
 #
 # ## Videos whose cause we know
 #
@@ -213,7 +238,8 @@ class Standardised(torch.nn.Module):
 feat_sd = feats.reshape(-1, feats.shape[-1]).std(0)
 vira.glue("sd_min", float(feat_sd.min()))
 vira.glue("sd_max", float(feat_sd.max()))
-#
+
+# %% [markdown]
 # ## The models
 #
 # `vira.models.pay_attention` follows §2. A frame model embeds each frame feature x_i with a
@@ -271,7 +297,7 @@ SPACES = {
     "multimodal": dict(hidden=[32, 64, 128], dropout=[0.2, 0.5], batch_norm=[False, True]),
 }
 config = lambda s: pa_train.ClassifierConfig(epochs=EPOCHS, patience=5, batch_size=32, seed=s)  # noqa: E731
-fits, scores = {}, []
+fits, scores, test_p = {}, [], {}  # test_p[(seed, row)]: P(popular) on that seed's test split
 for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
     tr, va, te = split_indices(y_all, seed=s)
     vocab = Vocabulary.build([tokens_all[i] for i in tr], min_count=1)
@@ -311,6 +337,7 @@ for s in tqdm(SEEDS, desc="seeds", mininterval=60, disable=P.name == "smoke"):
         inputs = {"video": (feats,), "headl": (tok, lens), "multi": (models.get(name + " (inputs)"),)}[name[:5]]
         p = pa_train.predict_proba(models[name], tuple(t[te] for t in inputs), device=session.device)
         scores.append({"row": name, "seed": s, **pa_train.evaluate(p, y_all[te], ratio[te])})
+        test_p[(s, name)] = p
     fits[s] = {"models": models, "split": (tr, va, te), "vocab": vocab, "tok": tok, "lens": lens}
 scores = pd.DataFrame(scores)
 
@@ -357,26 +384,78 @@ vira.glue("best_frames", 100 * best_frames)
 vira.glue("best_head", 100 * best_head)
 vira.glue("best_multi", 100 * best_multi)
 vira.glue("oracle_both", 100 * o_both)
-att_gain = {k: mean_acc[f"{k}: + attention"] - mean_acc[m]
-            for k, m in (("video frames", "video frames: ResNet50 mean"), ("headline", "headline: biLSTM"),
-                         ("multimodal", "multimodal: ResNet + biLSTM"))}
-noise = 2 * acc_se / 100 / np.sqrt(len(SEEDS))
-verdict = {k: ("helps" if g > noise else "hurts" if g < -noise else "makes no difference beyond noise")
-           for k, g in att_gain.items()}
-display(Markdown("With {} test videos per split, one accuracy has a standard error of about {:.1f} points. "
-                 "Attention, against its baseline, in mean accuracy over the seeds: ".format(n_test, acc_se)
-                 + "; ".join(f"{k}: {100 * g:+.1f} points ({verdict[k]})" for k, g in att_gain.items()) + "."))
-if P.name != "smoke":
-    assert best_multi > max(best_frames, best_head) - noise, "claimed: both modalities together do at least as well"
-    assert min(best_frames, best_head) > 0.5 + noise, "claimed: each modality alone beats chance"
-    assert best_multi <= o_both + noise, "no model beats the oracle beyond noise"
+# Each seed draws its own split, so row s of these (seeds, test videos) arrays holds seed s's test
+# videos; both arms of a comparison share them, and the bootstrap resamples them within each seed.
+Y_TEST = np.stack([y_all[fits[s]["split"][2]] for s in SEEDS])
+arm = lambda row: np.stack([test_p[(s, row)] for s in SEEDS])  # noqa: E731
+oracle_both = np.stack([oracle["both"].to_numpy()[fits[s]["split"][2]] for s in SEEDS])
+SEC = "table-1-on-the-planted-videos"
+
+
+def accuracy_claim(name, statement, a, b=None, null=0.0, what="", **kw):
+    """A claim on the accuracy of ``a`` (against ``null``) or on the accuracy difference ``a`` - ``b``
+    on the same test videos; ``a``, ``b``: a row of Table 1, or (seeds, N) P(popular)."""
+    a, b = (arm(x) if isinstance(x, str) else x for x in (a, b))
+    ev = evidence(accuracy, a, Y_TEST, b, seed=session.seed, span=1.0 if b is None else 2.0)
+    metric = ("accuracy" if b is None else "accuracy difference") + f"{what}, planted videos' test splits"
+    return claim(session, name, statement=statement, metric=metric, ev=ev, null=null, section=SEC, **kw)
+
+
+def paper_diff(a, b):
+    return dict(paper_estimate=PAPER_ACC[a] - PAPER_ACC[b],
+                paper_se=paper_se("proportion", PAPER_ACC[a], PAPER_N_TEST, PAPER_ACC[b]))
+
+
+# The small preset (3 seeds x 40 test videos) detects accuracy differences of about 0.2, and the
+# paper's attention differences are under 0.01: its last run left all three inside the interval.
+# The attention arms may still come out ahead here (each modality has one planted cause that
+# attention can pick out), so "reproduced" (frames, multimodal) and "contradicted" (headline) are
+# accepted too.
+for row, base, word, direction, expect in (
+        ("video frames: + attention", "video frames: ResNet50 mean", "frame", 1, ("inconclusive", "reproduced")),
+        ("headline: + attention", "headline: biLSTM", "headline", -1, ("inconclusive", "contradicted")),
+        ("multimodal: + attention", "multimodal: ResNet + biLSTM", "multimodal", 1, ("inconclusive", "reproduced"))):
+    accuracy_claim(f"claim_att_{word}", f"attention {'helps' if direction > 0 else 'hurts'} the {word} model", row,
+                   base, paper="Pay Attention", direction=direction, central=True, expect=expect,
+                   **paper_diff(row, base))
+# the strongest single-modality row (highest mean test accuracy): the hardest competitor to beat
+single = max(ROWS[:4], key=lambda r: mean_acc[r])
+paper_single = max(ROWS[:4], key=lambda r: PAPER_ACC[r])
+# last small run: +0.025 over the strongest single row, with a detectable effect near 0.2
+accuracy_claim("claim_multimodal", "both modalities together beat either alone", "multimodal: + attention", single,
+               what=f" (multimodal: + attention vs the strongest single row, {single})", paper="Pay Attention", central=True,
+               expect=("inconclusive", "reproduced"), **paper_diff("multimodal: + attention", paper_single))
+# The chapter's own claims. Last small run: frames + attention 0.642 (low end of its interval
+# near 0.52), headline + attention 0.642 with a wide seed spread: either may stay undecided.
+for row, word, statement in (("video frames: + attention", "frames", "the frames alone beat chance"),
+                             ("headline: + attention", "headline", "the headline alone beats chance")):
+    accuracy_claim(f"claim_chance_{word}", statement, row, null=0.5, what=f" of {row}", paper="ours",
+                   expect=("reproduced", "inconclusive"))
+# below the oracle: the model's and the oracle's accuracies on the same test videos, paired
+# (last small run: 0.667 against 0.808, an interval that may just reach 0)
+accuracy_claim("claim_oracle", "the multimodal model stays below the oracle from both modalities",
+               "multimodal: + attention", oracle_both, what=" (multimodal: + attention minus the oracle)", paper="ours",
+               direction=-1, expect=("reproduced", "inconclusive"))
 
 # %% [markdown]
 # The best frame model reaches {glue:text}`best_frames:.1f` % accuracy, the best headline model
 # {glue:text}`best_head:.1f` %, the best multimodal model {glue:text}`best_multi:.1f` %, against the
-# oracle's {glue:text}`oracle_both:.1f` % from both modalities. Here, unlike in the paper, the two
-# modalities carry different, independent causes, so together they must do better than either
-# alone; how far each model stays below its oracle is what the trunk and the data size cost.
+# oracle's {glue:text}`oracle_both:.1f` % from both modalities; with {glue:text}`n_test` test
+# videos per seed, one accuracy carries a standard error of about {glue:text}`acc_se:.1f` points.
+# Here, unlike in the paper, the two modalities carry different, independent causes, so the
+# oracle from both does better than either alone by construction; whether the trained models do,
+# and whether attention helps them:
+#
+# - {glue:text}`claim_att_frame`
+# - {glue:text}`claim_att_headline`
+# - {glue:text}`claim_att_multimodal`
+# - {glue:text}`claim_multimodal`
+# - {glue:text}`claim_chance_frames`
+# - {glue:text}`claim_chance_headline`
+# - {glue:text}`claim_oracle`
+#
+# The gap between a model and its oracle is what the trunk, the data size and the training cost;
+# the paper had no oracle to measure it against.
 #
 # ## Do the explanations point at the cause?
 #
@@ -392,32 +471,50 @@ frame_att = fits[s0]["models"]["video frames: + attention"]
 tr, va, te = fits[s0]["split"]
 held = np.concatenate([va, te])
 cue_held = held[table.cue.to_numpy()[held] == 1]
-with torch.no_grad():
-    frame_att.eval()
-    _, alpha = frame_att.attend(feats[cue_held].to(session.device))
-alpha = alpha.cpu().numpy()
-masks = np.stack([data.cue_mask(int(i)) for i in cue_held])
-hit = masks[np.arange(len(masks)), alpha.argmax(1)]
-rho_alpha = np.array([stats.spearmanr(a, m)[0] for a, m in zip(alpha, masks)])
-alpha_hit, chance_hit = hit.mean(), CUE_RUN / N_FRAMES
-hit_se = np.sqrt(chance_hit * (1 - chance_hit) / len(hit))
+
+
+def held_out(s, keep):
+    """Seed ``s``'s validation and test videos (never trained on) for which ``keep`` is true."""
+    _, va_s, te_s = fits[s]["split"]
+    h = np.concatenate([va_s, te_s])
+    return h[keep[h]]
+
+
+alpha_hits, alpha_rho = [], []
+for s in SEEDS:
+    model = fits[s]["models"]["video frames: + attention"].eval()
+    vids = held_out(s, table.cue.to_numpy() == 1)
+    with torch.no_grad():
+        _, a = model.attend(feats[vids].to(session.device))
+    a = a.cpu().numpy()
+    masks = np.stack([data.cue_mask(int(i)) for i in vids])
+    alpha_hits.append(masks[np.arange(len(vids)), a.argmax(1)].astype(float))
+    alpha_rho.append(float(np.nanmean([stats.spearmanr(x, m)[0] for x, m in zip(a, masks)])))
+    print(f"seed {s}: {len(vids)} held-out videos with the cue; largest α on a cue frame in "
+          f"{alpha_hits[-1].mean():.2f}; mean ρ(α, cue frames) {alpha_rho[-1]:.2f}")
+chance_hit = CUE_RUN / N_FRAMES
+alpha_hit = float(np.mean([h.mean() for h in alpha_hits]))
 vira.glue("alpha_hit", alpha_hit)
-vira.glue("alpha_rho", float(np.nanmean(rho_alpha)))
+vira.glue("alpha_rho", float(np.mean(alpha_rho)))
 vira.glue("chance_hit", chance_hit)
-vira.glue("n_cue_held", len(hit))
+vira.glue("n_cue_held", ", ".join(str(len(h)) for h in alpha_hits))
 vira.results.record(session, "Pay Attention", "planted truth", "frame attention", "top-α frame shows the cue",
-                    float(alpha_hit), oracle=1.0, section="frame-attention",
-                    note=f"chance {chance_hit:.3f}; held-out videos with the cue")
-alpha_follows = alpha_hit > chance_hit + 2 * hit_se
-print(f"{len(hit)} held-out videos with the cue: largest α on a cue frame in {alpha_hit:.2f} "
-      f"(chance {chance_hit:.2f} ± {hit_se:.2f}); mean ρ(α, cue frames) {np.nanmean(rho_alpha):.2f}")
-if P.name != "smoke":
-    assert alpha_follows, "claimed: the frame attention finds the cue frames"
+                    [float(h.mean()) for h in alpha_hits], oracle=1.0, section="frame-attention",
+                    note=f"chance {chance_hit:.3f}; held-out videos with the cue, one value per seed")
+n_alpha = min(map(len, alpha_hits))  # the claim takes the first n of each seed's videos: one count for all
+hits = np.stack([h[:n_alpha] for h in alpha_hits])
+# The last small run found 0.98 on its first seed's model; the other seeds' models were not
+# inspected, and three seeds with one weak model leave a wide interval: "inconclusive" is accepted.
+claim(session, "claim_alpha", paper="Pay Attention", statement="the frame attention finds the cue frames",
+      metric="share of held-out videos with the cue whose largest α falls on a cue frame",
+      ev=evidence(mean_score, hits, np.zeros_like(hits), seed=session.seed, span=1.0),
+      null=chance_hit, central=True, expect=("reproduced", "inconclusive"), section="frame-attention")
 
 # %% [markdown]
-# The largest α falls on a cue frame in {glue:text}`alpha_hit:.2f` of the
-# {glue:text}`n_cue_held` held-out videos with the cue (chance {glue:text}`chance_hit:.2f`);
-# the mean rank correlation between α and the cue frames is {glue:text}`alpha_rho:.2f`.
+# The largest α falls on a cue frame in {glue:text}`alpha_hit:.2f` of the held-out videos with
+# the cue ({glue:text}`n_cue_held` videos for the seeds in turn; chance {glue:text}`chance_hit:.2f`),
+# and the mean rank correlation between α and the cue frames is {glue:text}`alpha_rho:.2f`.
+# {glue:text}`claim_alpha`
 #
 # ### Grad-CAM, plain and scaled by attention
 #
@@ -500,14 +597,48 @@ for metric, val in (("pointing game", per_frame.pointing), ("energy in box", per
 vira.results.record(session, "Pay Attention", "planted truth", "attention-scaled Grad-CAM", "sequence energy in cue box",
                     float(per_video["sequence energy (scaled)"]), section="grad-cam-plain-and-scaled-by-attention",
                     note=f"plain Grad-CAM {per_video['sequence energy (plain)']:.3f}")
-cam_finds = per_frame.energy > 2 * per_frame.area
-display(Markdown(
-    f"Grad-CAM {'finds' if cam_finds else 'does not find'} the cue: in the cue frames its mass in the box is "
-    f"{per_frame.energy:.3f} against the box's area {per_frame.area:.3f}, and its hottest pixel is in the box "
-    f"in {per_frame.pointing:.2f} of them (the frame's centre: {per_frame['centre pointing']:.2f}). Scaling by "
-    f"attention {'raises' if per_video['sequence energy (scaled)'] > per_video['sequence energy (plain)'] else 'does not raise'} "
-    f"the share of the whole sequence's heatmap mass on the cue from {per_video['sequence energy (plain)']:.3f} "
-    f"to {per_video['sequence energy (scaled)']:.3f}."))
+by_video = cam.groupby("video", sort=False).agg(
+    energy=("energy", "mean"), area=("area", "first"), scaled=("sequence energy (scaled)", "first"),
+    plain=("sequence energy (plain)", "first"))
+by_video["chance"] = by_video.area * CUE_RUN / N_FRAMES  # a flat map's share in the box of the cue frames
+SEC_CAM = "grad-cam-plain-and-scaled-by-attention"
+
+
+def cam_claim(name, a, b, span, **kw):
+    """A claim on the mean over the Grad-CAM videos of ``a`` - ``b`` (two per-video scores), one seed's model."""
+    ev = evidence(mean_score, by_video[a].to_numpy(), np.zeros(len(by_video)), by_video[b].to_numpy(),
+                           seed=session.seed, span=span)
+    return claim(session, name, paper="Pay Attention", ev=ev, section=SEC_CAM, **kw)
+
+
+# Last small run (12 videos): Grad-CAM's mass in the cue frames' box 0.035 against the box's area
+# 0.048, so "contradicted" is accepted; the attention-scaled sequence 0.035 against a flat map's
+# 0.008 and against plain Grad-CAM's 0.016, which 12 videos may or may not decide.
+cam_claim("claim_cam_frames", a="energy", b="area", span=1.0, expect=("inconclusive", "contradicted"),
+          statement="Grad-CAM puts its mass on the cue, in the cue frames",
+          metric="mean share of a cue frame's heatmap in the cue's box, minus the box's area")
+cam_claim("claim_cam_sequence", a="scaled", b="chance", span=1.0, central=True, expect=("reproduced", "inconclusive"),
+          statement="attention-scaled Grad-CAM puts the video's heatmap mass on the cue",
+          metric="share of the 18 scaled heatmaps' mass in the cue's box of the cue frames, minus a flat map's")
+cam_claim("claim_cam_scaling", a="scaled", b="plain", span=2.0, central=True, expect=("reproduced", "inconclusive"),
+          statement="scaling Grad-CAM by attention raises the heatmap mass on the cue",
+          metric="share of the 18 heatmaps' mass in the cue's box of the cue frames, scaled minus plain")
+
+# %% [markdown]
+# In the cue frames, Grad-CAM's mass in the box is {glue:text}`cam_energy:.3f` against the box's
+# area {glue:text}`box_area:.3f`, and its hottest pixel is in the box in {glue:text}`cam_point:.2f`
+# of them (the frame's centre: {glue:text}`centre_point:.2f`). Over the whole sequence, the share
+# of the heatmaps' mass on the cue is {glue:text}`seq_plain:.3f` for plain Grad-CAM and
+# {glue:text}`seq_scaled:.3f` once scaled by attention.
+#
+# - {glue:text}`claim_cam_frames`
+# - {glue:text}`claim_cam_sequence`
+# - {glue:text}`claim_cam_scaling`
+#
+# The sequence-wide share mixes two things: *which frames* (α) and *where in them* (Grad-CAM).
+# Scaling by α can raise it through the frames alone, when α favours the cue frames, even if
+# Grad-CAM's heatmap inside a cue frame is no better than a flat one; the first claim isolates
+# the second part.
 
 # %% [markdown]
 # ### Sanity controls
@@ -523,6 +654,7 @@ sanity_videos = cam_videos[:N_SANITY]
 stages = [("trained", None), ("classifier", "classifier"), ("+ attention", "attention"),
           ("+ frame embedding", "frame"), ("+ ResNet50 layer4", "layer4"), ("+ ResNet50 layer3", "layer3")]
 sanity, trunk_backup = [], copy.deepcopy(trunk.state_dict())
+sanity_energy = {}  # control -> per-video mean energy in the cue's box, over the sanity videos
 model = copy.deepcopy(frame_att)
 for k, (stage, part_name) in enumerate(stages):
     if part_name is not None:  # cumulative: each stage re-initialises one more part
@@ -530,6 +662,7 @@ for k, (stage, part_name) in enumerate(stages):
     sc, _ = cam_scores(model, sanity_videos)
     sanity.append({"control": f"cascading: {stage}", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
                    "all-zero maps": sc["zero map"].mean()})
+    sanity_energy[sanity[-1]["control"]] = sc.groupby("video", sort=False).energy.mean().to_numpy()
 trunk.load_state_dict(trunk_backup)  # the trained trunk back (it is frozen: a reload restores it exactly)
 rng = np.random.default_rng([seed, 8, 8])
 shuffled = torch.as_tensor(rng.permutation(y_all))
@@ -538,18 +671,27 @@ pa_train.fit_classifier(shuffled_model, (feats[tr], shuffled[tr]), (feats[va], s
 sc, _ = cam_scores(shuffled_model, sanity_videos)
 sanity.append({"control": "label randomisation", "pointing": sc.pointing.mean(), "energy": sc.energy.mean(),
                "all-zero maps": sc["zero map"].mean()})
+sanity_energy["label randomisation"] = sc.groupby("video", sort=False).energy.mean().to_numpy()
 sanity = pd.DataFrame(sanity).set_index("control")
 sanity["chance (box area)"] = per_frame.area
 display(sanity.round(3))
-destroyed = sanity.energy.iloc[-2] < sanity.energy.iloc[0] and sanity.energy.iloc[-1] < sanity.energy.iloc[0]
 vira.glue("sanity_trained", float(sanity.energy.iloc[0]))
 vira.glue("sanity_random", float(sanity.energy.iloc[-2]))
 vira.glue("sanity_labels", float(sanity.energy.iloc[-1]))
 for control, row in sanity.iterrows():
     vira.results.record(session, "Pay Attention", "sanity controls", control, "energy in box", float(row.energy),
                         section="sanity-controls", note=f"box area {per_frame.area:.3f}")
-if P.name != "smoke" and cam_finds:
-    assert destroyed, "claimed: randomising the weights or the labels destroys the localisation"
+# Paired per video: a control's energy minus the trained model's, on the same sanity videos. The
+# last small run (4 videos): trained 0.041, fully randomised 0.073, shuffled labels 0.115. Its
+# trained Grad-CAM did not localise the cue in the first place (above), so there was no
+# localisation to destroy: "contradicted" is accepted next to "inconclusive".
+for name, control, statement in (
+        ("claim_sanity_weights", "cascading: + ResNet50 layer3", "randomising the model's weights lowers Grad-CAM's mass on the cue"),
+        ("claim_sanity_labels", "label randomisation", "training on shuffled labels lowers Grad-CAM's mass on the cue")):
+    ev = evidence(mean_score, sanity_energy[control], np.zeros(len(sanity_videos)),
+                           sanity_energy["cascading: trained"], seed=session.seed, span=2.0)
+    claim(session, name, paper="ours", statement=statement, metric=f"energy in the cue's box, {control} minus trained",
+          ev=ev, direction=-1, expect=("inconclusive", "contradicted"), section="sanity-controls")
 
 # %% [markdown]
 # The heatmaps' mass in the cue's box goes from {glue:text}`sanity_trained:.3f` for the trained
@@ -557,39 +699,55 @@ if P.name != "smoke" and cam_finds:
 # ResNet50 blocks are re-initialised, and to {glue:text}`sanity_labels:.3f` for the model trained
 # on shuffled labels.
 #
+# - {glue:text}`claim_sanity_weights`
+# - {glue:text}`claim_sanity_labels`
+#
+# A control can only destroy a localisation that is there: read these with the in-frame claim
+# above.
+#
 # ### Headline attention
 #
 # In a test headline with hot words, the largest β should fall on one of them; by chance it does
 # with probability (number of hot words) / (number of words).
 
 # %%
-head_att = fits[s0]["models"]["headline: + attention"]
-hot_held = held[table.n_hot.to_numpy()[held] > 0]
-tok0, lens0 = fits[s0]["tok"], fits[s0]["lens"]
-with torch.no_grad():
-    head_att.eval()
-    _, beta = head_att.attend(tok0[hot_held].to(session.device), lens0[hot_held])
-beta = beta.cpu().numpy()
-beta_hit, beta_chance = [], []
-for b, i in zip(beta, hot_held):
-    pos = table.hot_positions.iat[int(i)]
-    n = int(lens0[i])
-    beta_hit.append(int(np.argmax(b[:n])) in pos)
-    beta_chance.append(len(pos) / n)
-beta_hit, beta_chance = float(np.mean(beta_hit)), float(np.mean(beta_chance))
-beta_se = np.sqrt(beta_chance * (1 - beta_chance) / len(hot_held))
+beta_hits, beta_chances = [], []
+for s in SEEDS:
+    model = fits[s]["models"]["headline: + attention"].eval()
+    vids = held_out(s, table.n_hot.to_numpy() > 0)
+    tok_s, lens_s = fits[s]["tok"], fits[s]["lens"]
+    with torch.no_grad():
+        _, b_s = model.attend(tok_s[vids].to(session.device), lens_s[vids])
+    b_s = b_s.cpu().numpy()
+    if s == s0:  # the first seed's model and weights, for the shaded headlines below
+        hot_held, beta, lens0 = vids, b_s, lens_s
+    n_words = [int(lens_s[i]) for i in vids]
+    pos = [table.hot_positions.iat[int(i)] for i in vids]
+    beta_hits.append(np.array([float(int(np.argmax(b[:n])) in q) for b, n, q in zip(b_s, n_words, pos)]))
+    beta_chances.append(np.array([len(q) / n for n, q in zip(n_words, pos)]))  # a uniformly random word
+    print(f"seed {s}: {len(vids)} held-out headlines with hot words; largest β on a hot word in "
+          f"{beta_hits[-1].mean():.2f} (chance {beta_chances[-1].mean():.2f})")
+beta_hit = float(np.mean([h.mean() for h in beta_hits]))
+beta_chance = float(np.mean([c.mean() for c in beta_chances]))
 vira.glue("beta_hit", beta_hit)
 vira.glue("beta_chance", beta_chance)
-vira.glue("n_hot_held", len(hot_held))
+vira.glue("n_hot_held", ", ".join(str(len(h)) for h in beta_hits))
 vira.results.record(session, "Pay Attention", "planted truth", "headline attention", "top-β word is a hot word",
-                    beta_hit, oracle=1.0, section="headline-attention", note=f"chance {beta_chance:.3f}")
-print(f"{len(hot_held)} held-out headlines with hot words: largest β on a hot word in {beta_hit:.2f} (chance {beta_chance:.2f})")
-if P.name != "smoke":
-    assert beta_hit > beta_chance + 2 * beta_se, "claimed: the headline attention finds the hot words"
+                    [float(h.mean()) for h in beta_hits], oracle=1.0, section="headline-attention",
+                    note=f"chance {beta_chance:.3f}; one value per seed")
+n_beta = min(map(len, beta_hits))  # the first n of each seed's headlines: one count for all seeds
+# Paired per headline with its own chance level (hot words / words). Last small run: 0.81 against
+# 0.12 on the first seed's model; the other seeds' were not inspected ("inconclusive" accepted).
+claim(session, "claim_beta", paper="Pay Attention", statement="the headline attention finds the hot words",
+      metric="share of held-out headlines with hot words whose largest β falls on one, minus chance",
+      ev=evidence(mean_score, np.stack([h[:n_beta] for h in beta_hits]), np.zeros((len(SEEDS), n_beta)),
+                           np.stack([c[:n_beta] for c in beta_chances]), seed=session.seed, span=2.0),
+      central=True, expect=("reproduced", "inconclusive"), section="headline-attention")
 
 # %% [markdown]
-# The largest β falls on a hot word in {glue:text}`beta_hit:.2f` of the
-# {glue:text}`n_hot_held` held-out headlines that have one (chance {glue:text}`beta_chance:.2f`).
+# The largest β falls on a hot word in {glue:text}`beta_hit:.2f` of the held-out headlines that
+# have one ({glue:text}`n_hot_held` headlines for the seeds in turn; chance
+# {glue:text}`beta_chance:.2f`). {glue:text}`claim_beta`
 #
 # ## Figures
 #
@@ -647,6 +805,8 @@ if tiktok is None:
     vira.glue("cap_n", 0)
     vira.glue("cap_best", float("nan"))
     vira.glue("cap_bow", float("nan"))
+    for k in ("claim_cap_chance", "claim_cap_att"):
+        vira.glue(k, "(not run: VIRA_DATA is not set)")
 else:
     caps, excluded = caption_table(load_snapshot(tiktok / "raw_data.csv"))
     print(f"{len(caps):,} captions kept; left out: " + ", ".join(f"{r} {n}" for r, n in excluded.reason.value_counts().items()))
@@ -655,7 +815,7 @@ else:
         caps["label"] = (caps.ratio > caps.ratio.median()).astype(int)
     cy = caps.label.to_numpy()
     cr = caps.ratio.to_numpy()
-    cap_fits = {}
+    cap_fits, cap_p, cap_y = {}, {}, {}  # cap_p[(seed, row)]: P(popular) on that seed's test captions
     for s in tqdm(SEEDS, desc="captions", mininterval=60, disable=P.name == "smoke"):
         tr_c, va_c, te_c = split_indices(cy, seed=s)
         vocab_c = Vocabulary.build([caps.tokens.iat[i] for i in tr_c], min_count=2)
@@ -669,7 +829,8 @@ else:
                                  P.pick(smoke=1, small=2, full=6), s, cfg, device=session.device)[0]
             p = pa_train.predict_proba(m, (ctok[te_c], clens[te_c]), device=session.device)
             real_rows.append({"row": name, "seed": s, **pa_train.evaluate(p, cy[te_c], cr[te_c])})
-            cap_fits[(s, name)] = m
+            cap_fits[(s, name)], cap_p[(s, name)] = m, p
+        cap_y[s] = cy[te_c]
         p = bow_logistic_baseline([caps.text.iat[i] for i in tr_c], cy[tr_c], [caps.text.iat[i] for i in te_c], seed=s)[0]
         real_rows.append({"row": "bag of words + logistic regression", "seed": s, **pa_train.evaluate(p, cy[te_c], cr[te_c])})
         if s == SEEDS[0]:
@@ -691,13 +852,32 @@ else:
     vira.glue("cap_n", len(caps))
     vira.glue("cap_best", 100 * max(acc_by["headline: biLSTM"], acc_by["headline: + attention"]))
     vira.glue("cap_bow", 100 * acc_by["bag of words + logistic regression"])
-    if P.name != "smoke":
-        assert acc_by.max() > 0.55, "claimed: the captions predict the label above chance"
+    cap_arm = lambda row: np.stack([cap_p[(s, row)] for s in SEEDS])  # noqa: E731
+    cap_Y = np.stack([cap_y[s] for s in SEEDS])  # each seed's own test captions (same count)
+    SEC_CAP = "real-captions-9-000-tiktok-videos"
+    # Last small run: 0.636 on about 940 test captions per seed, far from 0.5.
+    claim(session, "claim_cap_chance", paper="ours", statement="the captions predict the label above chance",
+          metric="accuracy of headline: + attention, real TikTok captions' test splits",
+          ev=evidence(accuracy, cap_arm("headline: + attention"), cap_Y, seed=session.seed, span=1.0),
+          null=0.5, expect="reproduced", section=SEC_CAP)
+    # Last small run: differences -0.011, +0.023, -0.014, an interval of about ± 0.04 around 0 that
+    # holds the paper's -0.008.
+    claim(session, "claim_cap_att", paper="Pay Attention", statement="attention hurts the headline model, on real captions",
+          metric="accuracy difference, real TikTok captions' test splits",
+          ev=evidence(accuracy, cap_arm("headline: + attention"), cap_Y, cap_arm("headline: biLSTM"),
+                               seed=session.seed, span=2.0),
+          direction=-1, expect="inconclusive", section=SEC_CAP,
+          **paper_diff("headline: + attention", "headline: biLSTM"))
 
 # %% [markdown]
 # The best headline model reaches {glue:text}`cap_best:.1f` % on the {glue:text}`cap_n`
-# captions, the bag-of-words baseline {glue:text}`cap_bow:.1f` %. The tokens with the largest mean
-# β in the popular test captions (tokens seen at least 5 times there):
+# captions, the bag-of-words baseline {glue:text}`cap_bow:.1f` %.
+#
+# - {glue:text}`claim_cap_chance`
+# - {glue:text}`claim_cap_att`
+#
+# The tokens with the largest mean β in the popular test captions (tokens seen at least 5 times
+# there):
 
 # %%
 if tiktok is not None:
@@ -734,6 +914,7 @@ if fb is None:
     print("VIRA_DATA is not set: the Facebook section is skipped")
     for k in ("fb_best", "fb_se", "fb_n_test", "fb_n"):
         vira.glue(k, float("nan"))
+    vira.glue("claim_fb", "(not run: VIRA_DATA is not set)")
 else:
     fbt = popularity_table(load_facebook(fb / "visual_features_96h.csv"))
     fbs = pa_train.classify_facebook(fbt, seeds=tuple(SEEDS) if len(SEEDS) >= 3 else (seed, seed + 1, seed + 2))
@@ -748,20 +929,29 @@ else:
         vira.results.record(session, "Pay Attention", "Table 1 (real Facebook features)", name, "Spearman",
                             list(g.spearman), paper_value=0.524, section="real-visual-features-1-820-facebook-videos-of-2015")
     display(pa_train.permutation_importances(fbt, "boosting", seed).head(8).round(3))
-    fb_best = fbs.groupby("model").accuracy.mean().max()
+    fb_mean = fbs.groupby("model").accuracy.mean()
+    fb_best, fb_model = fb_mean.max(), fb_mean.idxmax()
     fb_se = np.sqrt(0.25 / fbs.n_test.iloc[0])
     vira.glue("fb_best", 100 * fb_best)
     vira.glue("fb_se", 100 * fb_se)
     vira.glue("fb_n_test", int(fbs.n_test.iloc[0]))
     vira.glue("fb_n", len(fbt))
-    assert fb_best < TABLE1["accuracy %"][0] / 100 - 2 * fb_se, "claimed: far below the paper's frame rows"
+    # classify_facebook returns per-seed scores only, not its predictions; each seed redraws the
+    # test split, so the spread over the seeds already holds the test-set noise (from_values).
+    # The stronger model is the harder one to find below the paper. Last small run: boosting
+    # 0.566, 0.516, 0.555, an interval whose top is near 0.61.
+    claim(session, "claim_fb", paper="ours", statement="classifiers of the Facebook features stay below the paper's frame rows",
+          metric=f"accuracy of {fb_model} (the stronger of the two), against the paper's ResNet50 mean row",
+          ev=from_values(fbs[fbs.model == fb_model].accuracy.to_numpy(), int(fbs.n_test.iloc[0])),
+          null=PAPER_ACC["video frames: ResNet50 mean"], direction=-1, expect="reproduced",
+          section="real-visual-features-1-820-facebook-videos-of-2015")
 
 # %% [markdown]
-# The better of the two reaches {glue:text}`fb_best:.1f` % accuracy, more than two standard
-# errors below the paper's frame rows (asserted): a few summary statistics of
-# {glue:text}`fb_n` videos are much less than ResNet50 features of tens of thousands, and with
-# {glue:text}`fb_n_test` test videos one accuracy carries a standard error of
-# {glue:text}`fb_se:.1f` points.
+# The better of the two reaches {glue:text}`fb_best:.1f` % accuracy; with
+# {glue:text}`fb_n_test` test videos one accuracy carries a standard error of about
+# {glue:text}`fb_se:.1f` points. {glue:text}`claim_fb` Where the classifiers stay below the paper,
+# a few summary statistics of {glue:text}`fb_n` videos, without follower counts, are one reason
+# to expect it next to ResNet50 features of tens of thousands of videos.
 #
 # ## Grad-CAM on real clips
 #
@@ -808,65 +998,35 @@ if clips:
 # %% [markdown]
 # ## What we found vs the paper
 #
-# Each claim of the paper, decided on our runs. A difference in accuracy counts when it exceeds
-# twice the standard error of a mean over our seeds' test splits; the explanations count when
-# they beat their chance level by twice its standard error.
+# Every claim the chapter tested, in the order it was decided, each with the 95 % interval over
+# our seeds and test items and the verdict read off it (`vira.book.claims`): **reproduced** when
+# the interval lies on the claimed side of the null, **contradicted** when it lies on the other,
+# **absent** when it holds the null but rules out an effect as large as the paper's, and
+# **inconclusive** when it holds both (the sentence then says what this run could detect).
 
 # %%
-PAPER_N = 37_000  # §3: the paper's videos; its test split is a tenth
-p_paper = TABLE1["accuracy %"].mean() / 100
-paper_noise = 2 * np.sqrt(p_paper * (1 - p_paper) / (PAPER_N / 10))
-vira.glue("paper_noise", 100 * paper_noise)
-p1 = pd.Series(TABLE1["accuracy %"].to_numpy() / 100, index=ROWS)
+display(findings(session))
 
-
-def decide(ours, paper, noise):
-    if abs(ours) <= noise:
-        return "within noise"
-    return "reproduced" if np.sign(ours) == np.sign(paper) else "not reproduced"
-
-
-CLAIMS = [
-    ("attention helps the frame model", "video frames: + attention", "video frames: ResNet50 mean"),
-    ("attention hurts the headline model", "headline: + attention", "headline: biLSTM"),
-    ("attention helps the multimodal model", "multimodal: + attention", "multimodal: ResNet + biLSTM"),
-    ("both modalities together beat either alone (best multimodal vs best single)", None, None),
-]
-claim_rows = []
-for text, a, b in CLAIMS:
-    if a is None:
-        ours_d = best_multi - max(best_frames, best_head)
-        paper_d = max(p1.iloc[4], p1.iloc[5]) - max(p1.iloc[:4])
-    else:
-        ours_d, paper_d = mean_acc[a] - mean_acc[b], p1[a] - p1[b]
-    claim_rows.append({"claim": text, "paper": paper_d, "ours": ours_d, "verdict": decide(ours_d, paper_d, noise),
-                       "rule": f"accuracy difference beyond {noise:.3f}"})
-for text, ours_v, chance, se in (
-        ("the explanations show what drives popularity: frame attention finds the cue frames", alpha_hit, chance_hit, hit_se),
-        ("the explanations show what drives popularity: Grad-CAM's mass lies on the cue", per_frame.energy, per_frame.area,
-         per_frame.area / 2),
-        ("the explanations show what drives popularity: headline attention finds the hot words", beta_hit, beta_chance, beta_se)):
-    claim_rows.append({"claim": text, "paper": np.nan, "ours": ours_v - chance,
-                       "verdict": "reproduced" if ours_v - chance > 2 * se else "not reproduced",
-                       "rule": f"above chance {chance:.3f} by more than {2 * se:.3f}"})
-claim_table = pd.DataFrame(claim_rows).set_index("claim")
-display(claim_table.round(3))
-for text, row in claim_table.iterrows():
-    vira.results.record(session, "Pay Attention", "claims", text, "difference (see rule)", float(row.ours),
-                        paper_value=None if np.isnan(row.paper) else float(row.paper),
-                        section="what-we-found-vs-the-paper", note=f"{row.verdict}; {row.rule}")
-display(Markdown(
-    f"- **Table 1.** The paper's attention differences are under one point, while the noise of its "
-    f"own test split was about {100 * paper_noise:.1f} points (twice the standard error of an accuracy "
-    f"of {100 * p_paper:.0f} % on {PAPER_N // 10:,} videos): its \"attention helps frames, hurts headlines\" was not a "
-    f"measured effect. On our planted videos each modality carries its own cause, and the claims above "
-    f"say what our runs show, with our own noise level.\n"
-    f"- **Explanations.** Frame attention, Grad-CAM and headline attention are scored against the "
-    f"planted cause, with chance levels and sanity controls, instead of being shown as pictures. On "
-    f"real clips the heatmaps are illustrations only.\n"
-    f"- **Real data.** The headline models on Vietnamese TikTok captions are compared with the paper's "
-    f"headline rows and with a bag of words; the Facebook features' classifiers stay far below the "
-    f"paper's frame rows."))
+# %% [markdown]
+# How to read them:
+#
+# - **Table 1.** The paper's attention differences ({glue:text}`paper_att_diffs` points) are
+#   smaller than the standard error of one such difference at its own test size
+#   ({glue:text}`paper_diff_se:.1f` points, an upper bound: its arms share their test videos), so
+#   unless its paired errors were much smaller, its table alone could not tell them from zero. Our
+#   planted videos have {glue:text}`n_test` test videos per seed, so an interval on an attention
+#   difference here is wide too; where it holds both 0 and the paper's value, neither "helps" nor
+#   "hurts" is shown, on either side. Each modality of our videos carries its own planted cause,
+#   which an oracle reads exactly, so the gap to the oracle shows what the models leave on the
+#   table.
+# - **Explanations.** Frame attention, Grad-CAM and headline attention are scored against the
+#   planted cause, with chance levels and sanity controls, instead of being shown as pictures;
+#   the sequence-wide share of scaled Grad-CAM credits attention's choice of frames and Grad-CAM's
+#   choice of region together, which the in-frame claim separates. On real clips the heatmaps are
+#   illustrations only.
+# - **Real data.** The headline models on Vietnamese TikTok captions are compared with the paper's
+#   headline rows and with a bag of words, and the Facebook features' classifiers with the paper's
+#   frame rows; those are other videos, other labels and other inputs than the paper's.
 
 # %% [markdown]
 # ## Exercises

@@ -100,6 +100,16 @@ def test_evidence_values_are_the_per_seed_metric_differences():
     assert ev.values == pytest.approx((2.0, -2.0)) and ev.n_test == 10
 
 
+def test_a_degenerate_bootstrap_falls_back_to_the_widest_error_of_bounded_scores():
+    hits = np.ones(4)  # four items, all hits: every resample scores 1
+
+    def hit_rate(pred, target):
+        return float(np.mean(pred))
+
+    assert evidence(hit_rate, hits, np.zeros(4), n_resamples=50).se_test == 0
+    assert evidence(hit_rate, hits, np.zeros(4), n_resamples=50, span=1.0).se_test == pytest.approx(0.25)
+
+
 def test_mde_and_scale_to_decide_by_hand():
     assert mde(0.1, math.inf) == pytest.approx((1.959964 + 0.841621) * 0.1, rel=1e-5)
     # an effect half the mde needs 4x the data (se shrinks by sqrt(4))
@@ -131,7 +141,7 @@ def _kwargs(values, **kw):
 def test_claim_asserts_the_expectation_outside_smoke(monkeypatch):
     monkeypatch.setattr("vira.book.glue.glue", lambda *a, **k: None)
     rec = claim(_Session("small"), **_kwargs([0.2, 0.21, 0.19], expect="reproduced"))
-    assert rec["asserted"] and rec["verdict"] == "reproduced" and "**Reproduced**" in rec["sentence"]
+    assert rec["asserted"] and rec["verdict"] == "reproduced" and rec["sentence"].endswith("Verdict: reproduced.")
     with pytest.raises(AssertionError, match="expected contradicted"):
         claim(_Session("small"), **_kwargs([0.2, 0.21, 0.19], expect="contradicted"))
 

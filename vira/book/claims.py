@@ -93,7 +93,8 @@ def _per_seed(x, k: int, what: str) -> np.ndarray:
     return arr
 
 
-def evidence(metric: Callable, a, target, b=None, *, n_resamples: int = 1000, seed: int = 0) -> Evidence:
+def evidence(metric: Callable, a, target, b=None, *, n_resamples: int = 1000, seed: int = 0,
+             span: float | None = None) -> Evidence:
     """Per-seed values and the test-set standard error of one arm, or of arm ``a`` minus arm ``b``.
 
     Args:
@@ -104,6 +105,12 @@ def evidence(metric: Callable, a, target, b=None, *, n_resamples: int = 1000, se
         n_resamples: bootstrap resamples of the test items (``scipy.stats.bootstrap``, percentile
             method, fixed ``rng`` seed: deterministic). Resamples on which the metric is undefined
             (a constant resample) are left out of the standard error.
+        span: the range of the per-item scores (1 for a hit rate, 2 for a difference of two) when
+            the metric is a mean of bounded per-item scores. Only used when every resample gives
+            the same value (a handful of items that all score alike), where the bootstrap measures
+            nothing: the test-set error is then the largest a mean of n such scores can have,
+            ``span / (2 sqrt(n))`` (Popoviciu's inequality), so the interval errs wide. Without
+            ``span`` such evidence keeps ``se_test = 0``.
 
     Returns:
         :class:`Evidence` with ``values[s] = metric(a[s], y[s]) - metric(b[s], y[s])``.
@@ -125,6 +132,8 @@ def evidence(metric: Callable, a, target, b=None, *, n_resamples: int = 1000, se
                           n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(seed))
     dist = res.bootstrap_distribution
     se = float(np.nanstd(dist, ddof=1)) if np.isfinite(dist).sum() > 1 else float("nan")
+    if span is not None and not se > 1e-12:
+        se = span / (2 * math.sqrt(n))
     return Evidence(tuple(float(v) for v in values), se, n)
 
 
@@ -213,7 +222,7 @@ def make_claim(*, paper: str, statement: str, metric: str, ev: Evidence, null: f
         text += f"; the paper {_fmt(paper_estimate, signed)}"
         if paper_se is not None:
             text += f" (± {paper_se:.3f} at its own test size)"
-    text += f". **{word.capitalize()}**"
+    text += f". Verdict: {word}"
     factor = None
     if word == "inconclusive":
         effect = (paper_estimate if paper_estimate is not None else est) - null
@@ -269,7 +278,8 @@ def findings(session, papers: Sequence[str] | None = None):
     sentence can disagree with the numbers; for ``display``."""
     from IPython.display import Markdown
 
-    lines = [f"- {r['sentence']}" + ("" if r["asserted"] else " *(not asserted at this preset)*")
+    lines = [f"- {r['sentence'].replace('Verdict: ' + r['verdict'], 'Verdict: **' + r['verdict'] + '**')}"
+             + ("" if r["asserted"] else " *(not asserted at this preset)*")
              for r in session.results if r.get("kind") == "claim" and (papers is None or r["paper"] in papers)]
     return Markdown("\n".join(lines) or "*(no claims)*")
 
