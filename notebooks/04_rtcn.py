@@ -59,11 +59,11 @@ from vira.data.synthetic.long_range import BLEND, HOLD, LongRangeVDV
 from vira.data.layout import FPS, TRACKS
 from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.explain import attention_bins
-from vira.metrics import chance_sd_srcc, format_mean_std, mean_std, srcc, track_srcc
+from vira.metrics import format_mean_std, mean_std, srcc, track_srcc
 from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling,
                               effective_receptive_field)
+from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.book.provenance import REPO_ROOT
-from vira.book.report import difference_verdict
 from vira.training.regression import TrainConfig
 from vira.training.seeds import fit_seeds
 
@@ -91,6 +91,10 @@ PAPER = pd.DataFrame(
      [0.29, 0.17, 0.24, 0.39, 0.20, 0.33, 0.42, 0.44, 0.27]],
     index=["LSTM", "TCN", "RTCN w/o self-attention", "RTCN"], columns=list(TRACKS))
 PAPER.columns.name = "paper (SRC, holistic)"
+# The paper's all-challenge test split: 20 % of VDV's 4,292 clips (§3 and Table 1; §5.1: "The dataset
+# partitions of all tracks are fixed with 80% training data and 20% testing data"). It sets the
+# standard error of the paper's own differences (paper_se) in the claims below.
+N_PAPER_TEST = round(0.2 * 4292)  # 858
 PAPER
 
 # %% [markdown]
@@ -123,10 +127,12 @@ display(fields)
 vira.glue("tcn_field", tcn_shape.receptive_field())
 vira.glue("tcn_field_s", tcn_shape.receptive_field() / FPS)
 vira.glue("rtcn_conv_field", rtcn_shape.receptive_field())
+# Arithmetic on the fixed architecture (no seed, no test set, nothing uncertain): checked by assert
+# at every preset against the hand computation above and recorded as a value, not as a claim.
 assert fields["TCN field (frames)"].iloc[-1] == tcn_shape.receptive_field() == 757
-assert tcn_shape.receptive_field() > 2 * 15 * FPS, "claimed: wider than twice the longest clip"
-vira.results.record(session, "VDV", "claim", "a TCN's last block sees more than twice the longest VDV clip",
-                    "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
+assert tcn_shape.receptive_field() > 2 * 15 * FPS, "a TCN's last block sees more than twice the longest clip"
+vira.results.record(session, "VDV", "RTCN architecture check", "a TCN's last block sees more than twice the "
+                    "longest VDV clip", "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
                     section="the-temporal-convolution-block-and-what-it-can-see",
                     note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
 
@@ -134,10 +140,12 @@ vira.results.record(session, "VDV", "claim", "a TCN's last block sees more than 
 # So a TCN's last block sees {glue:text}`tcn_field` frames, {glue:text}`tcn_field_s:.1f` s at
 # 25 fps: more than twice the longest VDV clip (15 s, Table 1 of the paper). Every position of the
 # last block therefore sees the *whole* clip, and the TCN is not local in the sense of what it
-# *can* see. It is local in what it *does* see: a deep network's output depends mostly on the
-# centre of its window, the *effective* receptive field {cite:p}`luo2016erf`. We measure it as
-# the gradient of one output position (the centre of a 15-s clip, projected on the score) with
-# respect to every input frame, for an untrained TCN and an untrained RTCN.
+# *can* see. It can only be local in what it *does* see: a deep network's output tends to depend
+# mostly on the centre of its window, the *effective* receptive field {cite:p}`luo2016erf`. We
+# measure it as the gradient of one output position (the centre of a 15-s clip, projected on the
+# score) with respect to every input frame, for an untrained TCN and an untrained RTCN. The figure
+# shows one initialisation of each; the claims below use {glue:text}`erf_seeds` initialisations,
+# since an untrained network's profile depends on its random weights.
 
 # %%
 probe = LongRangeVDV(4, (14.6, 15.0), seed=seed).clip(0).holistic[None]
@@ -161,25 +169,43 @@ ax.set(xlabel="input frame (s)", ylabel="share of |gradient|",
        title="Effective receptive field of the centre position")
 ax.legend()
 plt.show()
-share = {name: central_share(p, int(FPS)) for name, p in erf.items()}
-print({name: round(s, 3) for name, s in share.items()}, "of the gradient within +-1 s of the centre")
-vira.glue("erf_tcn_1s", share["TCN"])
-vira.glue("erf_rtcn_1s", share["RTCN"])
-assert share["TCN"] > 0.3, "claimed: most of an untrained TCN's attention is near the centre"
+ERF_SEEDS = 5  # initialisations seed, seed + 1, ...; the first is the one drawn above
+shares = {name: [central_share(p, int(FPS))] for name, p in erf.items()}
+with torch.random.fork_rng(devices=[]):  # the further initialisations leave the global generator as it was
+    for s in range(1, ERF_SEEDS):
+        for name, kwargs in {"TCN": dict(relational=False), "RTCN": {}}.items():
+            torch.manual_seed(seed + s)
+            shares[name].append(central_share(effective_receptive_field(RTCN(**kwargs), probe).numpy(), int(FPS)))
+print({name: np.round(v, 3).tolist() for name, v in shares.items()},
+      "of the gradient within +-1 s of the centre, per initialisation")
+vira.glue("erf_seeds", ERF_SEEDS)
+vira.glue("erf_tcn_1s", float(np.mean(shares["TCN"])))
+vira.glue("erf_rtcn_1s", float(np.mean(shares["RTCN"])))
+vira.glue("erf_uniform_1s", (2 * int(FPS) + 1) / probe.shape[1])  # the share of a flat profile
+# Evidence from values: the probe is one fixed clip (no test set is sampled), and what varies is
+# the network's initialisation, so the spread over initialisations is the whole uncertainty.
 for name in erf:
-    vira.results.record(session, "VDV", "claim",
-                        "an untrained TCN looks mostly near the centre (effective receptive field)",
-                        f"share of the gradient within +-1 s of the centre, untrained {name}", share[name],
-                        section="the-temporal-convolution-block-and-what-it-can-see",
-                        note="asserted > 0.3 for the TCN (every preset)" if name == "TCN" else
-                        "not asserted; every frame reaches an RTCN position (asserted)")
-assert (erf["RTCN"] > 0).all(), "claimed: every frame reaches an RTCN position"
+    claim(session, f"claim_erf_{name.lower()}", paper="ours",
+          statement=f"an untrained {name} takes most of its gradient from within 1 s of the centre",
+          metric=f"share of the effective receptive field within +-1 s of the centre of a 15-s clip, "
+                 f"untrained {name}",
+          ev=from_values(shares[name], n_test=1), null=0.5, direction=+1, expect="reproduced",
+          section="the-temporal-convolution-block-and-what-it-can-see")
+# a property of the architecture (attention connects every position), not a finding
+assert (erf["RTCN"] > 0).all(), "every frame reaches an RTCN position"
 
 # %% [markdown]
-# An untrained TCN takes {glue:text}`erf_tcn_1s:.0%` of its gradient from the two seconds around
-# the centre of a 15-s clip, and an untrained RTCN {glue:text}`erf_rtcn_1s:.0%`: at
-# initialisation the attention is close to uniform and the residual path dominates, so the two
-# look alike. Whatever RTCN gains from attention, it must learn.
+# An untrained TCN takes on average {glue:text}`erf_tcn_1s:.0%` of its gradient from the two
+# seconds around the centre of a 15-s clip, and an untrained RTCN {glue:text}`erf_rtcn_1s:.0%`;
+# a flat profile would give {glue:text}`erf_uniform_1s:.0%`.
+#
+# - {glue:text}`claim_erf_tcn`
+# - {glue:text}`claim_erf_rtcn`
+#
+# At initialisation RTCN's attention is close to uniform (we measure this below) and its residual
+# path carries the convolutions' local view. So where RTCN, too, draws most of its gradient from
+# the centre, its reach across the clip is not given by the architecture alone: whatever RTCN
+# gains from attention, it must learn.
 #
 # ## Relational pooling (Eq. 10-11)
 #
@@ -371,91 +397,152 @@ for key, m in {"rtcn": "RTCN", "nosa": "RTCN w/o self-attention", "tcn": "TCN", 
     vira.glue(f"{key}_src", float(src[m]))
     vira.glue(f"{key}_face", float(summary.loc[m, "SRC with face"]))
     vira.glue(f"{key}_move", float(summary.loc[m, "SRC with movement"]))
+    vira.glue(f"{key}_std", float(summary.loc[m, "std over seeds (label)"]))
 vira.glue("oracle_all", ds.oracle_ceiling("all"))
-vira.glue("rtcn_minus_tcn", float(src["RTCN"] - src["TCN"]))
-vira.glue("rtcn_minus_nosa", float(src["RTCN"] - src["RTCN w/o self-attention"]))
 best = src.idxmax()
 vira.glue("best_holistic", best)
-vira.glue("nosa_std", float(summary.loc["RTCN w/o self-attention", "std over seeds (label)"]))
-checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
-chance_se = chance_sd_srcc(len(test_idx))  # SRC of an unrelated ranking: about 0 +- 1/sqrt(n - 1)
-noise = max(float(summary["std over seeds (label)"].max()), chance_se)
-ALL = TRACKS.index("all")
+vira.glue("n_test", len(test_idx))
+vira.glue("n_paper_test", N_PAPER_TEST)
+
+# %% [markdown]
+# ### The claims
+#
+# Each claim below is decided by one rule ({mod}`vira.book.claims`): the 95 % interval of the
+# claimed quantity, a mean over the seeds of an all-challenge SRC (or of the difference of two
+# networks' SRCs, paired by seed and computed on the same {glue:text}`n_test` test clips). The
+# interval adds the spread over seeds to the bootstrap error of the finite test set. A claim is
+# *reproduced* when the interval lies on the claimed side of its threshold, *contradicted* when
+# it lies on the other side, *absent* when it holds the threshold but rules out the paper's own
+# difference, and *inconclusive* otherwise. Next to a paper's difference we give its standard
+# error at the paper's own test size ({glue:text}`n_paper_test` clips, 20 % of VDV), treating
+# its two rows as independent: an upper bound.
+#
+# First the three claims of the paper's Tables 3 and 5 for the all-challenge track.
+
+# %%
+y = label[test_idx]
+P = {m: np.stack([preds[m, s] for s in range(n_seeds)]) for m in NETWORKS}  # (seeds, test clips) per network
+pa = PAPER["all"]
+# The expectations are those of the `small` preset: 2 seeds on 88 test clips. The last small run's
+# per-seed differences were +0.165 and -0.121 (RTCN minus TCN), +0.058 and -0.103 (RTCN minus
+# LSTM) and +0.383 and -0.021 (RTCN minus its ablation): with two seeds that disagree this much the
+# t interval has about one degree of freedom and spans far more than the paper's 0.02 or 0.10 on
+# either side of zero, so the small preset cannot decide any of the three; "reproduced" is
+# allowed for a better-powered run (more seeds, the full preset).
+claim(session, "claim_rtcn_tcn", paper="VDV", central=True,
+      statement="RTCN ranks clips better than the TCN (Table 3)",
+      metric="SRC of RTCN minus TCN, all challenges, holistic features",
+      ev=evidence(srcc, P["RTCN"], y, P["TCN"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["RTCN"] - pa["TCN"], 2),
+      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["TCN"]),
+      expect=("reproduced", "inconclusive"), section="results")
+claim(session, "claim_rtcn_lstm", paper="VDV", central=True,
+      statement="RTCN ranks clips better than the LSTM (Table 3)",
+      metric="SRC of RTCN minus LSTM, all challenges, holistic features",
+      ev=evidence(srcc, P["RTCN"], y, P["LSTM"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["RTCN"] - pa["LSTM"], 2),
+      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["LSTM"]),
+      expect=("reproduced", "inconclusive"), section="results")
+claim(session, "claim_attention", paper="VDV", central=True,
+      statement="relational pooling's self-attention helps: RTCN ranks clips better than RTCN without it (Table 5)",
+      metric="SRC of RTCN minus RTCN w/o self-attention, all challenges, holistic features",
+      ev=evidence(srcc, P["RTCN"], y, P["RTCN w/o self-attention"], seed=session.seed), null=0.0, direction=+1,
+      paper_estimate=round(pa["RTCN"] - pa["RTCN w/o self-attention"], 2),
+      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["RTCN w/o self-attention"]),
+      expect=("reproduced", "inconclusive"), section="results")
+vira.glue("paper_se_attention", paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["RTCN w/o self-attention"]))
+
+# %% [markdown]
+# Then the chapter's own claims about its benchmark: that the three sequence networks of Table 3
+# learn (their SRC is above chance, 0), that the best network stays below the oracle ceiling, and
+# which planted part each network reads: its SRC with the planted face appeal minus its SRC with
+# the planted movement quality, on the same test clips.
+
+# %%
+# small preset (2 seeds, 88 test clips): an SRC there has a test-set standard error near 0.1. The
+# last small run's RTCN (+0.34 and +0.15), TCN (+0.18 and +0.27) and LSTM (+0.29 and +0.26) lie two
+# to three of them above chance: each may or may not be decided.
+for m in ("RTCN", "TCN", "LSTM"):
+    claim(session, f"claim_learn_{m.lower()}", paper="ours",
+          statement=f"{m} learns from the holistic features: its SRC is above chance",
+          metric="SRC, all challenges, holistic features", ev=evidence(srcc, P[m], y, seed=session.seed),
+          null=0.0, direction=+1, expect=("reproduced", "inconclusive"), section="results")
+# the last small run's best network (the LSTM, 0.27) lies some five standard errors below the oracle
+claim(session, "claim_oracle", paper="ours", statement="the best sequence network stays below the oracle ceiling",
+      metric="SRC of the best network by mean SRC, all challenges, holistic features",
+      ev=evidence(srcc, P[best], y, seed=session.seed), null=ds.oracle_ceiling("all"), direction=-1,
+      expect="reproduced", section="results")
+face_test, move_test = parts["face"][test_idx], parts["movement"][test_idx]
 
 
-def diff(a, b):
-    """Per-seed all-challenge SRC of network a minus network b."""
-    return [scores[a, s][ALL] - scores[b, s][ALL] for s in range(n_seeds)]
+def face_minus_movement(pred, items):
+    """SRC of ``pred`` with the planted face minus its SRC with the planted movement, on the test
+    clips ``items`` (positions in the test split, passed as the target so that the bootstrap of
+    vira.book.claims.evidence resamples the clips of both SRCs together)."""
+    k = items.astype(int)
+    return srcc(pred, face_test[k]) - srcc(pred, move_test[k])
 
 
-def paper_claim(row, a, b, asserted):
-    """Record a claim of the paper's Table 3/5 (network a beats network b, all challenges) with the
-    verdict of vira.book.report.difference_verdict (reproduced, not reproduced or within noise); then
-    what the chapter itself asserts."""
-    ours, paper = src[a] - src[b], PAPER.loc[a, "all"] - PAPER.loc[b, "all"]
-    word = difference_verdict(ours, paper, noise)
-    record("claim", row, "SRC difference, all challenges (holistic)", diff(a, b), paper_value=paper,
-           section="results", note=f"{word}; ours {ours:+.3f}, paper {paper:+.3f}, noise {noise:.3f} (the larger "
-           f"of the seed spread and the chance SD on {len(test_idx)} test clips); {asserted}")
-
-
-paper_claim("RTCN beats TCN", "RTCN", "TCN", "no tolerance asserted")
-paper_claim("RTCN beats LSTM", "RTCN", "LSTM", "no tolerance asserted")
-nosa_gap = src["RTCN w/o self-attention"] - min(src["RTCN"], src["TCN"])
-paper_claim("the self-attention helps", "RTCN", "RTCN w/o self-attention",
-            f"the chapter asserts the ablation < min(RTCN, TCN) - 0.1, far more than the paper's 0.02, a training "
-            f"run that did not settle ({'holds' if nosa_gap < -0.1 else 'does not hold'}; {checked})")
-record("claim", "the three sequence networks learn from the holistic features",
-       "smallest SRC of RTCN, TCN and LSTM, all challenges",
-       min(src[m] for m in ["RTCN", "TCN", "LSTM"]), section="results",
-       note=f"{'holds' if min(src[m] for m in ['RTCN', 'TCN', 'LSTM']) > 0.1 else 'does not hold'}: "
-            f"each > 0.1 ({checked})")
-record("claim", "every network stays below the oracle", "SRC of the best network, all challenges", src.max(),
-       oracle=ds.oracle_ceiling("all"), section="results",
-       note=f"{'holds' if src.max() < ds.oracle_ceiling('all') else 'does not hold'}: the best ({best}) < the "
-            f"oracle ceiling ({checked})")
-conv = ["RTCN", "RTCN w/o self-attention", "TCN"]
-face_gap = summary.loc[conv, "SRC with face"].min() - summary.loc[conv, "SRC with movement"].max()
-record("claim", "the convolutional networks read the face far better than the movement",
-       "smallest SRC with face minus largest SRC with movement, all challenges", face_gap, section="results",
-       note=f"{'holds' if face_gap > 0 else 'does not hold'}: difference > 0 (RTCN, its ablation, TCN; {checked})")
-if session.preset.name != "smoke":  # one epoch on 77 clips learns nothing: the claims need `small`
-    for m in ["RTCN", "TCN", "LSTM"]:
-        assert src[m] > 0.1, f"claimed: {m} learns something from the holistic features"
-    assert src["RTCN w/o self-attention"] < min(src["RTCN"], src["TCN"]) - 0.1, \
-        "claimed: RTCN without self-attention learns much less in this run"
-    for m in NETWORKS:
-        assert src[m] < ds.oracle_ceiling("all"), f"claimed: {m} stays below the oracle"
-    conv = ["RTCN", "RTCN w/o self-attention", "TCN"]
-    assert summary.loc[conv, "SRC with face"].min() > summary.loc[conv, "SRC with movement"].max(), \
-        "claimed: the convolutional models read the face far better than the movement"
-else:
-    print("smoke preset: the claims below are checked in the small and full presets only")
+# small preset: the last run's differences were +0.62 and +0.50 (RTCN), +0.52 and +0.49 (TCN),
+# +0.60 and +0.44 (LSTM), several test-set standard errors above zero; the ablation's -0.05 and
+# +0.25 may or may not be decided.
+EXPECT_FACE = {"RTCN": "reproduced", "RTCN w/o self-attention": ("reproduced", "inconclusive"),
+               "TCN": "reproduced", "LSTM": "reproduced"}
+items = np.arange(len(test_idx))
+for m, expected in EXPECT_FACE.items():
+    claim(session, "claim_face_" + {"RTCN w/o self-attention": "nosa"}.get(m, m.lower()), paper="ours",
+          statement=f"{m} reads the planted face better than the planted movement",
+          metric="SRC with the planted face minus SRC with the planted movement, all challenges, "
+                 "holistic features",
+          ev=evidence(face_minus_movement, P[m], items, seed=session.seed), null=0.0, direction=+1,
+          expect=expected, section="results")
 
 # %% [markdown]
 # On the all-challenge track RTCN scores SRC {glue:text}`rtcn_src:.2f`, RTCN without
 # self-attention {glue:text}`nosa_src:.2f`, the TCN {glue:text}`tcn_src:.2f` and the LSTM
 # {glue:text}`lstm_src:.2f` (paper: 0.27, 0.25, 0.25 and 0.17); the oracle would reach
-# {glue:text}`oracle_all:.2f`. The best is {glue:text}`best_holistic`. RTCN minus TCN is
-# {glue:text}`rtcn_minus_tcn:.2f` (paper: 0.02); with two seeds and a spread over seeds of up to a
-# tenth or more, a difference of that size is not resolved here, and the same goes for the LSTM,
-# which the paper puts 0.10 below RTCN.
+# {glue:text}`oracle_all:.2f`. The best is {glue:text}`best_holistic`. The paper's claims:
 #
-# One result stands out: RTCN *without* self-attention scores {glue:text}`rtcn_minus_nosa:.2f`
-# below RTCN, with a spread over seeds of {glue:text}`nosa_std:.2f`, and reads the planted face far
-# less well than the other networks (SRC {glue:text}`nosa_face:.2f`). The paper's ablation costs
-# 0.02. The network is RTCN with its three attention layers removed and its max pooling kept, so
-# it differs from RTCN only in what the attention adds, a residual connection through a layer norm
-# after each pooling; in this short training that network did not settle. We did not find out why
-# (exercise 6). It is a reminder that an ablation measures a training run as much as an idea.
+# - {glue:text}`claim_rtcn_tcn`
+# - {glue:text}`claim_rtcn_lstm`
+# - {glue:text}`claim_attention`
 #
-# The breakdown by planted part says what the holistic models learn. RTCN's score follows the
-# planted face appeal (SRC {glue:text}`rtcn_face:.2f`) far more than the planted movement quality
-# ({glue:text}`rtcn_move:.2f`). In the holistic features the face is a constant offset in every
-# frame, which an average over time reads off directly; the movement quality is a matter of how
-# large and how steady the motion is, spread thinly over 32 of the 48 inputs of the feature map.
-# A model that wants the movement must look at the skeleton (chapter 2) or be fused with it
-# (chapter 5).
+# The paper's ablation difference (0.02) is itself small next to the standard error its test split
+# gives a difference of two SRCs ({glue:text}`paper_se_attention:.3f`, treating the two rows as
+# independent; paired, it is smaller). Each sentence above gives the smallest effect our
+# run detects on its {glue:text}`n_test` test clips; where that is larger than the paper's
+# difference, an inconclusive verdict says the run is too small to tell.
+#
+# The ablation deserves a second look. RTCN without self-attention is RTCN with its three
+# attention layers removed and its max pooling kept, so it differs from RTCN only in what the
+# attention adds, a residual connection through a layer norm after each pooling. Its SRC spreads
+# over seeds by {glue:text}`nosa_std:.2f` (standard deviation), RTCN's by
+# {glue:text}`rtcn_std:.2f`. Where one network's spread is much the larger, the difference
+# between the two says more about whether a short training run settled than about attention, and
+# the interval above is wide for that reason. An ablation measures a training run as much as an
+# idea (exercise 6).
+#
+# The chapter's own claims:
+#
+# - {glue:text}`claim_learn_rtcn`
+# - {glue:text}`claim_learn_tcn`
+# - {glue:text}`claim_learn_lstm`
+# - {glue:text}`claim_oracle`
+#
+# The breakdown by planted part says what the holistic models learn: RTCN's SRC with the planted
+# face appeal is {glue:text}`rtcn_face:.2f` and with the planted movement quality
+# {glue:text}`rtcn_move:.2f`.
+#
+# - {glue:text}`claim_face_rtcn`
+# - {glue:text}`claim_face_nosa`
+# - {glue:text}`claim_face_tcn`
+# - {glue:text}`claim_face_lstm`
+#
+# The features explain why a network would read the face more easily. In the holistic features
+# the face is a constant offset in every frame, which an average over time reads off directly; the
+# movement quality is a matter of how large and how steady the motion is, spread thinly over 32 of
+# the 48 inputs of the feature map. A model that wants the movement must look at the skeleton
+# (chapter 2) or be fused with it (chapter 5).
 #
 # As in chapter 2, the single-challenge columns rest on a few test clips each (last row of the
 # table), so the all-challenge column is the one to compare.
@@ -541,47 +628,74 @@ long_range.round(3)
 auc = long_range["AUC"]
 for key, m in {"told": "told where to look", "rtcn": "RTCN", "tcn": "TCN", "lstm": "LSTM"}.items():
     vira.glue(f"lr_{key}", float(auc[m]))
-vira.glue("lr_rtcn_minus_best_other", float(auc["RTCN"] - max(auc["TCN"], auc["LSTM"])))
-lr_checked = "asserted" if session.preset.name != "smoke" else "smoke preset: not asserted"
+vira.glue("lr_n_test", len(lr_test_idx))
+y_lr_test = y_lr[lr_test_idx]
+
+
+def roc_auc(pred, target):
+    """ROC AUC of ``pred`` for the 0/1 ``target``; nan on a bootstrap resample that holds one class
+    only (vira.book.claims.evidence leaves such resamples out)."""
+    return float(roc_auc_score(target, pred)) if 0 < target.sum() < len(target) else float("nan")
+
+
+told_pred = lr_preds["told where to look"]
+LP = {m: np.stack([lr_preds[m, s] for s in range(lr_seeds)]) for m in LR_NETWORKS}  # (seeds, test clips)
 for key in ["told where to look", *LR_NETWORKS]:
-    per_seed = ([roc_auc_score(y_lr[lr_test_idx], lr_preds[key])] if key == "told where to look" else
-                [roc_auc_score(y_lr[lr_test_idx], lr_preds[key, s]) for s in range(lr_seeds)])
+    per_seed = ([roc_auc(told_pred, y_lr_test)] if key == "told where to look" else
+                [roc_auc(LP[key][s], y_lr_test) for s in range(lr_seeds)])
     record("long-range test (ours)", key, "ROC AUC, match vs no match", per_seed, oracle=1.0,
            section="a-controlled-long-range-test",
-           note=f"{len(lr_test_idx)} test clips of {lr_seconds[0]:g}-{lr_seconds[1]:g} s; chance 0.5; "
-                + ("asserted > 0.95 (every preset)" if key == "told where to look" else
-                   f"{'holds' if auc[key] < auc['told where to look'] - 0.2 else 'does not hold'}: "
-                   f"< told-where-to-look - 0.2, does not find the relation ({lr_checked})"))
-lr_gap = auc["RTCN"] - max(auc["TCN"], auc["LSTM"])
-record("claim", "self-attention relates distant moments that a TCN or LSTM cannot",
-       "ROC AUC, RTCN minus the better of TCN and LSTM (long-range test)", lr_gap,
-       section="a-controlled-long-range-test",
-       note=f"{'reproduced' if lr_gap >= 0.15 else 'not reproduced'}; the paper's argument for RTCN (§4.3) needs "
-            f"RTCN clearly ahead (by 0.15 AUC or more); the chapter asserts |difference| < 0.15 at this budget "
-            f"({'holds' if abs(lr_gap) < 0.15 else 'does not hold'}; {lr_checked})")
-assert auc["told where to look"] > 0.95, "claimed: the relation is there and simple once found"
-if session.preset.name != "smoke":
-    for m in LR_NETWORKS:
-        assert auc[m] < auc["told where to look"] - 0.2, f"claimed: {m} does not find the relation"
-    assert abs(auc["RTCN"] - max(auc["TCN"], auc["LSTM"])) < 0.15, \
-        "claimed: at this budget RTCN is not clearly better than TCN or LSTM"
+           note=f"{len(lr_test_idx)} test clips of {lr_seconds[0]:g}-{lr_seconds[1]:g} s; chance 0.5")
+# A check of the test's design, not a finding: the relation is there, and simple once found. (Not a
+# claim: a perfect AUC is perfect on every bootstrap resample, which leaves no interval to decide.)
+assert auc["told where to look"] > 0.95, "the long-range relation is there to be found"
+LR_MARGIN = 0.2  # AUC below the told-where-to-look model that counts as not finding the relation
+# small preset (one seed, 80 test clips, test-set standard error of an AUC near 0.065): the last
+# small run left every network 0.42 to 0.52 below the told model (AUC 0.48 to 0.57 against 1.00),
+# some three standard errors beyond the margin. The full preset (30 epochs, 4,000 clips) is the run
+# that may find the relation, so there the claim is reported but not asserted.
+for m in LR_NETWORKS:
+    claim(session, f"claim_lr_{m.lower()}", paper="ours",
+          statement=f"{m} does not find the long-range relation at this budget: its AUC stays more than "
+                    f"{LR_MARGIN} below the model told where to look",
+          metric="ROC AUC minus the told-where-to-look model's, long-range test",
+          ev=evidence(roc_auc, LP[m], y_lr_test, told_pred, seed=session.seed), null=-LR_MARGIN, direction=-1,
+          expect=session.preset.pick(smoke="reproduced", small="reproduced", full=None),
+          section="a-controlled-long-range-test")
+# The paper's argument for RTCN (§4.3), tested where it is all there is. small preset: the last run's
+# RTCN was +0.05 AUC above the TCN and -0.05 below the LSTM on one seed, within one test-set standard
+# error (near 0.09 for a paired difference of two AUCs close to chance): not decided; "reproduced" is
+# allowed for a run that trains long enough to find the relation.
+for other in ("TCN", "LSTM"):
+    claim(session, f"claim_lr_rtcn_{other.lower()}", paper="VDV",
+          statement=f"self-attention relates distant moments that {'an' if other == 'LSTM' else 'a'} {other} "
+                    f"cannot: RTCN tells a dance that ends as it opened better than the {other}",
+          metric=f"ROC AUC of RTCN minus the {other}'s, long-range test",
+          ev=evidence(roc_auc, LP["RTCN"], y_lr_test, LP[other], seed=session.seed), null=0.0, direction=+1,
+          expect=("reproduced", "inconclusive"), section="a-controlled-long-range-test")
 
 # %% [markdown]
-# The logistic regression that is told where to look reaches an AUC of {glue:text}`lr_told:.2f`.
-# The three networks, which must find the two ends themselves, reach
-# {glue:text}`lr_rtcn:.2f` (RTCN), {glue:text}`lr_tcn:.2f` (TCN) and {glue:text}`lr_lstm:.2f`
-# (LSTM): RTCN minus the better of the other two is {glue:text}`lr_rtcn_minus_best_other:.2f`.
-# **At this budget none of the three finds the relation, and RTCN does not beat the others.**
-# That is not what the paper's argument predicts, and the reason is instructive. The label is a
-# pure interaction: each end alone is uninformative, so the gradient of the loss with respect to
-# any single feature of either end averages to zero, and a network must discover the *pair* of
-# features before any of them pays off (the same difficulty as learning a parity). Attention makes
-# the pair *reachable* in one step, whatever the distance, but reachable is not learnt: with a few
-# hundred clips and a few epochs, the networks settle on predicting the mean. The TCN, for its
-# part, is not handicapped by its window here: at these lengths every TCN position sees the whole
-# clip (see the receptive field above). The full preset (4,000 clips of 5-15 s at 25 fps,
-# 30 epochs, three seeds, on a GPU) is the run that can show whether training longer lets RTCN's
-# shortcut win.
+# The logistic regression that is told where to look reaches an AUC of {glue:text}`lr_told:.2f`
+# on the {glue:text}`lr_n_test` test clips. The three networks, which must find the two ends
+# themselves, reach {glue:text}`lr_rtcn:.2f` (RTCN), {glue:text}`lr_tcn:.2f` (TCN) and
+# {glue:text}`lr_lstm:.2f` (LSTM).
+#
+# - {glue:text}`claim_lr_rtcn`
+# - {glue:text}`claim_lr_tcn`
+# - {glue:text}`claim_lr_lstm`
+# - {glue:text}`claim_lr_rtcn_tcn`
+# - {glue:text}`claim_lr_rtcn_lstm`
+#
+# Where the networks stay far below the model told where to look, the reason is instructive. The
+# label is a pure interaction: each end alone is uninformative, so the gradient of the loss with
+# respect to any single feature of either end averages to zero, and a network must discover the
+# *pair* of features before any of them pays off (the same difficulty as learning a parity).
+# Attention makes the pair *reachable* in one step, whatever the distance, but reachable is not
+# learnt: with a few hundred clips and a few epochs, a network can settle on predicting the mean.
+# The TCN, for its part, is not handicapped by its window here: at these lengths every TCN
+# position sees the whole clip (see the receptive field above). The full preset (4,000 clips of
+# 5-15 s at 25 fps, 30 epochs, three seeds, on a GPU) is the run that can show whether training
+# longer lets RTCN's shortcut win.
 #
 # ## Fig. 8: what the heads attend to
 #
@@ -652,37 +766,67 @@ display(heads.round(2))
 torch.manual_seed(seed)
 pref_untrained = opening_preference(RTCN().eval(), lr_test, range(len(lr_test_idx)),
                                     longr.table.seconds.to_numpy()[lr_test_idx])
-vira.glue("pref_max_trained", float(heads.to_numpy().max()))
-vira.glue("pref_gap", float((heads["matching clips"] - heads["other clips"]).abs().max()))
-vira.glue("pref_untrained", float(pref_untrained.mean()))
 assert np.isfinite(pref).all() and (pref >= 0).all()
-pref_max = float(heads.to_numpy().max())
-pref_gap = float((heads["matching clips"] - heads["other clips"]).abs().max())
-record("claim", "a trained head looks back from the closing hold to the opening hold",
-       "largest attention on the opening hold, x a uniform head (trained RTCN, seed 0)", pref_max,
-       section="fig-8-what-the-heads-attend-to",
-       note=f"{'holds' if pref_max > 1.3 else 'does not hold'}: > 1.3 (untrained RTCN: "
-            f"{float(pref_untrained.mean()):.2f} on average; {lr_checked})")
-record("claim", "it looks back alike whether the clip matches or not",
-       "largest difference between matching and other clips, x a uniform head", pref_gap,
-       section="fig-8-what-the-heads-attend-to",
-       note=f"{'holds' if pref_gap < 0.25 else 'does not hold'}: < 0.25: where a head looks is not what the "
-            f"model uses ({lr_checked})")
-if session.preset.name != "smoke":
-    assert heads.to_numpy().max() > 1.3, "claimed: a head looks back to the opening hold"
-    assert (heads["matching clips"] - heads["other clips"]).abs().max() < 0.25, \
-        "claimed: it looks back alike whether the clip matches or not"
+
+
+def looks_back(items, _):
+    """Largest, over the four heads, mean over the clips ``items`` (positions in the test split) of
+    the closing hold's attention on the opening hold, x a uniform head's."""
+    return float(pref[items.astype(int)].mean(0).max())
+
+
+def match_gap(items, _):
+    """Largest, over the heads, |mean over matching clips - mean over the other clips| of that
+    preference, on the clips ``items``; nan on a resample that lacks one kind of clip."""
+    k = items.astype(int)
+    match = test_match[k]
+    if match.all() or not match.any():
+        return float("nan")
+    return float(np.abs(pref[k][match].mean(0) - pref[k][~match].mean(0)).max())
+
+
+vira.glue("pref_max_trained", looks_back(np.arange(len(pref)), None))
+vira.glue("pref_gap", match_gap(np.arange(len(pref)), None))
+vira.glue("pref_untrained", float(pref_untrained.mean()))
+# One trained RTCN (seed 0), so the evidence is the bootstrap over its test clips alone: the clip
+# positions go in as both "predictions" and "targets" and the statistic reads the preferences.
+clips = np.arange(len(pref))
+GAP_MARGIN = 0.25  # x a uniform head: a difference smaller than this counts as looking back alike
+# small preset (80 test clips): in the last run the strongest head looked back 1.6 times as much as
+# a uniform head on one kind of clip, and no head differed between matching and other clips by more
+# than 0.16. A re-run of this RTCN alone (small preset, one thread; its numbers differ from the
+# page's) gave 1.28, interval [1.19, 1.37], over all clips: above a uniform head (1), decided; and a
+# largest difference of 0.12, interval [-0.02, 0.26]: whether it stays below the margin may or may
+# not be decided.
+claim(session, "claim_head_looks_back", paper="VDV",
+      statement="a trained head looks back from the closing hold to the opening hold more than a uniform head, "
+                "as the paper reads its Fig. 8 (heads that attend to the beginning and the ending)",
+      metric="largest mean attention of the closing hold on the opening hold over the heads, x a uniform head; "
+             "trained RTCN, seed 0",
+      ev=evidence(looks_back, clips, clips, seed=session.seed), null=1.0, direction=+1, expect="reproduced",
+      section="fig-8-what-the-heads-attend-to")
+claim(session, "claim_head_alike", paper="ours",
+      statement=f"the heads look back alike whether the clip matches or not (by less than {GAP_MARGIN} x uniform)",
+      metric="largest difference over the heads between matching and other clips, x a uniform head; "
+             "trained RTCN, seed 0",
+      ev=evidence(match_gap, clips, clips, seed=session.seed), null=GAP_MARGIN, direction=-1,
+      expect=("reproduced", "inconclusive"), section="fig-8-what-the-heads-attend-to")
 
 # %% [markdown]
 # The strongest preference of a closing-hold query for the opening hold is
 # {glue:text}`pref_max_trained:.2f` times a uniform head's (an untrained RTCN: on average
-# {glue:text}`pref_untrained:.2f`). So one head has learnt to look from the end of the dance back
-# to the other held pose. But it does so alike for clips that match and clips that do not (no
-# head differs between them by more than {glue:text}`pref_gap:.2f`), and the AUC above says that
-# what it brings back is not used to tell a match from a mismatch. The paper reads its own Fig. 8
-# as heads that specialise (the ending, the beginning, legs, arms); with a known truth we see that
-# a head can attend to exactly the right place and the model still not use it. A picture of
-# attention shows where a model looks, not what it concludes. Chapter 8 comes back to this.
+# {glue:text}`pref_untrained:.2f`), and no head differs between matching and other clips by more
+# than {glue:text}`pref_gap:.2f`.
+#
+# - {glue:text}`claim_head_looks_back`
+# - {glue:text}`claim_head_alike`
+#
+# The paper reads its own Fig. 8 as heads that specialise (the ending, the beginning, legs, arms).
+# With a known truth we can ask more of a picture of attention. Where a head looks back from the
+# end of the dance to its opening, alike for clips that match and clips that do not, while the
+# network's AUC above stays near chance, then the head attends to exactly the right place and the
+# model still does not use what it finds there. A picture of attention shows where a model looks,
+# not what it concludes. Chapter 8 comes back to this.
 #
 # ## Masking, checked on a trained model
 #
@@ -708,10 +852,12 @@ print("padding changes no score:", ", ".join(trained))
 # %%
 from vira.book.bench import read_bench
 
-bench_rows = []
+bench_rows, cpu_steps = [], {}
 for path in sorted((REPO_ROOT / "book" / "results").glob("bench_rtcn*.json")):
     bench = read_bench(path)
     steps = {(r["case"], r["step"]): r for r in bench["results"]}
+    if bench["device"].startswith("cpu"):
+        cpu_steps = steps
     for model in dict.fromkeys(r["case"] for r in bench["results"]):
         train, infer = steps[model, "train"], steps[model, "inference"]
         bench_rows.append({"device": bench["device"], "model": model,
@@ -725,37 +871,66 @@ display(cost.round(2))
 cpu = cost[cost.device.str.startswith("cpu")].set_index("model")
 vira.glue("cpu_rtcn_over_tcn", float(cpu.loc["RTCN", "train clips/s"] / cpu.loc["TCN", "train clips/s"]))
 vira.glue("cpu_rtcn_over_lstm", float(cpu.loc["RTCN", "train clips/s"] / cpu.loc["LSTM", "train clips/s"]))
-assert cpu.loc["RTCN", "train clips/s"] > cpu.loc["TCN", "train clips/s"], \
-    "claimed: pooling makes RTCN cheaper to train than the TCN"
+
+
+def speed_ratio(other):
+    """Evidence for RTCN's training clips/s over ``other``'s on the CPU, from values: a benchmark has
+    no test items and no seeds, only repeated timings. Each model's file row keeps the min, median and
+    max of its timed steps, which for three steps are all of them; the ratio's standard error follows
+    from their spread by the delta method (the two models were timed in separate processes)."""
+    rows = [cpu_steps["RTCN", "train"], cpu_steps[other, "train"]]
+    assert all(r["repeats"] == 3 for r in rows), "min, median and max are all the timings only for 3 repeats"
+    rel = [np.std([r["min_ms"], r["median_ms"], r["max_ms"]], ddof=1) / np.sqrt(3) / r["median_ms"] for r in rows]
+    ratio = rows[0]["items_per_s"] / rows[1]["items_per_s"]
+    return from_values([ratio], n_test=3, se_test=ratio * float(np.hypot(*rel)))
+
+
+# The same committed benchmark file at every preset: the last runs' ratios were 1.87 (TCN) and 1.55
+# (LSTM), each with a standard error of a few hundredths.
 for other in ("TCN", "LSTM"):
-    record("claim", f"relational pooling makes training cheaper than the {other}'s",
-           f"training clips/s, RTCN over {other}, CPU, batch 8",
-           float(cpu.loc["RTCN", "train clips/s"] / cpu.loc[other, "train clips/s"]), section="cost",
-           note=("asserted > 1 (every preset)" if other == "TCN" else "not asserted")
-                + "; read from book/results/bench_rtcn*.json")
+    claim(session, f"claim_cost_{other.lower()}", paper="VDV",
+          statement=f"RTCN is efficient: relational pooling makes it train faster than the {other}",
+          metric=f"training clips/s, RTCN over {other}, CPU, batch 8, 375 frames, 3 timed steps each",
+          ev=speed_ratio(other), null=1.0, direction=+1, expect="reproduced", section="cost")
 
 # %% [markdown]
 # On the CPU RTCN trains {glue:text}`cpu_rtcn_over_tcn:.1f` times as many clips per second as
-# the TCN, although it has more parameters: each relational pooling block halves the length, so
-# the wide 1024-channel blocks run on a quarter of the frames. The attention itself is cheap at
-# these lengths (at most 188 positions). The LSTM has the fewest parameters but runs its 375 steps
-# one after another: RTCN trains {glue:text}`cpu_rtcn_over_lstm:.1f` times as fast.
+# the TCN and {glue:text}`cpu_rtcn_over_lstm:.1f` times as many as the LSTM (the paper calls RTCN
+# "effective and efficient", §1):
+#
+# - {glue:text}`claim_cost_tcn`
+# - {glue:text}`claim_cost_lstm`
+#
+# RTCN has more parameters than the TCN, but each relational pooling block halves the length, so
+# the wide 1024-channel blocks run on a quarter of the frames; the attention itself works on at
+# most 188 positions at these lengths. The LSTM has the fewest parameters but runs its 375 steps
+# one after another.
 #
 # ## What we found
 #
-# - RTCN, its two ablations and the LSTM are built as §4.3 and §5.1 describe, with the choices
-#   the paper leaves open named above (kernel 7, dilation from $2^0$, a 256-wide reduction). Eq.
-#   10-11 is checked by hand and, in the unit tests, against a direct implementation; padding
-#   changes no score.
-# - A TCN with these dilations sees {glue:text}`tcn_field_s:.0f` s, more than any VDV clip. Its
-#   locality is that of the *effective* receptive field, which training may or may not widen.
-# - On the holistic features RTCN, the TCN and the LSTM learn, mostly the face (constant in every
-#   frame), much less the movement; their differences are within the spread over seeds at this
-#   preset. RTCN without attention learns much less in this run, far more than the paper's 0.02.
-# - On a variant whose only signal is a relation between the first and the last second, none of
-#   the networks finds the relation in the `small` budget, while a linear model told where to look
-#   solves it. Attention makes the relation reachable; it does not make it easy to learn.
-# - RTCN is cheaper to train than the TCN because of its pooling, not in spite of its attention.
+# RTCN, its two ablations and the LSTM are built as §4.3 and §5.1 describe, with the choices the
+# paper leaves open named above (kernel 7, dilation from $2^0$, a 256-wide reduction). Eq. 10-11
+# is checked by hand and, in the unit tests, against a direct implementation; padding changes no
+# score. A TCN with these dilations sees {glue:text}`tcn_field_s:.0f` s, more than any VDV clip,
+# so its locality can only be that of the *effective* receptive field, which training may or may
+# not widen.
+#
+# Every claim of the chapter, decided by its interval (the paper's claims first where the paper is
+# VDV; "ours" are the chapter's own claims about its benchmark):
+
+# %%
+display(findings(session))
+
+# %% [markdown]
+# How to read them. Where the paper's Table 3 and 5 differences (0.02 to 0.10 SRC) are smaller
+# than the effect this run detects on its {glue:text}`n_test` synthetic test clips (each sentence
+# gives it), an inconclusive verdict says that the run is too small, not that the paper is wrong;
+# the sentence gives the factor by which seeds and test items would have to grow. The long-range variant asks the paper's
+# argument directly, on data where a relation between the first and the last second is all there
+# is and a linear model told where to look solves it: whether attention, which makes the relation
+# reachable in one step, also makes it learnt within the budget is what its claims decide. The
+# cost claims read a committed benchmark, not a training run: their verdict is the same at every
+# preset.
 #
 # ## Exercises
 #
@@ -769,8 +944,9 @@ for other in ("TCN", "LSTM"):
 # 4. Compute the effective receptive field of the trained TCN of the long-range test. Did training
 #    widen it?
 # 5. Replace the holistic map's input by the face only. Which network gains most, and why?
-# 6. Find out why RTCN without self-attention trails here: plot its training loss next to RTCN's,
-#    train it for 15 epochs, and put a layer norm after each of its max poolings.
+# 6. Study how RTCN without self-attention trains: plot its training loss next to RTCN's for every
+#    seed, train it for 15 epochs, and put a layer norm after each of its max poolings. Does its
+#    spread over seeds shrink, and does the self-attention claim change?
 
 # %%
 session.finish()
