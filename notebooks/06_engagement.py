@@ -49,11 +49,11 @@ import numpy as np
 import pandas as pd
 import torch
 from IPython.display import Markdown, display
-from scipy import stats
 from sklearn.mixture import GaussianMixture
 from tqdm.auto import tqdm
 
 import vira
+from vira.book.claims import claim, evidence, findings, paper_se
 from vira.data import data_dir
 from vira.data.synthetic.viewer_sessions import SessionModel, ViewerSessions
 from vira.engagement import PAPER_INTERCEPT, PAPER_SLOPE, awp, awt, ecr, f_max, fit_fmax, nawp
@@ -98,6 +98,8 @@ PAPER_T4 = pd.Series({("AWP", False): 0.665, ("AWP", True): 0.681, ("AWT", False
 PAPER_T5 = pd.DataFrame({"NAWP": [0.662, 0.675], "ECR": [0.681, 0.696]},
                         index=["separate training", "joint training"])
 PAPER_ECR_NAWP = 0.926
+N_PAPER_TEST = 9_000  # §5.1: SnapUGC's 90,000 videos split 90 % / 10 % into train and test
+N_PAPER_VIDEOS = 90_000  # §3.2-3.3: Fig. 2 (and its ECR-NAWP correlation) describes the whole data set
 display(PAPER_T3.rename_axis("paper, Table 3"))
 
 # %% [markdown]
@@ -175,13 +177,29 @@ axes[0].set(ylabel="density")
 plt.tight_layout()
 plt.show()
 weak, strong = picks["weak opening"], picks["strong opening and body"]
-assert t.ecr.iat[weak] < 0.2, "claimed: a weak opening loses almost everyone within seconds"
-assert t.ecr.iat[strong] > 0.5 and (sim.watch_times(strong) > t.duration.iat[strong]).any(), \
-    "claimed: a strong one keeps most viewers, some past the end"
+
+
+def share(flags, _):
+    """The share of sessions flagged; evidence() resamples the video's sessions (its target is unused)."""
+    return float(np.mean(flags))
+
+
+for name, statement, metric, flags, null, direction in [
+        ("weak_opening", "A weak opening loses almost everyone within seconds",
+         "ECR of the 'weak opening' video, against 0.2", sim.watch_times(weak) > 5.0, 0.2, -1),
+        ("strong_keeps", "A strong opening and body keep most viewers",
+         "ECR of the 'strong opening and body' video, against 0.5", sim.watch_times(strong) > 5.0, 0.5, +1),
+        ("strong_replays", "Some viewers of a strong video watch past its end",
+         "share of the 'strong opening and body' video's sessions longer than the video",
+         sim.watch_times(strong) > t.duration.iat[strong], 0.0, +1)]:
+    claim(session, name, paper="ours", statement=statement, metric=metric,
+          ev=evidence(share, flags.astype(float), np.zeros(len(flags)), seed=seed), null=null,
+          direction=direction, expect="reproduced", section="the-viewer-session-model")
 
 # %% [markdown]
-# Three videos' watch times; the dashed line is the video's duration. A weak opening loses almost
-# everyone within seconds; a strong one keeps most viewers, some past the end.
+# Three videos' watch times; the dashed line is the video's duration. Over the sessions of the
+# two extreme videos: {glue:text}`weak_opening` {glue:text}`strong_keeps`
+# {glue:text}`strong_replays`
 #
 # ## Why views, likes and watch time mislead
 #
@@ -202,19 +220,23 @@ vira.glue("zero_likes", float((t.likes == 0).mean() * 100))
 vira.glue("awt_duration", float(mislead.loc["awt", "duration"]))
 vira.glue("like_interest", float(mislead.loc["like_rate", "interest"]))
 vira.glue("nawp_interest", float(mislead.loc["nawp", "interest"]))
-assert mislead.loc["views", "fame"] > mislead.loc["views", ["hook", "interest"]].max()
+claim(session, "views_follow_fame", paper="ours",
+      statement="Views follow the creator's fame more than the video's interest (planted in our recommender)",
+      metric="Spearman of views with fame minus with interest",
+      ev=evidence(srcc, t.fame.to_numpy(), t.views.to_numpy(), t.interest.to_numpy(), seed=seed),
+      expect="reproduced", section="why-views-likes-and-watch-time-mislead")
 
 # %% [markdown]
-# Views follow fame ($\rho$ = {glue:text}`views_fame:.2f`), not interest
-# ($\rho$ = {glue:text}`views_interest:.2f`): the first of the paper's complaints holds by
-# construction of our recommender. AWT rises with duration ($\rho$ = {glue:text}`awt_duration:.2f`)
-# for reasons that have nothing to do with the video. Like rates are small (median
-# {glue:text}`like_rate_median:.2f` likes per 100 views; {glue:text}`zero_likes:.1f` % of the
-# videos have none), but here they follow the interest about as closely as NAWP does
-# ($\rho$ = {glue:text}`like_interest:.2f` against {glue:text}`nawp_interest:.2f`): our likes are
-# a small rate that rises with interest, drawn over thousands of views, so their sampling noise
-# is modest. The paper's complaint about like rates is about real viewers' liking, which this
-# simulation does not model; we do not claim to reproduce it.
+# Views have $\rho$ = {glue:text}`views_fame:.2f` with fame and {glue:text}`views_interest:.2f`
+# with interest. {glue:text}`views_follow_fame` Our recommender was built that way, so this checks
+# the simulation and is no evidence for the paper's first complaint. AWT's $\rho$ with the duration is
+# {glue:text}`awt_duration:.2f`, although the duration says nothing about how good a video is (tested
+# below). Like rates are small (median {glue:text}`like_rate_median:.2f` likes per 100 views;
+# {glue:text}`zero_likes:.1f` % of the videos have none); their $\rho$ with the interest is
+# {glue:text}`like_interest:.2f`, NAWP's {glue:text}`nawp_interest:.2f`. Our likes are a small
+# rate that rises with interest, drawn over thousands of views, so their sampling noise is modest.
+# The paper's complaint about like rates is about real viewers' liking, which this simulation does
+# not model; we do not claim to reproduce it.
 #
 # ## Fig. 2, rebuilt
 #
@@ -253,15 +275,30 @@ vira.glue("implied_intercept", float(implied[1]))
 vira.glue("implied_r2", float(linear_r2))
 vira.glue("share_capped", share_capped * 100)
 vira.glue("share_capped_paper_line", share_capped_paper_line * 100)
-slope_error = abs(slope - implied[0]) / implied[0]
-vira.glue("slope_error", slope_error * 100)
-vira.glue("fmax_verdict", "recovers" if slope_error < 0.1 else "does not recover")
+
+
+def slope_error(awt_, duration_):
+    """Relative error of the slope that the paper's procedure fits to these videos, against the
+    simulator's implied slope (whose Monte Carlo error, from 200,000 draws, we neglect)."""
+    fitted = fit_fmax(awt_, duration_, bin_seconds=sim.fmax_bin_seconds)[0]
+    return abs(fitted - implied[0]) / implied[0]
+
+
+vira.glue("slope_error", slope_error(t.awt, t.duration) * 100)
+claim(session, "fmax_recovered", paper="ours",
+      statement="The paper's top-3 % procedure recovers the simulator's line f_max",
+      metric="relative error of the fitted slope, against 10 %",
+      ev=evidence(slope_error, t.awt.to_numpy(), t.duration.to_numpy(), seed=seed), null=0.1, direction=-1,
+      # small: about 60 videos per duration bin make the top-3 % quantiles, and so the slope, too noisy
+      # to decide a 10 % criterion (interval about ±0.26 around 0.10); `full` has 30 times the videos
+      expect="inconclusive", section="fig-2-rebuilt")
 
 # %% [markdown]
 # The fitted line is $f_{max}(d)$ = {glue:text}`fmax_slope:.3f` $d$ + {glue:text}`fmax_intercept:.2f`
 # against the simulator's own {glue:text}`implied_slope:.3f` $d$ +
-# {glue:text}`implied_intercept:.2f`: a slope {glue:text}`slope_error:.1f` % off, so the
-# procedure {glue:text}`fmax_verdict` the line (our criterion: within 10 %). The simulator's
+# {glue:text}`implied_intercept:.2f`: a slope {glue:text}`slope_error:.1f` % off. Our criterion for
+# recovering the line is a slope within 10 %; resampling the videos gives the interval:
+# {glue:text}`fmax_recovered` The simulator's
 # 97th percentiles lie on a straight line with $R^2$ = {glue:text}`implied_r2:.4f`, so a line is a
 # fair summary here as in the paper's data. Our line is not the paper's: our viewers are not
 # Snapchat's. With the paper's constants {glue:text}`share_capped_paper_line:.1f` % of our videos
@@ -310,21 +347,46 @@ plt.show()
 rho_d = pd.Series({m: srcc(t[m], t.duration) for m in ("awt", "awp", "nawp", "ecr")},
                   name="Spearman with duration")
 display(rho_d.round(3).to_frame())
-for m in rho_d.index:
-    vira.glue(f"rho_d_{m}", float(rho_d[m]))
-nawp_more_independent = abs(rho_d.nawp) < min(abs(rho_d.awt), abs(rho_d.awp))
-assert rho_d.awt > 0 > rho_d.awp, "claimed: AWT rises and AWP falls with the duration"
-assert abs(rho_d.ecr) < 0.1, "claimed: ECR hardly depends on the duration"
-vira.glue("nawp_indep_verdict", "is" if nawp_more_independent else "is not")
+
+
+def abs_srcc(x, d):
+    """How strongly a metric depends on the duration, whatever the sign: |Spearman|."""
+    return abs(srcc(x, d))
+
+
+col = {m: t[m].to_numpy() for m in ("awt", "awp", "nawp", "ecr", "duration")}
+for name, statement, metric, ev, null, direction, expect in [
+        ("awt_rises", "AWT rises with the duration (Fig. 2a)", "Spearman of AWT with the duration",
+         evidence(srcc, col["awt"], col["duration"], seed=seed), 0.0, +1, "reproduced"),
+        ("awp_falls", "AWP falls as the duration grows (Fig. 2b)", "Spearman of AWP with the duration",
+         evidence(srcc, col["awp"], col["duration"], seed=seed), 0.0, -1, "reproduced"),
+        ("nawp_vs_awt_duration", "NAWP depends less on the duration than AWT (§3.3)",
+         "|Spearman with the duration| of NAWP minus that of AWT",
+         # small: +0.06 [-0.01, +0.12], on the contradicting side but not decided
+         evidence(abs_srcc, col["nawp"], col["duration"], col["awt"], seed=seed), 0.0, -1, "inconclusive"),
+        ("nawp_vs_awp_duration", "NAWP depends less on the duration than AWP (§3.3)",
+         "|Spearman with the duration| of NAWP minus that of AWP",
+         evidence(abs_srcc, col["nawp"], col["duration"], col["awp"], seed=seed), 0.0, -1, "reproduced"),
+        ("ecr_duration", "ECR is stable across durations (Fig. 2e)",
+         "|Spearman of ECR with the duration|, against 0.1",
+         evidence(abs_srcc, col["ecr"], col["duration"], seed=seed), 0.1, -1, "reproduced")]:
+    claim(session, name, paper="SnapUGC", statement=statement, metric=metric, ev=ev, null=null,
+          direction=direction, expect=expect, section="fig-2-rebuilt")
 
 # %% [markdown]
-# AWT rises with duration ($\rho$ = {glue:text}`rho_d_awt:.2f`) and AWP falls with it
-# ($\rho$ = {glue:text}`rho_d_awp:.2f`), as in the paper. NAWP ($\rho$ = {glue:text}`rho_d_nawp:.2f`)
-# {glue:text}`nawp_indep_verdict` less tied to the duration than both, and ECR
-# ($\rho$ = {glue:text}`rho_d_ecr:.2f`) hardly at all: the first 5 s do not know how long the
-# video is. Note that NAWP cannot be fully independent of the duration in our model: a viewer
-# who stays leaves at a constant rate, so the share of a long video that a stayer sees is
-# smaller whatever its quality, and one straight line corrects for that only on average.
+# Each interval below resamples the simulated videos (one data set, so no seed spread):
+#
+# - {glue:text}`awt_rises`
+# - {glue:text}`awp_falls`
+# - {glue:text}`nawp_vs_awt_duration`
+# - {glue:text}`nawp_vs_awp_duration`
+# - {glue:text}`ecr_duration`
+#
+# ECR is computed from the first 5 s alone, which do not know how long the video is. NAWP cannot
+# be fully independent of the duration in our model: a viewer who stays leaves at a constant
+# rate, so the share of a long video that a stayer sees is smaller whatever its quality, and one
+# straight line corrects for that only on average; whether that leaves NAWP more or less tied to
+# the duration than AWT is what the intervals above decide.
 #
 # **Bimodality, tested.** The paper sees two peaks in the NAWP and ECR histograms. We decide it by
 # two tests fixed in advance: the number of modes of a Gaussian kernel density estimate (Scott's
@@ -333,15 +395,54 @@ vira.glue("nawp_indep_verdict", "is" if nawp_more_independent else "is not")
 # Gaussian mixture (positive favours two). The second alone proves little, since two
 # Gaussians also fit a skewed single peak better than one. NAWP is capped at 1, and the capped
 # videos alone make a spike at 1; so we also test NAWP without them.
+#
+# A count of modes has no interval, so the claims below use the same test in a continuous form.
+# A Gaussian kernel density estimate only loses modes as its bandwidth grows (Silverman, 1981,
+# "Using kernel density estimates to investigate multimodality"), so its *critical bandwidth*, the
+# smallest at which it has a single mode, exceeds Scott's bandwidth when the estimate at Scott's
+# bandwidth has two modes or more. The claimed quantity is their ratio (above 1: bimodal by the
+# KDE test), and resampling the videos gives its interval. To make the hundreds of density
+# estimates this takes cheap, the density is computed on the 512-point grid by binning the values
+# to the grid (moving each by at most half a grid step) and convolving with the kernel; at the
+# smoke and small presets the mode counts are those of `scipy.stats.gaussian_kde` on the grid.
 
 # %%
-def kde_modes(x, floor=0.05):
-    grid_x = np.linspace(x.min(), x.max(), 512)
-    dens = stats.gaussian_kde(x)(grid_x)
-    peaks = np.flatnonzero((dens[1:-1] > dens[:-2]) & (dens[1:-1] >= dens[2:])) + 1
-    peaks = [p for p in peaks if dens[p] >= floor * dens.max()]
-    return len(peaks) + int(dens[-1] > dens[-2] and dens[-1] >= floor * dens.max()) \
-        + int(dens[0] > dens[1] and dens[0] >= floor * dens.max())
+GRID = 512
+
+
+def kde_density(x, scale=1.0):
+    """A Gaussian KDE of x at `scale` times Scott's bandwidth, on GRID points from min(x) to max(x)
+    (unnormalised): x binned to the nearest grid point, convolved with the kernel."""
+    x = np.asarray(x, dtype=float)
+    step = (x.max() - x.min()) / (GRID - 1)
+    counts = np.bincount(np.rint((x - x.min()) / step).astype(int), minlength=GRID)
+    h = scale * x.std(ddof=1) * len(x) ** (-1 / 5)  # Scott's rule in one dimension, as gaussian_kde
+    half = int(np.ceil(4 * h / step))
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) * step / h) ** 2)
+    return np.convolve(counts, kernel)[half: half + GRID]
+
+
+def kde_modes(x, scale=1.0, floor=0.05):
+    """Local maxima of kde_density(x, scale), the two ends included, that are at least `floor`
+    of the highest."""
+    dens = kde_density(x, scale)
+    top = floor * dens.max()
+    inner = (dens[1:-1] > dens[:-2]) & (dens[1:-1] >= dens[2:]) & (dens[1:-1] >= top)
+    return int(inner.sum()) + int(dens[-1] > dens[-2] and dens[-1] >= top) \
+        + int(dens[0] > dens[1] and dens[0] >= top)
+
+
+def critical_scale(x, _=None, low=1 / 16, high=16.0, steps=16):
+    """The critical bandwidth in units of Scott's: the smallest scale at which kde_modes(x, scale)
+    is 1, found by bisection on a log scale between `low` and `high` (returned when outside)."""
+    if kde_modes(x, high) > 1:
+        return high
+    if kde_modes(x, low) < 2:
+        return low
+    for _ in range(steps):
+        mid = np.sqrt(low * high)
+        low, high = (mid, high) if kde_modes(x, mid) > 1 else (low, mid)
+    return float(np.sqrt(low * high))
 
 
 def delta_bic(x):
@@ -352,20 +453,37 @@ def delta_bic(x):
 
 samples = {"NAWP": t.nawp.to_numpy(), "NAWP below the cap": t.nawp[t.nawp < 1].to_numpy(),
            "ECR": t.ecr.to_numpy()}
-modality = pd.DataFrame({name: {"KDE modes": kde_modes(x), "BIC(1) - BIC(2)": delta_bic(x)}
+modality = pd.DataFrame({name: {"KDE modes": kde_modes(x), "critical / Scott's bandwidth": critical_scale(x),
+                                "BIC(1) - BIC(2)": delta_bic(x)}
                          for name, x in samples.items()}).T
-display(modality.round(1))
-bimodal = {name: int(modality.loc[name, "KDE modes"]) >= 2 for name in samples}
-for key, name in [("nawp", "NAWP"), ("nawp_below", "NAWP below the cap"), ("ecr", "ECR")]:
+display(modality.round(2))
+for key, name, statement, expect in [
+        # small: NAWP's ratio is 2.4 (its second mode is the spike of capped videos); without them
+        # 0.58 and ECR's 0.78, each with an interval that reaches past 1 (the critical bandwidth
+        # is a noisy statistic: about ±0.6 and ±0.35 at 3,000 videos)
+        ("nawp", "NAWP", "NAWP is bimodal (Fig. 2f)", "reproduced"),
+        ("nawp_below", "NAWP below the cap", "NAWP is bimodal without the capped videos (Fig. 2f, our stricter reading)",
+         "inconclusive"),
+        ("ecr", "ECR", "ECR is bimodal (Fig. 2g)", "inconclusive")]:
     vira.glue(f"modes_{key}", int(modality.loc[name, "KDE modes"]))
-    vira.glue(f"bimodal_{key}", "bimodal" if bimodal[name] else "not bimodal")
+    x = samples[name]
+    claim(session, f"bimodal_{key}", paper="SnapUGC", statement=statement,
+          metric="critical bandwidth of a Gaussian KDE over Scott's bandwidth, against 1",
+          ev=evidence(critical_scale, x, np.zeros(len(x)), seed=seed), null=1.0, direction=+1, expect=expect,
+          section="fig-2-rebuilt")
 
 # %% [markdown]
-# By the KDE test NAWP is {glue:text}`bimodal_nawp` ({glue:text}`modes_nawp` modes), NAWP below the
-# cap is {glue:text}`bimodal_nawp_below` ({glue:text}`modes_nawp_below`) and ECR is
-# {glue:text}`bimodal_ecr` ({glue:text}`modes_ecr`). The model was not built to be bimodal: it
-# has one swipe-or-stay choice per viewer, and a video's ECR is a mixture of the swipers' and
-# the stayers' chances, weighted by a stay probability that is spread out across videos.
+# At Scott's bandwidth the KDE of NAWP has {glue:text}`modes_nawp` modes, that of NAWP below the
+# cap {glue:text}`modes_nawp_below` and that of ECR {glue:text}`modes_ecr`. With their intervals:
+#
+# - {glue:text}`bimodal_nawp`
+# - {glue:text}`bimodal_nawp_below`
+# - {glue:text}`bimodal_ecr`
+#
+# The model was not built to be bimodal: it has one swipe-or-stay choice per viewer, and a
+# video's ECR is a mixture of the swipers' and the stayers' chances, weighted by a stay
+# probability that is spread out across videos. Where NAWP's second mode is the spike of capped
+# videos at 1, it comes from the cap, not from the viewers.
 #
 # **ECR against NAWP.**
 
@@ -376,9 +494,28 @@ vira.glue("rho_ecr_nawp", r_spearman)
 vira.glue("paper_ecr_nawp", PAPER_ECR_NAWP)
 print(f"ECR-NAWP: Pearson {r_pearson:.3f}, Spearman {r_spearman:.3f} (paper: {PAPER_ECR_NAWP})")
 
+
+def gap_to_paper(ecr_, nawp_):
+    """How far our Pearson correlation of ECR and NAWP lies from the paper's 0.926, whatever the side."""
+    return abs(plcc(ecr_, nawp_) - PAPER_ECR_NAWP)
+
+
+# The paper's 0.926 describes its 90,000 videos; its own standard error is negligible against our
+# tolerance of 0.05, so the claim is the distance from its value.
+vira.glue("paper_ecr_nawp_se", paper_se("pearson", PAPER_ECR_NAWP, N_PAPER_VIDEOS))
+claim(session, "ecr_nawp_corr", paper="SnapUGC",
+      statement=f"ECR and NAWP correlate at the paper's {PAPER_ECR_NAWP} (Fig. 2h)",
+      metric=f"|Pearson r of ECR and NAWP - {PAPER_ECR_NAWP}|, against 0.05",
+      ev=evidence(gap_to_paper, t.ecr.to_numpy(), t.nawp.to_numpy(), seed=seed), null=0.05, direction=-1,
+      # small: 0.057 [0.050, 0.065], its lower end 1e-5 above the tolerance: either verdict is possible
+      expect=("contradicted", "inconclusive"), section="fig-2-rebuilt")
+
 # %% [markdown]
 # The correlation is {glue:text}`r_ecr_nawp:.3f` (Pearson; Spearman {glue:text}`rho_ecr_nawp:.3f`)
-# against the paper's {glue:text}`paper_ecr_nawp:.3f`. In the model it comes from two sources:
+# against the paper's {glue:text}`paper_ecr_nawp:.3f`, whose standard error at its 90,000 videos is
+# about {glue:text}`paper_ecr_nawp_se:.4f`. The paper does not say which correlation it reports;
+# the claim uses Pearson's, as this chapter has from its first version, with a tolerance of 0.05.
+# {glue:text}`ecr_nawp_corr` In the model the correlation comes from two sources:
 # a viewer who swipes away in the opening contributes almost nothing to AWT, so the stay share
 # drives both metrics; and hook and interest are correlated.
 #
@@ -499,17 +636,65 @@ vira.glue("srcc_nawp", joint_srcc["nawp"])
 vira.glue("srcc_ecr", joint_srcc["ecr"])
 vira.glue("oracle_nawp", oracle["nawp"]["SRCC"])
 vira.glue("oracle_ecr", oracle["ecr"]["SRCC"])
-if session.preset.name != "smoke":
-    assert min(joint_srcc.values()) > 0.3, "claimed: the joint model learns both metrics"
-    assert all(joint_srcc[m] < oracle[m]["SRCC"] for m in joint_srcc), "claimed: below the oracle"
+JOINT = "joint (NAWP + ECR)"
+
+
+def stacked(name, metric):
+    """One configuration's predictions of one head, shape (seeds, test videos)."""
+    return np.stack([predictions[name, s][metric] for s in seeds_of[name]])
+
+
+def indexed(quantity, n_seeds):
+    """evidence() for a quantity that needs more per test video than one prediction and one target
+    (two targets, or the duration groups): evidence() resamples the videos' positions in the test
+    set, and quantity(s, items) computes seed s's value on those positions; every seed and every
+    arm sees the same resamples, so the comparison stays paired."""
+    rows = np.repeat(np.arange(n_seeds, dtype=float)[:, None], len(test_idx), axis=1)
+    return evidence(lambda s, items: quantity(int(s[0]), items.astype(int)), rows,
+                    np.arange(len(test_idx), dtype=float), seed=seed)
+
+
+oracle_pred = {"nawp": t.nawp_expected.to_numpy()[test_idx], "ecr": t.ecr_expected.to_numpy()[test_idx]}
+for m in ("nawp", "ecr"):
+    paper_srcc = PAPER_T3.loc["Ours", (m.upper(), "SRCC")]
+    claim(session, f"predicts_{m}", paper="SnapUGC", central=True,
+          statement=f"The jointly trained network predicts {m.upper()} from the video content (Table 3)",
+          metric=f"{m.upper()} SRCC on the test videos", ev=evidence(srcc, stacked(JOINT, m), y[m], seed=seed),
+          paper_estimate=paper_srcc, paper_se=paper_se("spearman", paper_srcc, N_PAPER_TEST),
+          expect="reproduced", section="table-3-the-joint-model-s-scores")
+    claim(session, f"below_oracle_{m}", paper="ours",
+          statement=f"The network ranks the test videos by {m.upper()} below the oracle",
+          metric=f"{m.upper()} SRCC of the network minus the oracle's",
+          ev=evidence(srcc, stacked(JOINT, m), y[m], oracle_pred[m], seed=seed), direction=-1,
+          expect="reproduced", section="table-3-the-joint-model-s-scores")
+joint_nawp, joint_ecr = stacked(JOINT, "nawp"), stacked(JOINT, "ecr")
+paper_t3 = {m: PAPER_T3.loc["Ours", (m, "SRCC")] for m in ("NAWP", "ECR")}
+claim(session, "nawp_above_ecr", paper="SnapUGC",
+      statement="The network ranks the test videos better by NAWP than by ECR (Table 3, 'Ours')",
+      metric="NAWP SRCC minus ECR SRCC of the jointly trained network",
+      ev=indexed(lambda s, i: srcc(joint_nawp[s, i], y["nawp"][i]) - srcc(joint_ecr[s, i], y["ecr"][i]),
+                 len(joint_nawp)),
+      paper_estimate=paper_t3["NAWP"] - paper_t3["ECR"],
+      paper_se=paper_se("spearman", paper_t3["NAWP"], N_PAPER_TEST, paper_t3["ECR"]),
+      # small: -0.035 and -0.029 over the two seeds, a test-set error of about 0.009: about [-0.05, -0.014]
+      expect="contradicted", section="table-3-the-joint-model-s-scores")
 
 # %% [markdown]
 # The joint model ranks the test videos by NAWP with SRCC {glue:text}`srcc_nawp:.3f` and by ECR
 # with {glue:text}`srcc_ecr:.3f`, against oracles of {glue:text}`oracle_nawp:.3f` and
 # {glue:text}`oracle_ecr:.3f`. The comparison with the paper's row is one of *shape*, not of
 # level: the paper's difficulty comes from real videos and pretrained features, ours from the
-# noise we put into the features. What can carry over is the ordering of the columns: in the
-# paper NAWP is ranked better than ECR, which we check in the summary at the end.
+# noise we put into the features. Each interval below resamples the test videos and adds the
+# spread over the seeds:
+#
+# - {glue:text}`predicts_nawp`
+# - {glue:text}`predicts_ecr`
+# - {glue:text}`below_oracle_nawp`
+# - {glue:text}`below_oracle_ecr`
+#
+# What can carry over from the paper is the ordering of the columns: in its Table 3 NAWP is ranked
+# better than ECR. Both SRCCs come from the same model on the same test videos, so the difference
+# is paired: {glue:text}`nawp_above_ecr`
 #
 # ## Table 5: joint against separate training
 
@@ -524,17 +709,23 @@ table5 = pd.DataFrame({
     "ECR (ours)": {"separate training": format_mean_std(srcc_per_seed("ECR alone", "ecr"), 3),
                    "joint training": format_mean_std(srcc_per_seed("joint (NAWP + ECR)", "ecr"), 3)}})
 display(pd.concat([PAPER_T5.add_suffix(" (paper)"), table5], axis=1))
-gain = {m: float(np.mean(srcc_per_seed("joint (NAWP + ECR)", m)) - np.mean(srcc_per_seed(alone, m)))
-        for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone"))}
-noise = max(float(np.std(srcc_per_seed(n, m), ddof=1)) if n_seeds > 1 else 0.0
-            for n, m in (("joint (NAWP + ECR)", "nawp"), ("joint (NAWP + ECR)", "ecr"),
-                         ("NAWP alone", "nawp"), ("ECR alone", "ecr")))
-vira.glue("gain_nawp", gain["nawp"])
-vira.glue("gain_ecr", gain["ecr"])
-vira.glue("seed_noise", noise)
-paper_gain = (PAPER_T5.loc["joint training"] - PAPER_T5.loc["separate training"]).to_dict()
-vira.glue("paper_gain_nawp", float(paper_gain["NAWP"]))
-vira.glue("paper_gain_ecr", float(paper_gain["ECR"]))
+# Joint against separate: the same seeds and the same test videos, so the difference is paired
+# (seed s's joint model against seed s's separate one, each test resample applied to both).
+for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
+    M = m.upper()
+    claim(session, f"joint_gain_{m}", paper="SnapUGC",
+          statement=f"Joint training of NAWP and ECR ranks {M} better than training it alone (Table 5)",
+          metric=f"{M} SRCC of the joint model minus the separate one",
+          ev=evidence(srcc, stacked(JOINT, m), y[m], stacked(alone, m), seed=seed),
+          paper_estimate=PAPER_T5.loc["joint training", M] - PAPER_T5.loc["separate training", M],
+          paper_se=paper_se("spearman", PAPER_T5.loc["joint training", M], N_PAPER_TEST,
+                            PAPER_T5.loc["separate training", M]),
+          # small: NAWP +0.039 and +0.047 over the two seeds, a test-set error of about 0.009: about
+          # [+0.02, +0.06]. ECR +0.003 in both seeds with a test-set error of 0.0015-0.002: an
+          # interval from about 0 to +0.006, which rules out the paper's +0.015 and may or may not
+          # exclude 0 (a later issue will raise the power)
+          expect={"nawp": "reproduced", "ecr": ("absent", "reproduced")}[m],
+          section="table-5-joint-against-separate-training")
 for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
     vira.results.record(session, "SnapUGC", "Table 5", "separate training", f"{m.upper()} SRCC",
                         srcc_per_seed(alone, m), paper_value=PAPER_T5.loc["separate training", m.upper()],
@@ -545,11 +736,16 @@ for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
                         section="table-5-joint-against-separate-training")
 
 # %% [markdown]
-# Joint training changes the SRCC by {glue:text}`gain_nawp:+.3f` for NAWP and
-# {glue:text}`gain_ecr:+.3f` for ECR (paper: {glue:text}`paper_gain_nawp:+.3f` and
-# {glue:text}`paper_gain_ecr:+.3f` by its Table 5); the largest
-# standard deviation over seeds of these rows is {glue:text}`seed_noise:.3f`, so a difference
-# below that is not a finding.
+# Each seed's joint model is compared with the same seed's separate model on the same test
+# videos. Pairing removes what the two arms share: whatever moves both SRCCs together, from seed
+# to seed or from one resample of the test videos to the next, cancels in their difference, so the
+# interval of the difference can be narrower than either arm's spread over seeds:
+#
+# - {glue:text}`joint_gain_nawp`
+# - {glue:text}`joint_gain_ecr`
+#
+# The paper's Table 5 differences come with their standard errors at its 9,000 test videos
+# (treating its two rows as independent, an upper bound).
 #
 # ## Table 4: NAWP against AWT and AWP
 #
@@ -564,10 +760,14 @@ for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
 groups = np.floor((t.duration.to_numpy()[test_idx] - 10) / 5).astype(int)
 
 
-def within_group_srcc(pred):
-    vals = [srcc(pred[groups == k], y["awp"][groups == k]) for k in np.unique(groups)
-            if (groups == k).sum() >= 3]
-    return float(np.nanmean(vals))
+def within_group_srcc(pred, items=None):
+    """The mean over 5-s duration groups (of 3 test videos or more) of the SRCC of `pred` against
+    the true AWP; `items` (positions in the test set, repeats allowed) restricts it to a resample."""
+    items = np.arange(len(groups)) if items is None else items
+    g, p, target = groups[items], np.asarray(pred)[items], y["awp"][items]
+    vals = [srcc(p[g == k], target[g == k]) for k in np.unique(g) if (g == k).sum() >= 3]
+    vals = [v for v in vals if np.isfinite(v)]
+    return float(np.mean(vals)) if vals else float("nan")
 
 
 t4_rows = {("AWP", False): "AWP + ECR", ("AWP", True): "AWP + ECR, duration as input",
@@ -588,12 +788,36 @@ vira.glue("t4_best", best4)
 vira.glue("t4_nawp", float(table4.loc["NAWP", "ours"]))
 vira.glue("t4_awp", float(table4.loc["AWP", "ours"]))
 vira.glue("t4_awt", float(table4.loc["AWT", "ours"]))
+# Only seed 0 trains these rows: the intervals hold the test set's noise, not the training seed's.
+# The paper's standard error treats its average within-group SRCC like one SRCC over its 9,000
+# test videos (an approximation: the average of G groups' SRCCs over n/G videos each has about
+# the variance of one SRCC over n).
+nawp_model = predictions[JOINT, 0]["nawp"]
+for other in ("AWT", "AWP"):
+    other_model = predictions[f"{other} + ECR", 0][other.lower()]
+    claim(session, f"t4_nawp_vs_{other.lower()}", paper="SnapUGC",
+          statement=f"Learning NAWP ranks videos of similar duration better than learning {other} (Table 4)",
+          metric=f"average SRCC within duration groups, the NAWP model minus the {other} model, one seed",
+          ev=indexed(lambda s, i: within_group_srcc(nawp_model, i) - within_group_srcc(other_model, i), 1),
+          paper_estimate=PAPER_T4["NAWP", False] - PAPER_T4[other, False],
+          paper_se=paper_se("spearman", PAPER_T4["NAWP", False], N_PAPER_TEST, PAPER_T4[other, False]),
+          # small: against AWT +0.003 (last run) to +0.009 (a re-run), against AWP +0.001 to +0.004, each
+          # with a test-set error of about 0.007: intervals about ±0.014 wide that exclude the paper's
+          # +0.028 and +0.031; against AWT a value above +0.013 would already decide it
+          expect={"AWT": ("absent", "reproduced"), "AWP": "absent"}[other],
+          section="table-4-nawp-against-awt-and-awp")
 
 # %% [markdown]
 # Without the duration as input, the within-group SRCC is {glue:text}`t4_nawp:.3f` for the model
 # that learns NAWP, {glue:text}`t4_awp:.3f` for AWP and {glue:text}`t4_awt:.3f` for AWT; the best
-# row here is "{glue:text}`t4_best`". These are single runs (one seed), so differences of a
-# hundredth are not findings.
+# row here is "{glue:text}`t4_best`". The paper's claim, NAWP against each of the other two (both
+# arms on the same test videos, each resample applied to both):
+#
+# - {glue:text}`t4_nawp_vs_awt`
+# - {glue:text}`t4_nawp_vs_awp`
+#
+# These rows are single runs (seed 0): their intervals contain the noise of the test set but not
+# that of training, so a decision here is less secure than one of Table 5, which has both.
 #
 # ## Nine real SnapUGC clips, end to end
 #
@@ -678,63 +902,29 @@ assert "damaged_copy.mp4" in message
 # %% [markdown]
 # ## What we found vs the paper
 #
-# Each of the paper's observations, with the rule we fixed for calling it reproduced here:
+# Every claim of this chapter, the paper's and our own checks of the simulation, with the
+# interval it is decided by (95 %, over the test videos or simulated videos and, where there are
+# several, the training seeds) and the verdict that follows from it: *reproduced* when the interval
+# lies on the claimed side, *contradicted* when it lies on the other, *absent* when it holds no
+# effect but rules out the paper's, *inconclusive* otherwise.
 
 # %%
-claims = pd.DataFrame([
-    {"claim": "AWP falls with duration (Fig. 2b)", "paper": "yes", "ours": f"rho = {rho_d.awp:.2f}",
-     "verdict": "reproduced" if rho_d.awp < -0.1 else "not reproduced", "rule": "rho(AWP, d) < -0.1"},
-    {"claim": "NAWP is less duration-dependent than AWT and AWP", "paper": "yes",
-     "ours": f"|rho| {abs(rho_d.nawp):.2f} vs {abs(rho_d.awt):.2f}, {abs(rho_d.awp):.2f}",
-     "verdict": "reproduced" if nawp_more_independent else "not reproduced", "rule": "smaller |rho|"},
-    {"claim": "ECR is stable across durations (Fig. 2e)", "paper": "yes", "ours": f"rho = {rho_d.ecr:.2f}",
-     "verdict": "reproduced" if abs(rho_d.ecr) < 0.1 else "not reproduced", "rule": "|rho(ECR, d)| < 0.1"},
-    {"claim": "NAWP is bimodal (Fig. 2f)", "paper": "yes",
-     "ours": f"{modality.loc['NAWP', 'KDE modes']:.0f} modes ({modality.loc['NAWP below the cap', 'KDE modes']:.0f} below the cap)",
-     "verdict": "reproduced" if bimodal["NAWP below the cap"] else
-     ("only through the cap" if bimodal["NAWP"] else "not reproduced"), "rule": "KDE modes >= 2"},
-    {"claim": "ECR is bimodal (Fig. 2g)", "paper": "yes", "ours": f"{modality.loc['ECR', 'KDE modes']:.0f} modes",
-     "verdict": "reproduced" if bimodal["ECR"] else "not reproduced", "rule": "KDE modes >= 2"},
-    {"claim": "ECR and NAWP correlate at 0.926 (Fig. 2h)", "paper": f"{PAPER_ECR_NAWP}",
-     "ours": f"{r_pearson:.3f}", "verdict": "reproduced" if abs(r_pearson - PAPER_ECR_NAWP) < 0.05
-     else "not reproduced", "rule": "within 0.05"},
-    {"claim": "NAWP is ranked better than ECR (Table 3, SRCC)",
-     "paper": f"{PAPER_T3.loc['Ours', ('NAWP', 'SRCC')]} vs {PAPER_T3.loc['Ours', ('ECR', 'SRCC')]}",
-     "ours": f"{joint_srcc['nawp']:.3f} vs {joint_srcc['ecr']:.3f}",
-     "verdict": ("reproduced" if joint_srcc["nawp"] - joint_srcc["ecr"] > noise else "not reproduced"
-                 if joint_srcc["ecr"] - joint_srcc["nawp"] > noise else "within seed spread"),
-     "rule": "by more than the seed spread"},
-    {"claim": "joint training beats separate training (Table 5)",
-     "paper": f"{paper_gain['NAWP']:+.3f}, {paper_gain['ECR']:+.3f}",
-     "ours": f"{gain['nawp']:+.3f}, {gain['ecr']:+.3f}",
-     "verdict": ("reproduced" if min(gain.values()) > noise else
-                 "not reproduced" if max(gain.values()) < -noise else "within seed spread"),
-     "rule": "both gains > seed spread"},
-    {"claim": "learning NAWP beats learning AWT and AWP (Table 4)",
-     "paper": f"{PAPER_T4['NAWP', False]} vs {PAPER_T4['AWT', False]}, {PAPER_T4['AWP', False]}",
-     "ours": f"{table4.loc['NAWP', 'ours']:.3f} vs {table4.loc['AWT', 'ours']:.3f}, {table4.loc['AWP', 'ours']:.3f}",
-     "verdict": "reproduced" if table4.loc["NAWP", "ours"] > table4.loc[["AWT", "AWP"], "ours"].max() + noise
-     else "not reproduced" if table4.loc["NAWP", "ours"] < table4.loc[["AWT", "AWP"], "ours"].min() - noise
-     else "within seed spread", "rule": "by more than the seed spread"},
-]).set_index("claim")
-display(claims)
-for name, row in claims.iterrows():
-    vira.results.record(session, "SnapUGC", "claims", name, "verdict (see note)",
-                        float(row.verdict == "reproduced"), section="what-we-found-vs-the-paper",
-                        note=f"{row.verdict}; ours: {row.ours}; paper: {row.paper}; rule: {row.rule}")
-counts = claims.verdict.value_counts()
-vira.glue("n_claims", len(claims))
-vira.glue("n_reproduced", int(counts.get("reproduced", 0)))
-assert set(claims.verdict) <= {"reproduced", "not reproduced", "within seed spread", "only through the cap"}
+display(findings(session))
+verdicts = pd.Series([r["verdict"] for r in session.results
+                      if r.get("kind") == "claim" and r["paper"] == "SnapUGC"]).value_counts()
+vira.glue("n_claims", int(verdicts.sum()))
+for word in ("reproduced", "contradicted", "absent", "inconclusive"):
+    vira.glue(f"n_{word}", int(verdicts.get(word, 0)))
 
 # %% [markdown]
-# Of the paper's {glue:text}`n_claims` observations checked here, {glue:text}`n_reproduced` are
-# reproduced by the simulation and the models trained on it. Where a claim is about the metrics
-# (the first six rows), "reproduced" means that a swipe-or-stay model with no parameter tuned to
-# the paper produces the same pattern, which makes the pattern a plausible consequence of how
-# people use a swipe feed rather than a property of Snapchat's data alone. Where it is about
-# models (the last three), the simulation decides only whether the *idea* works when the truth is
-# known; the paper's size of effect belongs to its features and data.
+# Of the paper's {glue:text}`n_claims` claims checked here, {glue:text}`n_reproduced` are
+# reproduced by the simulation and the models trained on it, {glue:text}`n_contradicted`
+# contradicted, {glue:text}`n_absent` absent and {glue:text}`n_inconclusive` inconclusive. Where a
+# claim is about the metrics (Fig. 2 and §3.3), "reproduced" means that a swipe-or-stay model with
+# no parameter tuned to the paper produces the same pattern, which makes the pattern a plausible
+# consequence of how people use a swipe feed rather than a property of Snapchat's data alone.
+# Where it is about models (Tables 3-5), the simulation decides only whether the *idea* works when
+# the truth is known; the paper's size of effect belongs to its features and data.
 #
 # Differences from the paper, said above: the features (eight pixel statistics, simulated for the
 # training videos, instead of pretrained networks' features), the width and position encoding of

@@ -36,6 +36,7 @@ seed = 0  # the data set's seed (the challenges' design is fixed; the clips are 
 
 # %%
 import json
+import math
 import tempfile
 from pathlib import Path
 
@@ -55,7 +56,10 @@ from vira.data.layout import CHALLENGES, FPS, TRACKS
 from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.data.real.vdv_export import export
 from vira.data.real.vdv_files import VDVFiles
+from vira.book.bench import read_bench
+from vira.book.claims import claim, evidence, findings, from_values
 from vira.book.provenance import REPO_ROOT
+from vira.metrics import srcc
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
 from vira.tails import hill_alpha
 
@@ -65,6 +69,7 @@ pd.set_option("display.max_colwidth", None)
 ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
                   seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
 print(f"{len(ds):,} clips, preset {session.preset.name}: {ds.seconds[0]:g}-{ds.seconds[1]:g} s at {FPS:g} fps")
+resamples = session.preset.pick(smoke=200, small=1000, full=2000)  # bootstrap resamples per claim
 
 # %% [markdown]
 # ## The planted truth
@@ -223,46 +228,55 @@ vira.glue("face_rate", ratios.loc["detected faces per second", "ours"])
 vira.glue("face_rate_paper", ratios.loc["detected faces per second", "paper"])
 vira.glue("scene_rate", ratios.loc["scenic images per second", "ours"])
 vira.glue("scene_rate_paper", ratios.loc["scenic images per second", "paper"])
-if session.preset.name == "full":  # claimed in "What we found": 5-15 s, mostly close to 15 s
+if session.preset.name == "full":  # the full preset's design: 5-15 s, mostly close to 15 s
     assert ds.table.frames.between(5 * FPS, 15 * FPS).all() and ds.table.frames.median() > 12 * FPS
-assert abs(ratios.loc["skeletons per frame", "ours"] - ratios.loc["skeletons per frame", "paper"]) < 0.03
-assert abs(ratios.loc["detected faces per second"].diff().iloc[-1]) < 0.6
-assert abs(ratios.loc["scenic images per second"].diff().iloc[-1]) < 0.3
+for name, row in ratios.iterrows():  # Table 1's counts as ratios, next to ours, for chapter 9
+    vira.results.record(session, "VDV", "Table 1", name, "ratio computed from Table 1's counts", float(row.ours),
+                        paper_value=float(row.paper), section="against-the-paper-s-table-1",
+                        note=f"{len(gen)} generated clips, {session.preset.name} preset")
 
 
-def record(table, row, metric, value, section, **kwargs):
-    """vira.results.record for one of this appendix's VDV numbers (the reproduction report, chapter 9).
-    A value that is not finite (say, a ceiling on a test split of one clip) is not recorded: the reason
-    is printed instead."""
-    if not np.isfinite(value):
-        print(f"not recorded for chapter 9: {table}, {row!r}, {metric}: {value}")
-        return
-    vira.results.record(session, "VDV", table, row, metric, float(value), section=section, **kwargs)
+def over_rows(stat, n):
+    """Evidence for ``stat(idx)``, a statistic of the rows ``idx`` of a table of ``n`` clips (the
+    benchmark has no training seeds here): its value on all rows, and its test-set error from a
+    bootstrap over the rows."""
+    rows = np.arange(n)
+    return evidence(lambda idx, _: stat(idx.astype(int)), rows, rows, n_resamples=resamples, seed=seed)
 
 
-TOLERANCE = {"skeletons per frame": "asserted within 0.03 of the paper's",
-             "detected faces per second": "asserted within 0.6 of the paper's",
-             "scenic images per second": "asserted within 0.3 of the paper's",
-             "mean clip length (s)": "follows Table 1 in the full preset only (5-15 s, median above 12 s, "
-                                     + ("asserted)" if session.preset.name == "full" else f"not asserted in {session.preset.name})")}
-for name, row in ratios.iterrows():
-    record("Table 1", name, "ratio computed from Table 1's counts", row.ours, "against-the-paper-s-table-1",
-           paper_value=row.paper, note=f"{TOLERANCE[name]}; {len(gen)} generated clips, {session.preset.name} preset")
+frames, skeletons, faces, scenes = (gen[c].to_numpy(float) for c in ("frames", "skeletons", "faces", "scenes"))
+for name, tolerance, ours_of in [
+        ("skeletons per frame", 0.03, lambda idx: skeletons[idx].sum() / frames[idx].sum()),
+        ("detected faces per second", 0.6, lambda idx: faces[idx].sum() / (frames[idx].sum() / FPS)),
+        ("scenic images per second", 0.3, lambda idx: scenes[idx].sum() / (frames[idx].sum() / FPS))]:
+    paper_rate = ratios.loc[name, "paper"]
+    claim(session, name=f"claim_{name.split()[0]}_rate", paper="ours", section="against-the-paper-s-table-1",
+          statement=f"the generator reproduces Table 1's {name} (within {tolerance:g})",
+          metric=f"|ours - Table 1's| of the {name}",
+          ev=over_rows(lambda idx, ours_of=ours_of, paper_rate=paper_rate: abs(ours_of(idx) - paper_rate),
+                       len(gen)),
+          null=tolerance, direction=-1, expect="reproduced")
 
 # %% [markdown]
 # A pose is found in {glue:text}`skeleton_rate:.2f` of the frames (paper:
 # {glue:text}`skeleton_rate_paper:.2f`). Faces are detected {glue:text}`face_rate:.1f` times a
 # second (paper: {glue:text}`face_rate_paper:.1f`), and scenic images come
-# {glue:text}`scene_rate:.1f` times a second (paper: {glue:text}`scene_rate_paper:.1f`).
+# {glue:text}`scene_rate:.1f` times a second (paper: {glue:text}`scene_rate_paper:.1f`). Each rate
+# is a claim about the generator: its distance from the paper's rate must stay within a tolerance,
+# decided by a bootstrap over the generated clips.
+#
+# - {glue:text}`claim_skeletons_rate`
+# - {glue:text}`claim_detected_rate`
+# - {glue:text}`claim_scenic_rate`
 #
 # ## Labels and the oracle ceiling
 #
 # The labels are min-max normalised within each challenge (Eq. 2), so each challenge's labels span
 # [0, 1]. The **oracle ceiling** of a track is the Spearman correlation between $z$ and the label on
 # the track's test split. No model can be expected to beat it: it is what a model that knew $z$
-# exactly would score. The noise in the counts was tuned so that the all-challenge ceiling of the
-# `full` preset lies between 0.6 and 0.8, not at 1. In the smaller presets the test splits are
-# small, so their ceilings are noisy.
+# exactly would score. The noise in the counts was tuned to put the all-challenge ceiling of the
+# `full` preset between 0.6 and 0.8, not at 1 (two claims below check it). In the smaller presets
+# the test splits are small, so their ceilings are noisy.
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 3.4))
@@ -279,36 +293,61 @@ ceiling.round(3)
 # %%
 likes_alpha = hill_alpha(ds.table.likes, top=0.05)
 vira.glue("likes_alpha", likes_alpha)
-assert likes_alpha < 2.5, "the generated likes must be heavy-tailed"
-if session.preset.name == "full":
-    assert likes_alpha < 2, "claimed: below 2, like the real counts"
 oracle_all = ds.oracle_ceiling("all")
 oracle_all_train = ds.oracle_ceiling("all", split="train")
 vira.glue("oracle_all", oracle_all)
 vira.glue("oracle_all_train", oracle_all_train)
 assert 0.5 < oracle_all_train < 0.85
-if session.preset.name == "full":
-    assert 0.6 < oracle_all < 0.8, "claimed: the full-preset ceiling lies between 0.6 and 0.8"
 for t, row in ceiling.iterrows():  # the oracle ceiling every later chapter is reported next to
-    record("oracle ceiling (ours)", "all challenges" if t == "all" else t, "Spearman(z, label), test split",
-           row["oracle ceiling (Spearman z vs label, test)"], "labels-and-the-oracle-ceiling",
-           note=f"{int(row['test clips'])} test clips")
-full_only = "asserted" if session.preset.name == "full" else f"asserted in the full preset only, not in {session.preset.name}"
-record("claim", "the counts' noise puts the all-challenge ceiling between 0.6 and 0.8, not at 1",
-       "oracle ceiling, all challenges, test split", oracle_all, "labels-and-the-oracle-ceiling",
-       note=f"{'holds' if 0.6 < oracle_all < 0.8 else 'does not hold'}: 0.6 < ceiling < 0.8 ({full_only}); "
-            f"on the training split {oracle_all_train:.3f}, asserted in (0.5, 0.85) in every preset")
-record("claim", "the generated likes are heavy-tailed, like real TikTok counts",
-       "Hill alpha of the likes (top 5%)", likes_alpha, "labels-and-the-oracle-ceiling",
-       note=f"{'holds' if likes_alpha < 2 else 'does not hold'}: alpha < 2 ({full_only}); < 2.5 asserted in every "
-            "preset; real counts in chapter 1")
+    value = row["oracle ceiling (Spearman z vs label, test)"]
+    clips = int(row["test clips"])
+    if np.isfinite(value):  # a test split of one clip (smoke) has no ceiling
+        vira.results.record(session, "VDV", "oracle ceiling (ours)", "all challenges" if t == "all" else t,
+                            "Spearman(z, label), test split", float(value),
+                            section="labels-and-the-oracle-ceiling", note=f"{clips} test clips")
+    else:
+        print(f"not recorded for chapter 9: the oracle ceiling of {t} is {value} ({clips} test clips)")
+test_all = ds.track("all")[1]
+z_test, label_test = ds.table.z.to_numpy()[test_all], ds.table.label.to_numpy()[test_all]
+# small: about 90 test clips put the ceiling at 0.79 +- 0.09, which cannot decide either side of the
+# band; the full preset's 858 test clips can
+ceiling_ev = evidence(srcc, z_test, label_test, n_resamples=resamples, seed=seed)
+band = session.preset.pick(smoke="reproduced", small=("reproduced", "inconclusive"), full="reproduced")
+claim(session, name="claim_ceiling_high", paper="ours", section="labels-and-the-oracle-ceiling",
+      statement="the counts' noise keeps the all-challenge oracle ceiling below 0.8, not at 1",
+      metric="oracle ceiling, Spearman(z, label), all challenges, test split",
+      ev=ceiling_ev, null=0.8, direction=-1, expect=band)
+claim(session, name="claim_ceiling_low", paper="ours", section="labels-and-the-oracle-ceiling",
+      statement="the all-challenge oracle ceiling stays above 0.6: the label is still learnable from z",
+      metric="oracle ceiling, Spearman(z, label), all challenges, test split",
+      ev=ceiling_ev, null=0.6, direction=1, expect=band)
+
+
+def hill_or_nan(likes):
+    """Hill's alpha (top 5 %), nan where a resample repeats the largest values so often that it is
+    infinite (the bootstrap then leaves that resample out)."""
+    with np.errstate(divide="ignore"):
+        alpha = hill_alpha(likes, top=0.05)
+    return alpha if np.isfinite(alpha) else float("nan")
+
+
+likes = ds.table.likes.to_numpy(float)
+claim(session, name="claim_likes_tail", paper="ours", section="labels-and-the-oracle-ceiling",
+      statement="the generated likes are heavy-tailed like real TikTok counts (Hill alpha below 2)",
+      metric="Hill alpha of the likes (top 5%), all clips",
+      ev=evidence(lambda values, _: hill_or_nan(values), likes, likes, n_resamples=resamples, seed=seed),
+      null=2.0, direction=-1, expect=band)
 
 # %% [markdown]
-# The generated likes are heavy-tailed like real ones: their Hill index (top 5%) is
-# {glue:text}`likes_alpha:.2f`. As for every real TikTok count in {doc}`01_labels`, that is below 2.
-# On the all-challenge track the oracle reaches {glue:text}`oracle_all:.3f` on the test split
-# ({glue:text}`oracle_all_train:.3f` on the training split). Every model in the later chapters is
-# reported next to this ceiling.
+# The generated likes have a Hill index (top 5%) of {glue:text}`likes_alpha:.2f`; every real
+# TikTok count in {doc}`01_labels` has one below 2: {glue:text}`claim_likes_tail`. On the
+# all-challenge track the oracle reaches {glue:text}`oracle_all:.3f` on the test split
+# ({glue:text}`oracle_all_train:.3f` on the training split):
+#
+# - {glue:text}`claim_ceiling_high`
+# - {glue:text}`claim_ceiling_low`
+#
+# Every model in the later chapters is reported next to this ceiling.
 #
 # ## Synthetic motion against real dance
 #
@@ -372,54 +411,97 @@ noise_speed = np.nanmedian(motion_stats(jitter_only, FPS)[0])
 limbs = list(BODY_PARTS["upper"]) + list(BODY_PARTS["lower"])
 vira.glue("noise_speed", noise_speed)
 vira.glue("syn_head_speed", parts.loc["head", "synthetic speed"])
+syn_speeds, syn_vars = (np.array(column) for column in zip(*synthetic))  # (clips, 16) each
+head = list(BODY_PARTS["head"])
+claim(session, name="claim_head_jitter", paper="ours", section="synthetic-motion-against-real-dance",
+      statement="our head speed is mostly the pose estimator's jitter (less than twice a still dancer's)",
+      metric="synthetic head speed / jitter-only speed",
+      ev=over_rows(lambda idx: np.median(np.nanmedian(syn_speeds[idx], axis=0)[head]) / noise_speed,
+                   len(synthetic)),
+      null=2.0, direction=-1, expect="reproduced")
 if REAL:
-    limb_ratio = np.median(real_speed[limbs] / syn_speed[limbs])
+    real_speeds, real_vars = (np.array(column) for column in zip(*real))
     others = [j for j in range(16) if JOINTS[j] != "thorax"]  # the thorax is the origin: 0 / 0
-    var_ratio = np.median(real_var[others] / syn_var[others])
     trunk = [JOINTS.index(n) for n in ("pelvis", "r_hip", "l_hip", "head_top")]
-    trunk_ratio = np.median(real_var[trunk] / syn_var[trunk])
+
+    def limb_ratio_of(r, s):
+        return np.median(np.nanmedian(real_speeds[r], axis=0)[limbs]
+                         / np.nanmedian(syn_speeds[s], axis=0)[limbs])
+
+    def var_ratio_of(r, s, joints):
+        return np.median(np.median(real_vars[r], axis=0)[joints] / np.median(syn_vars[s], axis=0)[joints])
+
+    def two_samples(stat):
+        """Evidence for ``stat(real rows, synthetic rows)``, which compares two independent samples.
+        ``evidence`` resamples one set of paired test items, so here each sample is resampled on its
+        own (scipy.stats.bootstrap, paired=False) and ``from_values`` takes the standard error."""
+        r, s = np.arange(len(real)), np.arange(len(synthetic))
+        boot = stats.bootstrap((r, s), lambda a, b: stat(a, b), paired=False, vectorized=False,
+                               n_resamples=resamples, method="percentile", rng=np.random.default_rng(seed))
+        se = float(np.nanstd(boot.bootstrap_distribution, ddof=1))
+        return from_values([stat(r, s)], n_test=len(real) + len(synthetic), se_test=se)
+
+    limb_ratio = limb_ratio_of(slice(None), slice(None))
+    var_ratio = var_ratio_of(slice(None), slice(None), others)
+    trunk_ratio = var_ratio_of(slice(None), slice(None), trunk)
     vira.glue("trunk_ratio", trunk_ratio)
     vira.glue("limb_ratio", limb_ratio)
     vira.glue("var_ratio", var_ratio)
     vira.glue("real_head_speed", parts.loc["head", "AIST++ speed"])
-    assert 0.5 < limb_ratio < 2, "claimed: arms and legs move at similar speeds"
-    assert var_ratio > 1, "claimed: real poses spread wider"
-    assert trunk_ratio > 5 and trunk_ratio > var_ratio, "claimed: the trunk is the largest gap"
-    assert parts.loc["head", "synthetic speed"] < 2 * noise_speed, "claimed: our head speed is mostly jitter"
-    assert parts.loc["head", "AIST++ speed"] < noise_speed, "claimed: AIST++ keypoints are smoother"
-    for row, metric, value, rule in [
-            ("arms and legs move at similar speeds in both",
-             "median joint speed ratio, AIST++ over synthetic, limbs",
-             limb_ratio, "asserted in (0.5, 2)"),
-            ("real poses spread wider", "median pose variance ratio, AIST++ over synthetic, joints but the thorax",
-             var_ratio, "asserted > 1"),
-            ("the trunk is the largest gap",
-             "median pose variance ratio, AIST++ over synthetic, pelvis, hips, head top",
-             trunk_ratio, f"asserted > 5 and > the all-joint ratio ({var_ratio:.2f})"),
-            ("our head speed is mostly the pose estimator's jitter", "synthetic head speed / jitter-only speed",
-             parts.loc["head", "synthetic speed"] / noise_speed, "asserted < 2"),
-            ("AIST++ keypoints are smoother than our estimator's", "AIST++ head speed / our jitter-only speed",
-             parts.loc["head", "AIST++ speed"] / noise_speed, "asserted < 1")]:
-        record("claim", row, metric, value, "synthetic-motion-against-real-dance",
-               note=f"{rule}; {len(real)} AIST++ break-dance sequences against {len(synthetic)} synthetic clips")
+    versus = f"{len(real)} AIST++ break-dance sequences against {len(synthetic)} synthetic clips"
+    claim(session, name="claim_limb_speed", paper="ours", section="synthetic-motion-against-real-dance",
+          statement="arms and legs move at similar speeds in both (within a factor of 2)",
+          metric=f"|log2| of the median joint speed ratio, AIST++ over synthetic, limbs; {versus}",
+          ev=two_samples(lambda r, s: abs(np.log2(limb_ratio_of(r, s)))), null=1.0, direction=-1,
+          expect="reproduced")
+    # ratios of variances are compared on a log scale, where their bootstrap is less skewed. The ten
+    # AIST++ sequences' spreads differ tenfold from one another: on the full preset the interval of
+    # the all-joint ratio, [-0.5, +2.7] in log2, holds 0 although its estimate is 2x
+    claim(session, name="claim_spread", paper="ours", section="synthetic-motion-against-real-dance",
+          statement="real poses spread wider than ours",
+          metric=f"log2 of the median pose variance ratio, AIST++ over synthetic, joints but the thorax; {versus}",
+          ev=two_samples(lambda r, s: np.log2(var_ratio_of(r, s, others))), null=0.0, direction=1,
+          expect=("reproduced", "inconclusive"))
+    claim(session, name="claim_trunk", paper="ours", section="synthetic-motion-against-real-dance",
+          statement="the trunk is the largest gap (its variance ratio exceeds that of all joints)",
+          metric=f"log2 of the variance ratio of pelvis, hips and head top over that of all joints but the "
+                 f"thorax; {versus}",
+          ev=two_samples(lambda r, s: np.log2(var_ratio_of(r, s, trunk) / var_ratio_of(r, s, others))),
+          null=0.0, direction=1, expect="reproduced")
+    claim(session, name="claim_aist_smooth", paper="ours", section="synthetic-motion-against-real-dance",
+          statement="AIST++ keypoints are smoother than our estimator's (head slower than our jitter alone)",
+          metric=f"AIST++ head speed / our jitter-only speed; {len(real)} AIST++ sequences",
+          ev=over_rows(lambda idx: np.median(np.nanmedian(real_speeds[idx], axis=0)[head]) / noise_speed,
+                       len(real)),
+          null=1.0, direction=-1, expect="reproduced")
 else:
-    print("not recorded for chapter 9: the comparison with real dance (no AIST++ keypoints)")
+    print("the comparison with real dance is skipped (no AIST++ keypoints)")
     for name in ("limb_ratio", "var_ratio", "trunk_ratio", "real_head_speed"):
         vira.glue(name, float("nan"))
+    for name in ("claim_limb_speed", "claim_spread", "claim_trunk", "claim_aist_smooth"):
+        vira.glue(name, "not decided: this run has no AIST++ keypoints")
 
 # %% [markdown]
-# Arms and legs move at similar median speeds in both data sets: the median ratio, real over
-# synthetic, is {glue:text}`limb_ratio:.2f`. Part of our speed, though, is the pose estimator's
-# jitter. A dancer standing perfectly still would show {glue:text}`noise_speed:.2f` torso lengths
-# a second in our data. That is why our head, which hardly moves, looks faster
-# ({glue:text}`syn_head_speed:.2f`) than the AIST++ head ({glue:text}`real_head_speed:.2f`). The
-# AIST++ keypoints were fitted with several cameras, so they are smoother than a single-view
-# estimator's. The real poses also spread wider, by a median variance ratio of
-# {glue:text}`var_ratio:.1f` over the joints. The largest gap is the trunk: pelvis, hips and head
-# top vary {glue:text}`trunk_ratio:.0f` times more around the thorax in real dance. Break dance
-# turns the whole body: the dancer drops to the floor, spins and stands on the hands. Our routines
-# keep the trunk almost rigid and upright and move the limbs around a rest pose, as most TikTok
-# challenges do. There are three other differences to keep in mind. Our motion is
+# The median joint speed ratio of the limbs, real over synthetic, is {glue:text}`limb_ratio:.2f`:
+# {glue:text}`claim_limb_speed`. Part of our speed, though, is the pose estimator's jitter. A
+# dancer standing perfectly still would show {glue:text}`noise_speed:.2f` torso lengths a second
+# in our data, and our head, which hardly moves, shows {glue:text}`syn_head_speed:.2f`
+# ({glue:text}`real_head_speed:.2f` for the AIST++ head):
+#
+# - {glue:text}`claim_head_jitter`
+# - {glue:text}`claim_aist_smooth`
+#
+# The AIST++ keypoints were fitted with several cameras, which would make them smoother than a
+# single-view estimator's. The real poses have a median variance ratio of
+# {glue:text}`var_ratio:.1f` over ours, and pelvis, hips and head top one of
+# {glue:text}`trunk_ratio:.0f` around the thorax:
+#
+# - {glue:text}`claim_spread`
+# - {glue:text}`claim_trunk`
+#
+# Break dance turns the whole body: the dancer drops to the floor, spins and stands on the hands.
+# Our routines keep the trunk almost rigid and upright and move the limbs around a rest pose, as
+# most TikTok challenges do. There are three other differences to keep in mind. Our motion is
 # built from smooth primitives, so there are no hard stops or freezes. Our camera never moves. And
 # our pose noise is independent from frame to frame, whereas real estimators drift and swap left
 # and right.
@@ -432,8 +514,6 @@ else:
 
 # %%
 results_dir = REPO_ROOT / "book" / "results"
-from vira.book.bench import read_bench
-
 benches = [read_bench(f) for f in sorted(results_dir.glob("bench_synthetic_vdv*.json"))]
 table = pd.DataFrame([{"device": b["device"], **r} for b in benches for r in b["results"]])
 display(table.set_index(["device", "case"])[
@@ -442,21 +522,28 @@ for b in benches:
     print(f"{b['device']}: torch {b['torch']}, revision {b['git_revision']}: {b['command']}")
 bench = next(b for b in benches if b["device"].startswith("cpu"))
 all_streams = next(r for r in bench["results"] if r["case"] == "all four streams")
-assert all_streams["median_ms"] < 20, "claimed: below the 20 ms target"
-record("claim", "generating a 15-s clip never limits training", "median ms for all four streams of a 15-s clip, "
-       "one CPU core", all_streams["median_ms"], "speed",
-       note="asserted < 20 ms (every preset); read from book/results/bench_synthetic_vdv*.json")
 vira.glue("bench_ms", all_streams["median_ms"])
 vira.glue("bench_rate", all_streams["items_per_s"])
 full_frames = SyntheticVDV(clips=None, seconds=(5.0, 15.0), seed=seed).table.frames.sum()  # the full sizes
 vira.glue("holistic_gb", full_frames * 2048 * 4 / 1e9)  # float32
 
+# The bench file keeps the median, the extremes and the number of repeats, not every timing, so
+# the claim reads one value (from_values) with the standard error of a median, sqrt(pi / 2) sd /
+# sqrt(n), where sd is half the range (an overestimate: 50 normal timings span about 4.5 sd).
+times_se = math.sqrt(math.pi / 2) * (all_streams["max_ms"] - all_streams["min_ms"]) / 2 / math.sqrt(
+    all_streams["repeats"])
+claim(session, name="claim_speed", paper="ours", section="speed",
+      statement="generating a 15-s clip never limits training (below the 20 ms target)",
+      metric=f"median ms for all four streams of a 15-s clip, one CPU core ({bench['command']})",
+      ev=from_values([all_streams["median_ms"]], n_test=all_streams["repeats"], se_test=times_se),
+      null=20.0, direction=-1, expect="reproduced")
+
 # %% [markdown]
 # Generating all four streams of a 15-second clip takes {glue:text}`bench_ms:.1f` ms
-# ({glue:text}`bench_rate:.0f` clips per second on one core). That is far below the 20 ms target,
-# so generation never limits training. The full-preset holistic stream alone would take
-# {glue:text}`holistic_gb:.1f` GB if stored as float32, so nothing is precomputed: every clip is regenerated from (seed, index) when
-# it is needed.
+# ({glue:text}`bench_rate:.0f` clips per second on one core): {glue:text}`claim_speed`. The
+# full-preset holistic stream alone would take {glue:text}`holistic_gb:.1f` GB if stored as
+# float32, so nothing is precomputed: every clip is regenerated from (seed, index) when it is
+# needed.
 #
 # ## The same data on disk
 #
@@ -478,15 +565,19 @@ with tempfile.TemporaryDirectory() as tmp:
 # %% [markdown]
 # ## What we found
 #
-# - The generator reproduces Table 1's rates: skeletons in {glue:text}`skeleton_rate:.2f` of the
-#   frames, {glue:text}`face_rate:.1f` detected faces and {glue:text}`scene_rate:.1f` scenic
-#   images per second, and (in the `full` preset) clips of 5-15 s, mostly close to 15 s.
-# - The planted truth is known exactly: the joint-importance maps, the modality weights, $z$ and
-#   its parts. On the all-challenge track a perfect model of $z$ reaches only
-#   {glue:text}`oracle_all:.2f`, because the counts carry noise that no video content explains.
-# - The synthetic motion is tamer than real dance. It is upright, smooth and filmed by a fixed
-#   camera. Models that do well here have learnt the planted relations; it does not follow that
-#   they would do well on real TikTok clips.
+# The planted truth is known exactly: the joint-importance maps, the modality weights, $z$ and its
+# parts. In the `full` preset the clips last 5-15 s, mostly close to 15 s, as in Table 1. Every
+# claim this appendix makes about its generator, with the interval that decides it:
+
+# %%
+display(findings(session))
+
+# %% [markdown]
+# On the all-challenge track a perfect model of $z$ reaches {glue:text}`oracle_all:.2f`: what
+# separates it from 1 is the noise in the counts, which no video content explains. The synthetic
+# motion is built to be upright, smooth and filmed by a fixed camera; the comparison with AIST++
+# above says how far that is from real dance. Models that do well here have learnt the planted
+# relations; it does not follow that they would do well on real TikTok clips.
 #
 # ## Exercises
 #

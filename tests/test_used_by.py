@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 VIRA = ROOT / "vira"
 CHAPTERS = {p.stem.split("_")[0]: p for p in sorted((ROOT / "notebooks").glob("[0-9A-Z][0-9]_*.py"))}
-USED_BY = re.compile(r"Used\s+by\s+(.*?)(?:\.\s|\.$|:\s)", re.S)
+USED_BY = re.compile(r"Used\s+by\s+(.*?)(?:\.\s|\.$|:\s|;\s)", re.S)  # a ";" ends the list too
 
 
 def chapters_named(sentence: str) -> set[str]:
