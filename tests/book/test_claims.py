@@ -23,9 +23,15 @@ def test_interval_by_hand_seeds_only():
 
 def test_interval_adds_the_test_set_term_with_satterthwaite_df():
     est, lo, hi, se, df = interval(Evidence((1.0, 3.0), se_test=1.0, n_test=10))
-    # seed term: var 2 / 2 seeds = 1; total se^2 = 2; df = 2^2 / (1^2 / 1) = 4
-    assert se == pytest.approx(math.sqrt(2)) and df == pytest.approx(4.0)
-    assert hi - est == pytest.approx(stats.t.ppf(0.975, 4) * math.sqrt(2))
+    # seed term: var 2 / 2 seeds = 1; total se^2 = 2; df = 2^2 / (1^2 / 1 + 1^2 / 9) = 3.6
+    assert se == pytest.approx(math.sqrt(2)) and df == pytest.approx(3.6)
+    assert hi - est == pytest.approx(stats.t.ppf(0.975, 3.6) * math.sqrt(2))
+
+
+def test_one_seed_on_few_test_items_gets_a_t_interval_with_n_minus_1_df():
+    # four items: t(0.975, 3) = 3.182, not the normal 1.96
+    est, lo, hi, se, df = interval(Evidence((0.0,), se_test=0.1, n_test=4))
+    assert df == pytest.approx(3.0) and hi == pytest.approx(0.31824, rel=1e-4)
 
 
 def test_one_seed_without_test_error_is_refused():

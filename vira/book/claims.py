@@ -21,9 +21,11 @@ the paired difference of two arms' metrics, on the same test items). Two things 
 * **the seeds**: the sample variance ``s**2`` of the ``d_s`` over ``k`` seeds gives ``s**2 / k``.
 
 The interval is ``mean ± t(0.975, df) * sqrt(se_test**2 + s**2 / k)``: a Student t interval
-whose degrees of freedom come from the Welch-Satterthwaite formula (the bootstrap term counts as
-known exactly, so ``df = (s**2/k + se_test**2)**2 / ((s**2/k)**2 / (k - 1))``; one seed gives
-``df = inf`` and relies on the test-set term alone). It narrows as seeds are added (``s**2/k``
+whose degrees of freedom come from the Welch-Satterthwaite formula, with ``k - 1`` degrees of
+freedom for the seed term and ``n - 1`` for the test-set term (a standard error estimated from
+``n`` items), ``df = se**4 / ((s**2/k)**2 / (k - 1) + se_test**4 / (n - 1))``. One seed relies on
+the test-set term alone, with ``n - 1`` degrees of freedom, so a handful of test items gives a
+wide interval rather than a normal one. It narrows as seeds are added (``s**2/k``
 and a larger ``df``) and as test items are added (``se_test``). The per-seed spread on one fixed
 test set also contains a little test-set noise, so the sum counts that part twice: the interval
 errs on the wide side. Pairing matters: a difference that is constant across seeds has ``s = 0``
@@ -151,7 +153,9 @@ def interval(ev: Evidence, confidence: float = CONFIDENCE) -> tuple[float, float
     se = math.sqrt(ev.se_test ** 2 + seed_var)
     if k == 1 and ev.se_test == 0:
         raise ValueError("interval: one seed and no test-set error: nothing measures the uncertainty")
-    df = math.inf if seed_var == 0 else (se ** 4) / (seed_var ** 2 / (k - 1))
+    parts = (seed_var ** 2 / (k - 1) if k > 1 else 0.0) + \
+        (ev.se_test ** 4 / (ev.n_test - 1) if ev.n_test > 1 else 0.0)
+    df = math.inf if parts == 0 else se ** 4 / parts
     q = float(stats.t.ppf(0.5 + confidence / 2, df))
     est = float(v.mean())
     return est, est - q * se, est + q * se, se, df
