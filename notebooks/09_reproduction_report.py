@@ -38,6 +38,8 @@ device = "auto"
 seed = 0
 
 # %%
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -45,13 +47,27 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.book.report import claims_of, forest_plot, load_results, paper_grid, verdict_table, write_csv
+from vira.book.report import CSV_NAME, claims_of, forest_plot, load_results, paper_grid, verdict_table, write_csv
+from vira.book.results import validate_file
 
 session = vira.start(preset, device, seed)
 vira.use_style()
 RESULTS = Path(vira.__file__).resolve().parent.parent / "book" / "results"
-records = load_results(RESULTS)
-write_csv(RESULTS)  # the downloadable CSV: rewritten with the report, so it is never older than it
+# A results file written before the claims schema (a chapter not yet re-executed) does not validate:
+# the report reads the others and names it below, rather than failing or dropping it silently.
+awaiting, scratch = {}, Path(tempfile.mkdtemp())
+for path in sorted(RESULTS.glob("*.json")):
+    try:
+        validate_file(path)
+        shutil.copy(path, scratch / path.name)
+    except ValueError as err:
+        awaiting[path.stem] = str(err).split(": ", 2)[-1][:120]
+records = load_results(scratch)
+shutil.copy(write_csv(scratch), RESULTS / CSV_NAME)  # the downloadable CSV, rewritten with the report
+if awaiting:
+    display(Markdown("**Awaiting re-execution.** These chapters' results files do not follow the current "
+                     "schema, so this report leaves their numbers out until they are executed again: "
+                     + "; ".join(f"`{k}` ({v})" for k, v in awaiting.items()) + "."))
 PAPERS = {"VDV": "Wang et al. 2021: PSGCN, action feedback, RTCN, fusion (chapters 2-5)",
           "SnapUGC": "Li et al. 2024: NAWP and ECR (chapter 6)",
           "Viral Vision": "Ellis et al. 2024: R(2+1)D (chapter 7)",
@@ -60,7 +76,9 @@ central = claims_of(records, central=True)
 central = central.iloc[sorted(range(len(central)), key=lambda k: list(PAPERS).index(central.paper[k])
                               if central.paper[k] in PAPERS else len(PAPERS))].reset_index(drop=True)
 missing = [p for p in PAPERS if p not in set(central.paper)]
-assert not missing, f"no chapter records a central claim of {missing}"
+assert not missing or awaiting, f"no chapter records a central claim of {missing}"
+if missing:
+    display(Markdown(f"No central claim of {', '.join(missing)} is in this report yet (see above)."))
 
 # %% [markdown]
 # ## The central claims at a glance

@@ -86,6 +86,10 @@ def chapter_results():
 
 @pytest.mark.parametrize("path", chapter_results(), ids=lambda p: p.name)
 def test_committed_results_validate_and_match_their_executed_chapter(path):
+    if path.stem in AWAITING_NEW_SCHEMA:
+        with pytest.raises(ValueError):
+            results.validate_file(path)  # once it validates, it must leave AWAITING_NEW_SCHEMA
+        return
     content = results.validate_file(path)
     executed = BOOK / f"{content['chapter']}.ipynb"
     assert executed.exists(), f"{path.name}: no executed chapter {executed.name}"
@@ -96,6 +100,9 @@ def test_committed_results_validate_and_match_their_executed_chapter(path):
     assert stored is not None and stored["records"] == content["records"]
 
 
+#: Results files written before issue 23's claims schema: their chapters await re-execution (see
+#: AWAITING_RE_EXECUTION in tests/test_book.py). Chapter 9 names them and leaves them out.
+AWAITING_NEW_SCHEMA = {"04_rtcn", "05_fusion", "06_engagement", "07_collapse", "08_attention", "02_psgcn"}
 PAGES_THAT_READ_RESULTS = {"09_reproduction_report", "10_performance"}  # they read results files, write none
 #: Chapters allowed to have no results file yet (none today): a chapter named here must gain one, and
 #: the test fails once it does, so that the gap stays visible and the list stays honest.
@@ -146,7 +153,8 @@ def test_the_committed_records_csv_is_written_from_the_committed_results(tmp_pat
     from vira.book.report import CSV_NAME, write_csv
 
     for path in chapter_results():
-        shutil.copy(path, tmp_path / path.name)
+        if path.stem not in AWAITING_NEW_SCHEMA:
+            shutil.copy(path, tmp_path / path.name)
     fresh = write_csv(tmp_path).read_text(encoding="utf-8")
     committed = BOOK / "results" / CSV_NAME
     assert committed.exists() and committed.read_text(encoding="utf-8") == fresh, \
