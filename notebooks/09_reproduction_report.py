@@ -61,13 +61,13 @@ for path in sorted(RESULTS.glob("*.json")):
         validate_file(path)
         shutil.copy(path, scratch / path.name)
     except ValueError as err:
-        awaiting[path.stem] = str(err).split(": ", 2)[-1][:120]
+        awaiting[path.stem] = err
 records = load_results(scratch)
 shutil.copy(write_csv(scratch), RESULTS / CSV_NAME)  # the downloadable CSV, rewritten with the report
 if awaiting:
     display(Markdown("**Awaiting re-execution.** These chapters' results files do not follow the current "
                      "schema, so this report leaves their numbers out until they are executed again: "
-                     + "; ".join(f"`{k}` ({v})" for k, v in awaiting.items()) + "."))
+                     + ", ".join(f"`{k}`" for k in awaiting) + "."))
 PAPERS = {"VDV": "Wang et al. 2021: PSGCN, action feedback, RTCN, fusion (chapters 2-5)",
           "SnapUGC": "Li et al. 2024: NAWP and ECR (chapter 6)",
           "Viral Vision": "Ellis et al. 2024: R(2+1)D (chapter 7)",
