@@ -433,7 +433,7 @@ record("planted truth", "planted movement quality alone", "SRC with the label, a
 # %% [markdown]
 # ### The claims
 #
-# Each claim below is decided by one rule ({mod}`vira.book.claims`): the 95 % interval of the
+# Each claim below is decided by one rule (`vira.book.claims`): the 95 % interval of the
 # claimed quantity, a mean over the seeds of an all-challenge SRC (or of the difference of two
 # models' SRCs, paired by seed and computed on the same {glue:text}`n_test` test clips). The
 # interval adds the spread over seeds to the bootstrap error of the finite test set. A claim is

@@ -407,7 +407,7 @@ vira.glue("n_paper_test", N_PAPER_TEST)
 # %% [markdown]
 # ### The claims
 #
-# Each claim below is decided by one rule ({mod}`vira.book.claims`): the 95 % interval of the
+# Each claim below is decided by one rule (`vira.book.claims`): the 95 % interval of the
 # claimed quantity, a mean over the seeds of an all-challenge SRC (or of the difference of two
 # networks' SRCs, paired by seed and computed on the same {glue:text}`n_test` test clips). The
 # interval adds the spread over seeds to the bootstrap error of the finite test set. A claim is

@@ -21,7 +21,7 @@
 # read from the results files that the executed chapters wrote (`book/results/<chapter>.json`),
 # each with the preset, device and git revision of its run and the command that reproduces it.
 #
-# Every claim was decided in its chapter by one rule ({mod}`vira.book.claims`): a 95 % interval of
+# Every claim was decided in its chapter by one rule (`vira.book.claims`): a 95 % interval of
 # the claimed quantity that covers both the spread over training seeds and the finite test set
 # (paired where two models share seeds and test items), and a verdict read off that interval alone:
 # **reproduced** (the interval lies on the claimed side of the null), **contradicted** (on the
