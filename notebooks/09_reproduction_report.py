@@ -80,6 +80,18 @@ assert not missing or awaiting, f"no chapter records a central claim of {missing
 if missing:
     display(Markdown(f"No central claim of {', '.join(missing)} is in this report yet (see above)."))
 
+# %%
+# NBVAL_CHECK_OUTPUT
+# a hand check of the rule every verdict on this page follows (vira.book.claims.verdict): four
+# intervals against the null 0, the claim's side +1 and a paper's value of 0.2
+from vira.book.claims import verdict
+
+cases = {"[+0.10, +0.30]": (0.10, 0.30), "[-0.30, -0.10]": (-0.30, -0.10),
+         "[-0.05, +0.05]": (-0.05, 0.05), "[-0.05, +0.25]": (-0.05, 0.25)}
+words = {k: verdict(lo, hi, 0.0, +1, 0.2) for k, (lo, hi) in cases.items()}
+print(words)
+assert list(words.values()) == ["reproduced", "contradicted", "absent", "inconclusive"]
+
 # %% [markdown]
 # ## The central claims at a glance
 #
