@@ -459,27 +459,18 @@ TRAINED = session.preset.name != "smoke"
 # while PSGCN minus Pose+DCT (-0.22 and -0.15) rules out the paper's +0.22 and perhaps zero too.
 # The paper's pyramid gain (0.03) is a fraction of what 88 clips can detect (the last runs: +0.00
 # and +0.01): no decision is possible.
-claim(session, "claim_psgcn_stgcn", paper="VDV", central=True,
-      statement="PSGCN ranks clips better than ST-GCN (Table 3)",
-      metric="SRC of PSGCN minus ST-GCN, all challenges",
-      ev=evidence(srcc, P["PSGCN"], y, P["ST-GCN"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["PSGCN"] - pa["ST-GCN"], 2),
-      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["ST-GCN"]),
-      expect=("reproduced", "inconclusive") if TRAINED else None, section="results")
-claim(session, "claim_psgcn_dct", paper="VDV",
-      statement="PSGCN ranks clips better than Pose+DCT (Table 3)",
-      metric="SRC of PSGCN minus Pose+DCT, all challenges",
-      ev=evidence(srcc, P["PSGCN"], y, P["Pose+DCT"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["PSGCN"] - pa["Pose+DCT"], 2),
-      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["Pose+DCT"]),
-      expect=("contradicted", "absent") if TRAINED else None, section="results")
-claim(session, "claim_pyramid", paper="VDV",
-      statement="PSGCN's pyramid helps: PSGCN ranks clips better than PSGCN without it (Table 5)",
-      metric="SRC of PSGCN minus PSGCN w/o pyramid, all challenges",
-      ev=evidence(srcc, P["PSGCN"], y, P["PSGCN w/o pyramid"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["PSGCN"] - pa["PSGCN w/o pyramid"], 2),
-      paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["PSGCN w/o pyramid"]),
-      expect="inconclusive" if TRAINED else None, section="results")
+for name, other, table, central, expected in (
+        ("claim_psgcn_stgcn", "ST-GCN", "Table 3", True, ("reproduced", "inconclusive")),
+        ("claim_psgcn_dct", "Pose+DCT", "Table 3", False, ("contradicted", "absent")),
+        ("claim_pyramid", "PSGCN w/o pyramid", "Table 5", False, "inconclusive")):
+    claim(session, name, paper="VDV", central=central,
+          statement=("PSGCN's pyramid helps: PSGCN ranks clips better than PSGCN without it" if other.endswith("pyramid")
+                     else f"PSGCN ranks clips better than {other}") + f" ({table})",
+          metric=f"SRC of PSGCN minus {other}, all challenges",
+          ev=evidence(srcc, P["PSGCN"], y, P[other], seed=session.seed), null=0.0, direction=+1,
+          paper_estimate=round(pa["PSGCN"] - pa[other], 2),
+          paper_se=paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa[other]),
+          expect=expected if TRAINED else None, section="results")
 vira.glue("pyramid_paper_se", paper_se("spearman", pa["PSGCN"], N_PAPER_TEST, pa["PSGCN w/o pyramid"]))
 
 # %% [markdown]
