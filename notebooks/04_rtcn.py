@@ -429,27 +429,17 @@ pa = PAPER["all"]
 # t interval has about one degree of freedom and spans far more than the paper's 0.02 or 0.10 on
 # either side of zero, so the small preset cannot decide any of the three; "reproduced" is
 # allowed for a better-powered run (more seeds, the full preset).
-claim(session, "claim_rtcn_tcn", paper="VDV", central=True,
-      statement="RTCN ranks clips better than the TCN (Table 3)",
-      metric="SRC of RTCN minus TCN, all challenges, holistic features",
-      ev=evidence(srcc, P["RTCN"], y, P["TCN"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["RTCN"] - pa["TCN"], 2),
-      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["TCN"]),
-      expect=("reproduced", "inconclusive"), section="results")
-claim(session, "claim_rtcn_lstm", paper="VDV", central=True,
-      statement="RTCN ranks clips better than the LSTM (Table 3)",
-      metric="SRC of RTCN minus LSTM, all challenges, holistic features",
-      ev=evidence(srcc, P["RTCN"], y, P["LSTM"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["RTCN"] - pa["LSTM"], 2),
-      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["LSTM"]),
-      expect=("reproduced", "inconclusive"), section="results")
-claim(session, "claim_attention", paper="VDV", central=True,
-      statement="relational pooling's self-attention helps: RTCN ranks clips better than RTCN without it (Table 5)",
-      metric="SRC of RTCN minus RTCN w/o self-attention, all challenges, holistic features",
-      ev=evidence(srcc, P["RTCN"], y, P["RTCN w/o self-attention"], seed=session.seed), null=0.0, direction=+1,
-      paper_estimate=round(pa["RTCN"] - pa["RTCN w/o self-attention"], 2),
-      paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["RTCN w/o self-attention"]),
-      expect=("reproduced", "inconclusive"), section="results")
+for name, other, statement, table in (
+        ("claim_rtcn_tcn", "TCN", "RTCN ranks clips better than the TCN", "Table 3"),
+        ("claim_rtcn_lstm", "LSTM", "RTCN ranks clips better than the LSTM", "Table 3"),
+        ("claim_attention", "RTCN w/o self-attention",
+         "relational pooling's self-attention helps: RTCN ranks clips better than RTCN without it", "Table 5")):
+    claim(session, name, paper="VDV", central=True, statement=f"{statement} ({table})",
+          metric=f"SRC of RTCN minus {other}, all challenges, holistic features",
+          ev=evidence(srcc, P["RTCN"], y, P[other], seed=session.seed), null=0.0, direction=+1,
+          paper_estimate=round(pa["RTCN"] - pa[other], 2),
+          paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa[other]),
+          expect=("reproduced", "inconclusive"), section="results")
 vira.glue("paper_se_attention", paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["RTCN w/o self-attention"]))
 
 # %% [markdown]
