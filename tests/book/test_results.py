@@ -102,7 +102,7 @@ def test_committed_results_validate_and_match_their_executed_chapter(path):
 
 #: Results files written before issue 23's claims schema: their chapters await re-execution (see
 #: AWAITING_RE_EXECUTION in tests/test_book.py). Chapter 9 names them and leaves them out.
-AWAITING_NEW_SCHEMA = {"07_collapse", "08_attention"}
+AWAITING_NEW_SCHEMA = {"07_collapse"}
 PAGES_THAT_READ_RESULTS = {"09_reproduction_report", "10_performance"}  # they read results files, write none
 #: Chapters allowed to have no results file yet (none today): a chapter named here must gain one, and
 #: the test fails once it does, so that the gap stays visible and the list stays honest.
