@@ -35,13 +35,11 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
     for entry in listed:
         assert list(ROOT.glob(entry + ".*")), f"_toc.yml lists {entry}, which does not exist"
 
-#: Pages executed before issue 23 routed every claim through vira.book.claims: their cells are the
-#: old ones, and re-executing all of them at their presets did not fit into that session's CPU time
-#: (chapters 2, 4, 5, 6 and 8 take 20 to 45 minutes each on two cores). Their smoke runs pass with
-#: the new claims (tests/test_chapters.py). An entry must go as soon as its chapter is re-executed
-#: (the test below fails on a listed page that is current).
-CLAIMS = "executed before issue 23's claims; re-execute at its committed preset"
-AWAITING_RE_EXECUTION = {c: CLAIMS for c in ("07_collapse",)}
+#: Pages whose committed execution predates a change to their cells that re-executing could not
+#: follow in the same session (chapter -> why). Empty since issue 23 re-executed every chapter with
+#: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
+#: a listed page that is current).
+AWAITING_RE_EXECUTION: dict = {}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
