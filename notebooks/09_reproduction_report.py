@@ -56,7 +56,7 @@ RESULTS = Path(vira.__file__).resolve().parent.parent / "book" / "results"
 # A results file written before the claims schema (a chapter not yet re-executed) does not validate:
 # the report reads the others and names it below, rather than failing or dropping it silently.
 awaiting, scratch = {}, Path(tempfile.mkdtemp())
-for path in sorted(RESULTS.glob("*.json")):
+for path in sorted(p for p in RESULTS.glob("*.json") if not p.name.startswith("bench_")):  # bench files: chapter 10
     try:
         validate_file(path)
         shutil.copy(path, scratch / path.name)
@@ -82,6 +82,13 @@ if missing:
 # A chapter executed only at the `smoke` preset (a few items, one epoch) proves that its code runs,
 # not what its claims say: its verdicts are shown apart and counted with none of the others.
 SMOKE_VERDICT = "not evidence (smoke run)"
+
+
+def readable(table: pd.DataFrame):
+    """A verdict table styled for the page's column: a wide claim column, compact type, no index."""
+    return (table.style.hide(axis="index")
+            .set_properties(subset=["claim"], **{"min-width": "22em", "text-align": "left"})
+            .set_table_styles([{"selector": "td, th", "props": "font-size: 0.82em; padding: 0.2em 0.4em"}]))
 
 
 def evidence_only(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -128,7 +135,7 @@ per_paper["decided"] = per_paper[["reproduced", "contradicted", "absent"]].sum(a
 per_paper["central claims"] = per_paper[["decided", "inconclusive"]].sum(axis=1)
 display(per_paper)
 with pd.option_context("display.max_colwidth", 70):
-    display(verdict_table(central).style.hide(axis="index"))
+    display(readable(verdict_table(central)))
 smoke_chapters = sorted(set(central_smoke.chapter))
 vira.glue("smoke_note", (f"The central claims of {', '.join(f'`{c}`' for c in smoke_chapters)} are left out of "
                          f"these counts and of the figure: that chapter ran only the `smoke` preset, which "
@@ -137,7 +144,7 @@ vira.glue("smoke_note", (f"The central claims of {', '.join(f'`{c}`' for c in sm
           if smoke_chapters else "Every chapter in this report ran at `small` or `full`.")
 if len(central_smoke):
     with pd.option_context("display.max_colwidth", 70):
-        display(verdict_table(central_smoke).style.hide(axis="index"))
+        display(readable(verdict_table(central_smoke)))
 
 # %% [markdown]
 # Of the {glue:text}`n_central` central claims, {glue:text}`n_reproduced` were reproduced,
@@ -156,7 +163,7 @@ if len(central_smoke):
 # %%
 others = pd.concat(evidence_only(claims_of(records, central=False)), ignore_index=True)
 with pd.option_context("display.max_colwidth", 70):
-    display(verdict_table(others).style.hide(axis="index"))
+    display(readable(verdict_table(others)))
 vira.glue("n_other", len(others))
 vira.glue("n_other_reproduced", int((others.verdict == "reproduced").sum()))
 
