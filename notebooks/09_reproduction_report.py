@@ -87,7 +87,7 @@ SMOKE_VERDICT = "not evidence (smoke run)"
 def readable(table: pd.DataFrame):
     """A verdict table styled for the page's column: a wide claim column, compact type, no index."""
     return (table.style.hide(axis="index")
-            .set_properties(subset=["claim"], **{"min-width": "22em", "text-align": "left"})
+            .set_properties(subset=["claim"], **{"min-width": "16em", "text-align": "left"})
             .set_table_styles([{"selector": "td, th", "props": "font-size: 0.82em; padding: 0.2em 0.4em"}]))
 
 
