@@ -35,30 +35,29 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from scipy import stats
+
+from vira.book.claims import Evidence, interval, mde
 
 ROOT = Path(__file__).resolve().parent.parent
 MULTIPLIERS = (1, 2, 4, 8, 16, 32, 64)
 SEEDS = (3, 5, 10)
-CONFIDENCE, POWER = 0.95, 0.80
 
 
 def projected(values, se_test: float, n_test: int, seeds: int, n_new: int) -> dict:
     """The interval's standard error, degrees of freedom, half-width and MDE at ``seeds`` seeds and
-    ``n_new`` test items, from per-seed ``values`` measured with ``se_test`` on ``n_test`` items."""
-    k = len(values)
-    mean = sum(values) / k
-    s2 = sum((v - mean) ** 2 for v in values) / (k - 1) if k > 1 else 0.0
-    seed_var = s2 / seeds
-    test_var = se_test ** 2 * n_test / n_new
-    se = math.sqrt(seed_var + test_var)
-    parts = (seed_var ** 2 / (seeds - 1) if seeds > 1 and s2 > 0 else 0.0) + \
-        (test_var ** 2 / (n_new - 1) if n_new > 1 and test_var > 0 else 0.0)
-    df = math.inf if parts == 0 else se ** 4 / parts
-    q = float(stats.t.ppf(0.5 + CONFIDENCE / 2, df))
-    return {"se": se, "df": df, "half_width": q * se,
-            "mde": (q + float(stats.t.ppf(POWER, df))) * se}
+    ``n_new`` test items, from per-seed ``values`` measured with ``se_test`` on ``n_test`` items.
+
+    It asks :func:`vira.book.claims.interval` itself, on a stand-in run: ``seeds`` values with the
+    same mean and sample variance as ``values``, and the test-set error scaled to ``n_new`` items."""
+    v = np.asarray(values, dtype=float)
+    z = np.arange(seeds) - (seeds - 1) / 2  # a pattern with sample variance 1 after scaling
+    spread = v.std(ddof=1) if len(v) > 1 else 0.0
+    stand_in = v.mean() + (spread * z / z.std(ddof=1) if seeds > 1 else np.zeros(1))
+    ev = Evidence(tuple(stand_in), se_test * math.sqrt(n_test / n_new), n_new)
+    _, low, high, se, df = interval(ev)
+    return {"se": se, "df": df, "half_width": (high - low) / 2, "mde": mde(se, df)}
 
 
 def smallest_size(values, se_test: float, n_test: int, effect: float | None) -> dict | None:
