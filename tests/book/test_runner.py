@@ -74,21 +74,35 @@ def test_unchanged_chapters_are_skipped_and_changes_re_execute(chapters, tmp_pat
 
 
 def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path):
-    (tmp_path / "vira").mkdir()
-    (tmp_path / "vira" / "m.py").write_text("a = 1")
+    (tmp_path / "vira" / "sub").mkdir(parents=True)
+    (tmp_path / "vira" / "__init__.py").write_text("LAZY = {'x': 'vira.lazy'}")
+    (tmp_path / "vira" / "lazy.py").write_text("a = 0")
+    (tmp_path / "vira" / "m.py").write_text("from .sub import deep\na = 1")
+    (tmp_path / "vira" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "vira" / "sub" / "deep.py").write_text("def f():\n    import vira.inner\n")
+    (tmp_path / "vira" / "inner.py").write_text("b = 1")
+    (tmp_path / "vira" / "unused.py").write_text("c = 1")
     (tmp_path / "requirements.txt").write_text("torch==1")
     chapter = make_chapter(tmp_path, "01_x", "1")
-    chapter.with_suffix(".py").write_text("# %%\n1\n")
+    chapter.with_suffix(".py").write_text("# %%\nfrom vira.m import a\n")
+    assert [p.relative_to(tmp_path).as_posix() for p in runner.vira_modules(chapter, tmp_path)] == [
+        "vira/__init__.py", "vira/inner.py", "vira/lazy.py", "vira/m.py", "vira/sub/__init__.py",
+        "vira/sub/deep.py"]
     base = runner.input_hash(chapter, {"preset": "small"}, tmp_path)
     assert base == runner.input_hash(chapter, {"preset": "small"}, tmp_path)
     assert base != runner.input_hash(chapter, {"preset": "smoke"}, tmp_path)
     for path, text in [(tmp_path / "vira" / "m.py", "a = 2"), (tmp_path / "requirements.txt", "torch==2"),
+                       (tmp_path / "vira" / "inner.py", "b = 2"), (tmp_path / "vira" / "lazy.py", "a = 1"),
                        (chapter.with_suffix(".py"), "# %%\n2\n")]:
         old = path.read_text()
         path.write_text(text)
         assert runner.input_hash(chapter, {"preset": "small"}, tmp_path) != base, path.name
         path.write_text(old)
     assert runner.input_hash(chapter, {"preset": "small"}, tmp_path) == base
+    (tmp_path / "vira" / "unused.py").write_text("c = 2")  # a module the chapter never imports
+    assert runner.input_hash(chapter, {"preset": "small"}, tmp_path) == base
+    chapter.with_suffix(".py").write_text("# %%\n%time x = 1\n")  # unparsable: every vira file counts
+    assert len(runner.vira_modules(chapter, tmp_path)) == 7
 
 
 def test_interrupt_leaves_the_previous_output_untouched(chapters, tmp_path, monkeypatch):

@@ -10,8 +10,10 @@ What it guarantees:
 
 * all chapters run from one Python process (importing papermill costs seconds per process);
 * a chapter is skipped when its inputs are unchanged: the hash of the chapter (``.py`` and
-  ``.ipynb``), of every ``vira`` source file, of the pins (``requirements.txt``) and of the
-  parameters equals the one stored in the executed notebook (``metadata.vira.input_hash``);
+  ``.ipynb``), of the ``vira`` source files it imports (directly or through other ``vira``
+  modules, see :func:`vira_modules`), of the pins (``requirements.txt``) and of the parameters
+  equals the one stored in the executed notebook (``metadata.vira.input_hash``). A change to a
+  module that a chapter never imports leaves that chapter's page current;
 * each output is written atomically: papermill writes to a hidden temporary file beside the target,
   which replaces the target only after the chapter succeeded, so a crash or Ctrl-C never leaves a
   half-written chapter in ``book/`` (a failed execution is kept in ``_build/failed/`` to inspect);
@@ -28,6 +30,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -64,6 +67,80 @@ def discover(source_dir: Path = SOURCE_DIR, selection: list[str] | None = None) 
     return chosen
 
 
+def _module_file(name: str, root: Path) -> Path | None:
+    """The source file of module ``name`` (``vira.a.b``) under ``root``, or None."""
+    base = root.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imported_names(tree: ast.AST, package: str) -> set[str]:
+    """Every ``vira`` module a parsed source may import: ``import`` and ``from ... import``
+    statements anywhere (also inside functions, where ``vira`` imports lazily), relative imports
+    resolved against ``package``, and string constants that name a module (``importlib`` targets
+    such as ``vira.__init__``'s lazy entry points)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names)  # a submodule, if it is one
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if re.fullmatch(r"vira(\.\w+)*", node.value):
+                names.add(node.value)
+    return {n for n in names if n == "vira" or n.startswith("vira.")}
+
+
+def _chapter_sources(chapter: Path) -> list[str]:
+    """The code of a chapter: its paired ``.py`` if there is one, else the ``.ipynb``'s code cells."""
+    paired = chapter.with_suffix(".py")
+    if paired.exists():
+        return [paired.read_text(encoding="utf-8")]
+    nb = json.loads(chapter.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+
+
+def vira_modules(chapter: Path, root: Path = REPO_ROOT) -> list[Path]:
+    """The ``vira`` source files a chapter depends on, sorted: the modules it imports, the
+    packages above them, and so on through every ``vira`` module they import in turn.
+
+    Conservative where it cannot see: a chapter whose code does not parse (a cell magic, say)
+    depends on every ``vira`` file."""
+    every = sorted((root / "vira").rglob("*.py"))
+    try:
+        trees = [ast.parse(src) for src in _chapter_sources(chapter)]
+    except (SyntaxError, ValueError, OSError):
+        return every
+    todo = set().union(*(_imported_names(t, "") for t in trees)) if trees else set()
+    seen: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for k in range(1, len(parts) + 1):  # importing vira.a.b runs vira/__init__ and vira/a/__init__
+            sub = ".".join(parts[:k])
+            if sub in seen:
+                continue
+            path = _module_file(sub, root)
+            if path is None:
+                continue  # an attribute (``from vira.x import f``), not a module
+            seen[sub] = path
+            package = sub if path.name == "__init__.py" else sub.rpartition(".")[0]
+            try:
+                todo |= _imported_names(ast.parse(path.read_text(encoding="utf-8")), package) - set(seen)
+            except SyntaxError:
+                return every
+    return sorted(set(seen.values()))
+
+
 def input_hash(chapter: Path, parameters: dict, root: Path = REPO_ROOT) -> str:
     """SHA-256 over everything an executed chapter depends on (see the module docstring)."""
     h = hashlib.sha256()
@@ -74,7 +151,7 @@ def input_hash(chapter: Path, parameters: dict, root: Path = REPO_ROOT) -> str:
     for path in (chapter, chapter.with_suffix(".py")):
         if path.exists():
             add(path.name, path.read_bytes())
-    for path in sorted((root / "vira").rglob("*.py")):
+    for path in vira_modules(chapter, root):
         add(path.relative_to(root).as_posix(), path.read_bytes())
     pins = root / "requirements.txt"
     if pins.exists():
