@@ -39,7 +39,9 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: follow in the same session (chapter -> why). Empty since issue 23 re-executed every chapter with
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
-AWAITING_RE_EXECUTION: dict = {}
+AWAITING_RE_EXECUTION: dict = {
+    "02_psgcn": "issue 24: tested on a held-out pool of 860 clips; re-executing at small this session",
+}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
