@@ -2,6 +2,7 @@
 #   make book    execute every chapter (papermill) into book/, then build the HTML into _build/html
 #   make test    run the tests (unit tests, smoke execution of every chapter, nbval, book build)
 #   make html    build the HTML from the committed book/ without executing anything
+#   make book-gpu  on one GPU: the chapters in order of value within BUDGET seconds (default 540)
 # Each first creates/updates the venv .venv from the exact pins (scripts/venv.sh).
 #
 # Variables: PRESET=smoke|small|full (default: full with CUDA, small on a CPU),
@@ -14,7 +15,7 @@ VIRA_DATA ?= $(wildcard $(abspath ../shared/data))
 export VIRA_DATA
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help venv book html test sync lock clean
+.PHONY: help venv book book-gpu html test sync lock clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -25,6 +26,11 @@ venv:
 book: venv
 	@echo "book: executing the chapters with papermill (python -m vira)"
 	$(PY) -m vira --preset $(or $(PRESET),auto) $(if $(FORCE),--force) $(ARGS) $(CHAPTERS)
+	@$(MAKE) --no-print-directory html
+
+book-gpu: venv
+	@echo "book-gpu: the full preset, chapters in order of value, within $(or $(BUDGET),540) s (scripts/book_in_budget.py)"
+	$(PY) scripts/book_in_budget.py --preset $(or $(PRESET),full) --budget $(or $(BUDGET),540) $(ARGS)
 	@$(MAKE) --no-print-directory html
 
 html: venv
