@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 import torch
+from scipy import stats
 from IPython.display import display
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -64,14 +65,21 @@ from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling
                               effective_receptive_field)
 from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.book.provenance import REPO_ROOT
-from vira.training.regression import TrainConfig
+from vira.training.regression import TrainConfig, fit, predict
+from vira.training.seeding import seed_everything
 from vira.training.seeds import fit_seeds
 
 session = vira.start(preset, device, seed)
 vira.use_style()
+seconds = session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0))
 ds = SyntheticVDV(clips=session.preset.pick(smoke=12, small=0.1, full=None),  # per challenge; None: Table 1
-                  seconds=session.preset.pick(smoke=(2.0, 4.0), small=(4.0, 8.0), full=(5.0, 15.0)), seed=seed)
-print(f"{len(ds):,} synthetic clips ({session.preset.name} preset), holistic features of 2048 per frame")
+                  seconds=seconds, seed=seed)
+# The held-out test pool, as in chapter 2: a second, independent draw of the benchmark (another
+# seed), every clip of which is a test clip, as large as the paper's test split (20 % of Table 1).
+POOL_SEED = seed + 1000
+pool = SyntheticVDV(clips=session.preset.pick(smoke=4, small=0.2, full=0.2), seconds=seconds, seed=POOL_SEED)
+print(f"{len(ds):,} synthetic clips to train on, {len(pool):,} held-out test clips "
+      f"({session.preset.name} preset), holistic features of 2048 per frame")
 
 # %% [markdown]
 # ## What the paper claims
@@ -311,7 +319,9 @@ vira.glue("rtcn_params_m", params["RTCN"] / 1e6)
 # - *Learning rate 3e-4, not 1e-4.* In a few CPU epochs the networks barely move at 1e-4; at
 #   1e-3 (chapter 2's choice) these much larger networks start with loss spikes.
 # - *The ranking term is the mean over pairs* (margin 0), as in chapter 2.
-# - *One model per run on the all-challenge split*, scored on every track's test split.
+# - *One model per run on the all-challenge split*, scored on every track's held-out clips.
+# - *A held-out test pool* (as in chapter 2): we train on the benchmark's 80 % training split and
+#   test on a second, independent draw of the benchmark, as large as the paper's test split.
 # - *Frame rate.* The `small` preset keeps every fifth holistic frame (5 fps), `full` all 25;
 #   training and evaluation use whole clips.
 
@@ -320,13 +330,14 @@ step = session.preset.pick(smoke=10, small=5, full=1)
 n_seeds = session.preset.pick(smoke=1, small=2, full=3)
 config = TrainConfig(epochs=session.preset.pick(smoke=1, small=5, full=30), lr=3e-4,
                      reduction="mean", progress=False)
-train_idx, test_idx = ds.track("all")
+train_idx, _ = ds.track("all")  # the training split of the benchmark
+test_idx = np.arange(len(pool))  # every clip of the held-out pool
 train = FeatureClips(ds, train_idx, step=step, train=True)
-test = FeatureClips(ds, test_idx, step=step)
+test = FeatureClips(pool, test_idx, step=step)
 for data in (train, test):  # generate every clip's features once, up front
     for k in tqdm(range(len(data)), desc="features", mininterval=2, disable=session.preset.name == "smoke"):
         data.features(k)
-recipe = pd.Series({"clips (train / test)": f"{len(train_idx)} / {len(test_idx)}",
+recipe = pd.Series({"clips (train / held-out test)": f"{len(train_idx)} / {len(test_idx)}",
                     "frame step": step, "frames per clip (mean)": ds.table.frames.mean() / step,
                     "seeds": n_seeds,
                     **{k: v for k, v in vars(config).items() if k not in ("extra", "progress", "seed")}})
@@ -339,18 +350,26 @@ preds, trained = fit_seeds(NETWORKS, train, test, config, session.device, [seed 
 # %% [markdown]
 # ## Results
 #
-# SRC on each track's test split, mean ± standard deviation over seeds; the oracle row is the SRC
-# of the planted score $z$ itself. Then, on the all-challenge test split, how much of each planted
-# part every model recovers.
+# SRC on each track's held-out clips, mean ± standard deviation over seeds; the oracle row is the
+# SRC of the planted score $z$ itself on the same clips. Then, on all held-out clips, how much of
+# each planted part every model recovers.
 
 # %%
-label = ds.table.label.to_numpy()
-challenge = ds.table.challenge.to_numpy()[test_idx]
+label = pool.table.label.to_numpy()  # the held-out pool's truth (every row is a test clip)
+challenge = pool.table.challenge.to_numpy()[test_idx]
+
+
+def oracle_ceiling(track):
+    """SRC of the planted score z with the label on the held-out clips of ``track``."""
+    rows = pool.table if track == "all" else pool.table[pool.table.challenge == track]
+    return srcc(rows.z.to_numpy(), rows.label.to_numpy())
+
+
 scores = {(m, s): track_srcc(preds[m, s], label[test_idx], challenge, TRACKS)
           for m in NETWORKS for s in range(n_seeds)}
 ours = pd.DataFrame({t: {m: format_mean_std([scores[m, s][k] for s in range(n_seeds)], 2).split(" (")[0]
                          for m in NETWORKS} for k, t in enumerate(TRACKS)})
-ours.loc["oracle ceiling"] = [f"{ds.oracle_ceiling(t):.2f}" for t in TRACKS]
+ours.loc["oracle ceiling"] = [f"{oracle_ceiling(t):.2f}" for t in TRACKS]
 ours.loc["test clips"] = [str(int((challenge == t).sum())) if t != "all" else str(len(test_idx))
                           for t in TRACKS]
 ours.columns.name = f"ours, {session.preset.name} preset (SRC, holistic)"
@@ -372,12 +391,12 @@ for m in NETWORKS:  # every number of the two tables (holistic features), one va
     for k, t in enumerate(TRACKS):
         record("Table 5" if m == "RTCN w/o self-attention" else "Table 3", m,
                f"SRC, {'all challenges' if t == 'all' else t}", [scores[m, s][k] for s in range(n_seeds)],
-               paper_value=PAPER.loc[m, t], oracle=ds.oracle_ceiling(t), section="results",
+               paper_value=PAPER.loc[m, t], oracle=oracle_ceiling(t), section="results",
                note="holistic stream")
 
 # %%
-parts = {"label": label, "z": ds.table.z.to_numpy(), "movement": ds.table.move.to_numpy(),
-         "face": ds.table.face.to_numpy(), "scene": ds.table.scene.to_numpy()}
+parts = {"label": label, "z": pool.table.z.to_numpy(), "movement": pool.table.move.to_numpy(),
+         "face": pool.table.face.to_numpy(), "scene": pool.table.scene.to_numpy()}
 summary = pd.DataFrame({m: {f"SRC with {p}": mean_std([srcc(preds[m, s], v[test_idx])
                                                         for s in range(n_seeds)])[0]
                             for p, v in parts.items()} for m in NETWORKS}).T
@@ -398,7 +417,7 @@ for key, m in {"rtcn": "RTCN", "nosa": "RTCN w/o self-attention", "tcn": "TCN", 
     vira.glue(f"{key}_face", float(summary.loc[m, "SRC with face"]))
     vira.glue(f"{key}_move", float(summary.loc[m, "SRC with movement"]))
     vira.glue(f"{key}_std", float(summary.loc[m, "std over seeds (label)"]))
-vira.glue("oracle_all", ds.oracle_ceiling("all"))
+vira.glue("oracle_all", oracle_ceiling("all"))
 best = src.idxmax()
 vira.glue("best_holistic", best)
 vira.glue("n_test", len(test_idx))
@@ -423,12 +442,16 @@ vira.glue("n_paper_test", N_PAPER_TEST)
 y = label[test_idx]
 P = {m: np.stack([preds[m, s] for s in range(n_seeds)]) for m in NETWORKS}  # (seeds, test clips) per network
 pa = PAPER["all"]
-# The expectations are those of the `small` preset: 2 seeds on 88 test clips. The last small run's
-# per-seed differences were +0.165 and -0.121 (RTCN minus TCN), +0.058 and -0.103 (RTCN minus
-# LSTM) and +0.383 and -0.021 (RTCN minus its ablation): with two seeds that disagree this much the
-# t interval has about one degree of freedom and spans far more than the paper's 0.02 or 0.10 on
-# either side of zero, so the small preset cannot decide any of the three; "reproduced" is
-# allowed for a better-powered run (more seeds, the full preset).
+# The expectations are those of the `small` preset: 2 seeds on the 860 held-out clips. On the
+# benchmark's own 88 test clips, two small runs gave per-seed differences that disagreed by up to
+# 0.4 (RTCN minus TCN, and minus its ablation): there the seeds, not the test clips, set the width,
+# and ten times the clips do not change that; the run before this one had RTCN and the LSTM within
+# 0.001 of each other on both seeds, where more clips can rule out the paper's +0.10 ("absent").
+# So each claim may be reproduced, stay open, or see the paper's difference ruled out; a reversal
+# (the other network significantly better) would fail the chapter.
+# At `smoke` one epoch teaches the networks little and 32 test clips decide a difference of two
+# barely trained networks by chance: these claims carry no expectation there.
+TRAINED = session.preset.name != "smoke"
 for name, other, statement, table in (
         ("claim_rtcn_tcn", "TCN", "RTCN ranks clips better than the TCN", "Table 3"),
         ("claim_rtcn_lstm", "LSTM", "RTCN ranks clips better than the LSTM", "Table 3"),
@@ -439,7 +462,7 @@ for name, other, statement, table in (
           ev=evidence(srcc, P["RTCN"], y, P[other], seed=session.seed), null=0.0, direction=+1,
           paper_estimate=round(pa["RTCN"] - pa[other], 2),
           paper_se=paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa[other]),
-          expect=("reproduced", "inconclusive"), section="results")
+          expect=("reproduced", "inconclusive", "absent") if TRAINED else None, section="results")
 vira.glue("paper_se_attention", paper_se("spearman", pa["RTCN"], N_PAPER_TEST, pa["RTCN w/o self-attention"]))
 
 # %% [markdown]
@@ -449,9 +472,10 @@ vira.glue("paper_se_attention", paper_se("spearman", pa["RTCN"], N_PAPER_TEST, p
 # the planted movement quality, on the same test clips.
 
 # %%
-# small preset (2 seeds, 88 test clips): an SRC there has a test-set standard error near 0.1. The
-# last small run's RTCN (+0.34 and +0.15), TCN (+0.18 and +0.27) and LSTM (+0.29 and +0.26) lie two
-# to three of them above chance: each may or may not be decided.
+# small preset: on the benchmark's own 88 test clips an SRC had a test-set standard error near 0.1,
+# and the last runs' RTCN (+0.34 and +0.15), TCN (+0.18 and +0.27) and LSTM (+0.29 and +0.26) lay
+# two to three of them above chance; the 860 held-out clips cut that error about threefold, but
+# RTCN's seeds still disagree: each may or may not be decided.
 for m in ("RTCN", "TCN", "LSTM"):
     claim(session, f"claim_learn_{m.lower()}", paper="ours",
           statement=f"{m} learns from the holistic features: its SRC is above chance",
@@ -460,7 +484,7 @@ for m in ("RTCN", "TCN", "LSTM"):
 # the last small run's best network (the LSTM, 0.27) lies some five standard errors below the oracle
 claim(session, "claim_oracle", paper="ours", statement="the best sequence network stays below the oracle ceiling",
       metric="SRC of the best network by mean SRC, all challenges, holistic features",
-      ev=evidence(srcc, P[best], y, seed=session.seed), null=ds.oracle_ceiling("all"), direction=-1,
+      ev=evidence(srcc, P[best], y, seed=session.seed), null=oracle_ceiling("all"), direction=-1,
       expect="reproduced", section="results")
 face_test, move_test = parts["face"][test_idx], parts["movement"][test_idx]
 
@@ -542,9 +566,9 @@ fig, ax = plt.subplots(figsize=(9, 3.2))
 plot = pd.DataFrame([(m, s, row[-1]) for (m, s), row in scores.items()], columns=["model", "seed", "SRC"])
 sns.stripplot(plot, x="SRC", y="model", order=list(NETWORKS), size=8, ax=ax,
               color=sns.color_palette(vira.book.plots.PALETTE)[0])
-ax.axvline(ds.oracle_ceiling("all"), color="k", ls="--", label="oracle ceiling")
+ax.axvline(oracle_ceiling("all"), color="k", ls="--", label="oracle ceiling")
 ax.axvline(0, color="grey", lw=0.8)
-ax.set(title="All-challenge track, holistic features: SRC on the test split (one dot per seed)",
+ax.set(title="All-challenge track, holistic features: SRC on the held-out clips (one dot per seed)",
        ylabel="")
 ax.legend(loc="lower right")
 plt.show()
@@ -563,24 +587,35 @@ plt.show()
 # quality and the clip's length carry no signal. The best possible score is known: a ROC AUC of
 # 1. Chance is 0.5.
 #
-# The networks are trained exactly as above, on the holistic stream of this variant. As a
-# reference we also fit a logistic regression told *where* to look: its input is the absolute
-# difference between the mean feature of the first and of the last second. It shows the relation
-# is there to be found, and simple once found.
+# The networks are trained as above, on the holistic stream of this variant, and tested on a
+# held-out draw of it (another seed, as for the benchmark). As a reference we also fit a logistic
+# regression told *where* to look: its input is the absolute difference between the mean feature
+# of the first and of the last second. It shows the relation is there to be found, and simple once
+# found.
+#
+# This test is a *positive control* for the paper's mechanism: before "RTCN relates distant
+# moments no better than a TCN" can count against the paper, RTCN must be seen to learn the
+# planted relation at all. So we train each network one epoch at a time and score the held-out
+# clips after every epoch: a learning curve. (`fit` makes its own Adam optimiser, so each epoch
+# starts Adam's moment estimates afresh and the learning rate is not halved: a small departure
+# from one long run, the price of watching it.)
 
 # %%
 vira.glue("hold_s", HOLD)
 lr_clips = session.preset.pick(smoke=40, small=400, full=4000)
 lr_seconds = session.preset.pick(smoke=(4.0, 6.0), small=(4.0, 10.0), full=(5.0, 15.0))
-lr_config = TrainConfig(**{**vars(config), "epochs": session.preset.pick(smoke=1, small=6, full=30)})
+lr_epochs = session.preset.pick(smoke=2, small=12, full=30)
 lr_seeds = session.preset.pick(smoke=1, small=1, full=3)
 longr = LongRangeVDV(lr_clips, lr_seconds, seed=seed)
-lr_train_idx, lr_test_idx = longr.track("all")
+lr_train_idx, _ = longr.track("all")  # the variant's training split
+lr_pool = LongRangeVDV(session.preset.pick(smoke=20, small=400, full=800), lr_seconds, seed=seed + 1000)
+lr_test_idx = np.arange(len(lr_pool))  # every clip of the held-out draw
 lr_train = FeatureClips(longr, lr_train_idx, step=step, train=True)
-lr_test = FeatureClips(longr, lr_test_idx, step=step)
-y_lr = longr.table.label.to_numpy()
-secs = longr.table.seconds.to_numpy()[lr_test_idx]
-print(f"{len(lr_train_idx)} training and {len(lr_test_idx)} test clips of "
+lr_test = FeatureClips(lr_pool, lr_test_idx, step=step)
+y_lr = longr.table.label.to_numpy()  # the training clips' labels (indexed by lr_train_idx)
+y_lr_test = lr_pool.table.label.to_numpy()
+secs = lr_pool.table.seconds.to_numpy()
+print(f"{len(lr_train_idx)} training and {len(lr_test_idx)} held-out test clips of "
       f"{lr_seconds[0]:.0f}-{lr_seconds[1]:.0f} s; {y_lr.mean():.0%} match")
 
 
@@ -596,17 +631,32 @@ told = LogisticRegression(max_iter=2000).fit(
 lr_preds = {"told where to look": told.predict_proba(
     np.array([ends(lr_test, k) for k in range(len(lr_test))]))[:, 1]}
 LR_NETWORKS = ["RTCN", "TCN", "LSTM"]
-lr_network_preds, lr_models = fit_seeds({name: NETWORKS[name] for name in LR_NETWORKS}, lr_train, lr_test,
-                                        lr_config, session.device, [seed + s for s in range(lr_seeds)],
-                                        desc="long-range networks")
-lr_preds.update(lr_network_preds)
+lr_models, curves = {}, []
+bar = tqdm(total=len(LR_NETWORKS) * lr_seeds * lr_epochs, desc="long-range networks (epochs)",
+           mininterval=5, disable=session.preset.name == "smoke")
+for s in range(lr_seeds):
+    for name in LR_NETWORKS:
+        seed_everything(seed + s)
+        model = NETWORKS[name]()
+        for epoch in range(1, lr_epochs + 1):
+            history = fit(model, lr_train, TrainConfig(**{**vars(config), "epochs": 1,
+                                                          "seed": (seed + s) * 1000 + epoch}), session.device)
+            p = predict(model, lr_test, session.device)
+            curves.append({"model": name, "seed": s, "epoch": epoch, "AUC": roc_auc_score(y_lr_test, p),
+                           "training loss": history[-1]["total"]})
+            bar.update()
+        lr_preds[name, s] = p  # the last epoch's predictions decide the claims below
+        if s == 0:
+            lr_models[name] = model.cpu()
+bar.close()
+curves = pd.DataFrame(curves)
 
 # %%
 median_s = float(np.median(secs))
 rows = []
 for key, p in lr_preds.items():
     name = key if isinstance(key, str) else key[0]
-    test_y = y_lr[lr_test_idx]
+    test_y = y_lr_test
     rows.append({"model": name, "seed": None if isinstance(key, str) else key[1],
                  "AUC": roc_auc_score(test_y, p),
                  f"AUC, clips < {median_s:.1f} s": roc_auc_score(test_y[secs < median_s], p[secs < median_s]),
@@ -619,7 +669,6 @@ auc = long_range["AUC"]
 for key, m in {"told": "told where to look", "rtcn": "RTCN", "tcn": "TCN", "lstm": "LSTM"}.items():
     vira.glue(f"lr_{key}", float(auc[m]))
 vira.glue("lr_n_test", len(lr_test_idx))
-y_lr_test = y_lr[lr_test_idx]
 
 
 def roc_auc(pred, target):
@@ -640,29 +689,98 @@ for key in ["told where to look", *LR_NETWORKS]:
 # claim: a perfect AUC is perfect on every bootstrap resample, which leaves no interval to decide.)
 assert auc["told where to look"] > 0.95, "the long-range relation is there to be found"
 LR_MARGIN = 0.2  # AUC below the told-where-to-look model that counts as not finding the relation
-# small preset (one seed, 80 test clips, test-set standard error of an AUC near 0.065): the last
-# small run left every network 0.42 to 0.52 below the told model (AUC 0.48 to 0.57 against 1.00),
-# some three standard errors beyond the margin. The full preset (30 epochs, 4,000 clips) is the run
-# that may find the relation, so there the claim is reported but not asserted.
+# small preset (one seed, now 400 held-out clips): the last small runs (6 epochs) left every network
+# 0.42 to 0.52 below the told model (AUC 0.48 to 0.57 against 1.00), several standard errors beyond
+# the margin, and runs of RTCN alone (9 epochs) and the LSTM alone (35 epochs) stayed below 0.65.
+# The full preset (30 epochs, 3,200 training clips) is the run that may find the relation, so there
+# the claim is reported but not asserted.
+found = {}
 for m in LR_NETWORKS:
-    claim(session, f"claim_lr_{m.lower()}", paper="ours",
+    found[m] = claim(session, f"claim_lr_{m.lower()}", paper="ours",
           statement=f"{m} does not find the long-range relation at this budget: its AUC stays more than "
                     f"{LR_MARGIN} below the model told where to look",
           metric="ROC AUC minus the told-where-to-look model's, long-range test",
           ev=evidence(roc_auc, LP[m], y_lr_test, told_pred, seed=session.seed), null=-LR_MARGIN, direction=-1,
           expect=session.preset.pick(smoke="reproduced", small="reproduced", full=None),
           section="a-controlled-long-range-test")
-# The paper's argument for RTCN (§4.3), tested where it is all there is. small preset: the last run's
-# RTCN was +0.05 AUC above the TCN and -0.05 below the LSTM on one seed, within one test-set standard
-# error (near 0.09 for a paired difference of two AUCs close to chance): not decided; "reproduced" is
-# allowed for a run that trains long enough to find the relation.
+# The positive control: RTCN, the network with the mechanism, has learnt the planted relation when
+# its AUC came within the margin of the told model's (the claim above contradicted).
+control_learnt = found["RTCN"]["verdict"] == "contradicted"
+vira.glue("lr_control", "RTCN learnt the planted relation, so the comparison below is a test of the "
+          "mechanism" if control_learnt else
+          "RTCN did not learn the planted relation at this budget: the positive control failed, so the "
+          "comparison below is shown but decides nothing (it is recorded as a value, not as a claim)")
+# The paper's argument for RTCN (§4.3), tested where it is all there is, and only where the control
+# passed: a network that has not learnt the relation says nothing about its mechanism. Where it
+# passed, "reproduced" or an open interval are expected.
 for other in ("TCN", "LSTM"):
-    claim(session, f"claim_lr_rtcn_{other.lower()}", paper="VDV",
-          statement=f"self-attention relates distant moments that {'an' if other == 'LSTM' else 'a'} {other} "
-                    f"cannot: RTCN tells a dance that ends as it opened better than the {other}",
-          metric=f"ROC AUC of RTCN minus the {other}'s, long-range test",
-          ev=evidence(roc_auc, LP["RTCN"], y_lr_test, LP[other], seed=session.seed), null=0.0, direction=+1,
-          expect=("reproduced", "inconclusive"), section="a-controlled-long-range-test")
+    statement = (f"self-attention relates distant moments that {'an' if other == 'LSTM' else 'a'} {other} "
+                 f"cannot: RTCN tells a dance that ends as it opened better than the {other}")
+    metric = f"ROC AUC of RTCN minus the {other}'s, long-range test"
+    if control_learnt:
+        claim(session, f"claim_lr_rtcn_{other.lower()}", paper="VDV", statement=statement, metric=metric,
+              ev=evidence(roc_auc, LP["RTCN"], y_lr_test, LP[other], seed=session.seed), null=0.0,
+              direction=+1, expect=("reproduced", "inconclusive"), section="a-controlled-long-range-test")
+        continue
+    diff = [roc_auc(LP["RTCN"][s], y_lr_test) - roc_auc(LP[other][s], y_lr_test) for s in range(lr_seeds)]
+    record("long-range test (ours)", f"RTCN minus {other}", "ROC AUC difference (not a verdict)", diff,
+           section="a-controlled-long-range-test",
+           note="positive control failed: RTCN did not learn the planted relation at this budget")
+    vira.glue(f"claim_lr_rtcn_{other.lower()}",
+              f"{statement}: RTCN minus the {other}, {np.mean(diff):+.3f} AUC. Not a verdict: the positive "
+              f"control failed.")
+
+
+# %% [markdown]
+# ### The learning curves
+#
+# The test AUC of each network after every epoch of its training, beside the model told where to
+# look and chance. A network that is about to learn the relation shows it here as a rising curve;
+# a flat one at chance has not begun. For each network we fit a straight line to its curve (mean
+# over seeds) and, where the slope is positive beyond doubt (its 95 % interval above zero), say how
+# many epochs that slope would need to come within the margin of the told model, were it to hold.
+
+# %%
+def trend(m):
+    """The trend of network m's learning curve: slope per epoch and its 95 % interval, and the
+    epochs at that slope to reach the told model's AUC minus the margin (None without a clear rise)."""
+    c = curves[curves.model == m].groupby("epoch").AUC.mean()
+    if len(c) < 4:
+        return {"slope": float("nan"), "low": float("nan"), "high": float("nan"), "epochs": None}
+    line = stats.linregress(c.index.to_numpy(float), c.to_numpy())
+    half = stats.t.ppf(0.975, len(c) - 2) * line.stderr
+    target = auc["told where to look"] - LR_MARGIN
+    epochs = (target - line.intercept) / line.slope if line.slope - half > 0 else None
+    return {"slope": line.slope, "low": line.slope - half, "high": line.slope + half, "epochs": epochs}
+
+
+trends = pd.DataFrame({m: trend(m) for m in LR_NETWORKS}).T
+trends.index.name = "network"
+fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 3.8))
+palette = sns.color_palette(vira.book.plots.PALETTE, len(LR_NETWORKS))
+sns.lineplot(curves, x="epoch", y="training loss", hue="model", marker="o", ax=ax_loss, errorbar=None,
+             palette=palette, legend=False)
+ax_loss.set(yscale="log", title="Training loss (Eq. 14) of each epoch")
+sns.lineplot(curves, x="epoch", y="AUC", hue="model", marker="o", ax=ax, errorbar=None, palette=palette)
+ax.axhline(auc["told where to look"], color="k", ls="--", label="told where to look")
+ax.axhline(auc["told where to look"] - LR_MARGIN, color="grey", ls=":", label="learnt: within the margin")
+ax.axhline(0.5, color="grey", lw=0.8, label="chance")
+ax.set(title=f"Long-range test: held-out AUC after each epoch ({len(lr_train_idx)} training clips)",
+       ylim=(0.3, 1.05))
+ax.legend(loc="center right", fontsize=8)
+plt.show()
+best = curves.groupby("model").AUC.max()
+vira.glue("lr_best_auc", float(best.max()))
+vira.glue("lr_best_model", best.idxmax())
+vira.glue("lr_epochs", lr_epochs)
+loss_drop = curves.groupby("model")["training loss"].agg(["first", "last"])
+vira.glue("lr_loss_drop", "; ".join(f"{m} from {r['first']:.3f} to {r['last']:.3f}" for m, r in loss_drop.iterrows()))
+vira.glue("lr_trends", "; ".join(
+    f"{m}: {r.slope:+.4f} AUC per epoch [{r.low:+.4f}, {r.high:+.4f}]"
+    + (f", about {r.epochs:.0f} epochs to come within the margin if that held" if r.epochs is not None else
+       ", no rise the curve can vouch for" if np.isfinite(r.slope) else ", too few epochs for a trend")
+    for m, r in trends.iterrows()))
+trends.round(4).astype(object).fillna("—")  # "—": too few epochs, or no clear rise
 
 # %% [markdown]
 # The logistic regression that is told where to look reaches an AUC of {glue:text}`lr_told:.2f`
@@ -673,8 +791,20 @@ for other in ("TCN", "LSTM"):
 # - {glue:text}`claim_lr_rtcn`
 # - {glue:text}`claim_lr_tcn`
 # - {glue:text}`claim_lr_lstm`
+#
+# The positive control: {glue:text}`lr_control`.
+#
 # - {glue:text}`claim_lr_rtcn_tcn`
 # - {glue:text}`claim_lr_rtcn_lstm`
+#
+# Over its {glue:text}`lr_epochs` epochs the best held-out AUC any network reached was
+# {glue:text}`lr_best_auc:.2f` ({glue:text}`lr_best_model`). The curves' trends:
+# {glue:text}`lr_trends`. Meanwhile the training loss fell ({glue:text}`lr_loss_drop`, first and
+# last epoch). A loss that falls while the held-out AUC stays near chance is memorisation: the
+# network learns its few hundred training clips, not the relation. A run of the LSTM alone
+# (outside this page) confirms it: after 35 epochs on the same clips its training loss was near
+# zero and its held-out AUC still below 0.65. More epochs do not help at this size; more clips
+# are the lever, and that is the full preset's budget.
 #
 # Where the networks stay far below the model told where to look, the reason is instructive. The
 # label is a pure interaction: each end alone is uninformative, so the gradient of the loss with
@@ -683,9 +813,10 @@ for other in ("TCN", "LSTM"):
 # Attention makes the pair *reachable* in one step, whatever the distance, but reachable is not
 # learnt: with a few hundred clips and a few epochs, a network can settle on predicting the mean.
 # The TCN, for its part, is not handicapped by its window here: at these lengths every TCN
-# position sees the whole clip (see the receptive field above). The full preset (4,000 clips of
-# 5-15 s at 25 fps, 30 epochs, three seeds, on a GPU) is the run that can show whether training
-# longer lets RTCN's shortcut win.
+# position sees the whole clip (see the receptive field above). The budget that may learn the
+# relation is beyond a CPU's minutes: the full preset (3,200 training clips of 5-15 s at 25 fps, 30
+# epochs, three seeds, on a GPU; `make book-gpu` runs this chapter first) is the run that can show
+# whether training longer lets RTCN's shortcut win, and its learning curves will say whether it did.
 #
 # ## Fig. 8: what the heads attend to
 #
@@ -711,20 +842,20 @@ def first_block_attention(model, data, k):
 
 
 rtcn_lr = lr_models["RTCN"]
-test_match = longr.table.match.to_numpy()[lr_test_idx]
+test_match = lr_pool.table.match.to_numpy()
 examples = [int(np.flatnonzero(test_match)[0]), int(np.flatnonzero(~test_match)[0])]
 fig, axes = plt.subplots(2, 1, figsize=(10, 4.6), sharex=False)
 for ax, k in zip(axes, examples):
     w = first_block_attention(rtcn_lr, lr_test, k)
     centre = w.shape[1] // 2
     binned = attention_bins(w[:, centre], 30)
-    seconds_per_bin = longr.table.seconds.iat[lr_test_idx[k]] / binned.shape[1]
+    seconds_per_bin = secs[k] / binned.shape[1]
     sns.heatmap(binned, ax=ax, cmap=vira.book.plots.HEATMAP, cbar=True, yticklabels=[f"h{i + 1}" for i in range(4)],
                 xticklabels=[f"{(b + 0.5) * seconds_per_bin:.1f}" for b in range(binned.shape[1])])
     hold_bins = HOLD / seconds_per_bin
     for edge in (hold_bins, binned.shape[1] - hold_bins):
         ax.axvline(edge, color="w", ls="--")
-    ax.set(title=f"test clip {lr_test_idx[k]}: {'ends as it opened' if test_match[k] else 'ends in another pose'}"
+    ax.set(title=f"held-out clip {k}: {'ends as it opened' if test_match[k] else 'ends in another pose'}"
                  f" (centre position; white lines: end of the opening hold, start of the closing hold)",
            xlabel="time (s)")
 plt.tight_layout()
@@ -748,14 +879,13 @@ def opening_preference(model, data, idx_in_data, table_seconds):
     return np.array(out)  # (clips, H)
 
 
-pref = opening_preference(rtcn_lr, lr_test, range(len(lr_test_idx)), longr.table.seconds.to_numpy()[lr_test_idx])
+pref = opening_preference(rtcn_lr, lr_test, range(len(lr_test_idx)), secs)
 heads = pd.DataFrame({"matching clips": pref[test_match].mean(0), "other clips": pref[~test_match].mean(0)},
                      index=[f"h{i + 1}" for i in range(4)])
 heads.index.name = "closing hold -> opening hold (x uniform)"
 display(heads.round(2))
 torch.manual_seed(seed)
-pref_untrained = opening_preference(RTCN().eval(), lr_test, range(len(lr_test_idx)),
-                                    longr.table.seconds.to_numpy()[lr_test_idx])
+pref_untrained = opening_preference(RTCN().eval(), lr_test, range(len(lr_test_idx)), secs)
 assert np.isfinite(pref).all() and (pref >= 0).all()
 
 
