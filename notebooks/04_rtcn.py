@@ -802,7 +802,7 @@ trends.round(4).astype(object).fillna("—")  # "—": too few epochs, or no cle
 # {glue:text}`lr_trends`. Meanwhile the training loss fell ({glue:text}`lr_loss_drop`, first and
 # last epoch). A loss that falls while the held-out AUC stays near chance is memorisation: the
 # network learns its few hundred training clips, not the relation, and more epochs on the same
-# clips only deepen it. More clips are the lever: the full preset's budget (eight times the
+# clips only deepen it. More clips are the lever: the full preset's budget (many times the
 # training clips, on a GPU), not a CPU's.
 #
 # Where the networks stay far below the model told where to look, the reason is instructive. The
