@@ -63,6 +63,7 @@ from vira.explain import attention_bins
 from vira.metrics import format_mean_std, mean_std, srcc, track_srcc
 from vira.models.rtcn import (POOL_AFTER, RTCN, LSTMRegressor, RelationalPooling,
                               effective_receptive_field)
+from vira.book import power
 from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.book.provenance import REPO_ROOT
 from vira.training.regression import TrainConfig, fit, predict
@@ -572,6 +573,17 @@ ax.set(title="All-challenge track, holistic features: SRC on the held-out clips 
        ylabel="")
 ax.legend(loc="lower right")
 plt.show()
+
+# %% [markdown]
+# ### What would decide the open claims
+#
+# As in chapter 2, the power plan (`vira.book.power`) splits each claim's variance into its seed
+# and test-clip parts and names the cheapest size, in seeds x test clips, that would detect our
+# effect or the paper's. Where the seed share is large, more held-out clips no longer help: only
+# more seeds, or training that settles the same way every time, would.
+
+# %%
+power.plan_table(session.results)
 
 # %% [markdown]
 # ## A controlled long-range test
