@@ -49,6 +49,7 @@ from IPython.display import Markdown, display
 import vira
 from vira.book.report import CSV_NAME, claims_of, forest_plot, load_results, paper_grid, verdict_table, write_csv
 from vira.book.results import validate_file
+from vira.book import power
 
 session = vira.start(preset, device, seed)
 vira.use_style()
@@ -154,6 +155,25 @@ if len(central_smoke):
 # column "seeds × items" says how much evidence decided it, and the chapter column at which preset
 # it ran. {glue:text}`smoke_note`
 #
+# ### What would decide the open ones
+#
+# For every central claim still inconclusive, the power plan (`vira.book.power`, printed by each
+# chapter that was re-executed with it) splits the interval's variance into its seed and test-item
+# parts, gives the smallest effect the run could detect (MDE, 80 % power) and the cheapest size,
+# in seeds x test items, that would detect our effect or the paper's ("beyond the grid": not within
+# 10 seeds and 64 times the test items). `scripts/power_plan.py` prints the same for every claim.
+
+# %%
+open_central = central[central.verdict == "inconclusive"]
+# a records table writes a missing paper value as NaN; the plan takes None for "the paper gives none"
+plan = power.plan_table([{**r, "paper_estimate": None if pd.isna(r["paper_estimate"]) else r["paper_estimate"]}
+                         for r in open_central.to_dict("records")])
+if len(plan):
+    plan.insert(0, "chapter", open_central.chapter.to_numpy())
+    display(readable(plan.drop(columns="verdict").reset_index()))
+vira.glue("n_open", len(open_central))
+
+# %% [markdown]
 # ## Every claim
 #
 # The chapters also test claims of their own: that a model beats a shuffled-label control or
