@@ -105,7 +105,7 @@ central, central_smoke = evidence_only(central)
 # NBVAL_CHECK_OUTPUT
 # a hand check of the rule every verdict on this page follows (vira.book.claims.verdict): four
 # intervals against the null 0, the claim's side +1 and a paper's value of 0.2
-from vira.book.claims import verdict
+from vira.book.claims import POWER, verdict
 
 cases = {"[+0.10, +0.30]": (0.10, 0.30), "[-0.30, -0.10]": (-0.30, -0.10),
          "[-0.05, +0.05]": (-0.05, 0.05), "[-0.05, +0.25]": (-0.05, 0.25)}
@@ -159,9 +159,10 @@ if len(central_smoke):
 #
 # For every central claim still inconclusive, the power plan (`vira.book.power`, printed by each
 # chapter that was re-executed with it) splits the interval's variance into its seed and test-item
-# parts, gives the smallest effect the run could detect (MDE, 80 % power) and the cheapest size,
-# in seeds x test items, that would detect our effect or the paper's ("beyond the grid": not within
-# 10 seeds and 64 times the test items). `scripts/power_plan.py` prints the same for every claim.
+# parts, gives the smallest effect the run could detect (MDE, at {glue:text}`plan_power` power)
+# and the cheapest size, in seeds x test items, that would detect our effect or the paper's
+# ("beyond the grid": not within {glue:text}`plan_seeds` seeds and {glue:text}`plan_items` times
+# the test items). `scripts/power_plan.py` prints the same for every claim.
 
 # %%
 open_central = central[central.verdict == "inconclusive"]
@@ -172,6 +173,9 @@ if len(plan):
     plan.insert(0, "chapter", open_central.chapter.to_numpy())
     display(readable(plan.drop(columns="verdict").reset_index()))
 vira.glue("n_open", len(open_central))
+vira.glue("plan_power", f"{POWER:.0%}")
+vira.glue("plan_seeds", max(power.SEEDS))
+vira.glue("plan_items", max(power.MULTIPLIERS))
 
 # %% [markdown]
 # ## Every claim
