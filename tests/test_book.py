@@ -41,7 +41,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
     "04_rtcn": "issue 24: held-out test pools, learning curves and a positive control; re-executing at small this session",
-    "09_reproduction_report": "issue 24: what would decide the open central claims; re-executed last this session",
     "10_performance": "issue 24: the small book's wall time per chapter; re-executed last this session",
 }
 
