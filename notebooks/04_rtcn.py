@@ -789,11 +789,18 @@ vira.glue("lr_best_model", best.idxmax())
 vira.glue("lr_epochs", lr_epochs)
 loss_drop = curves.groupby("model")["training loss"].agg(["first", "last"])
 vira.glue("lr_loss_drop", "; ".join(f"{m} from {r['first']:.3f} to {r['last']:.3f}" for m, r in loss_drop.iterrows()))
-vira.glue("lr_trends", "; ".join(
-    f"{m}: {r.slope:+.4f} AUC per epoch [{r.low:+.4f}, {r.high:+.4f}]"
-    + (f", about {r.epochs:.0f} epochs to come within the margin if that held" if r.epochs is not None else
-       ", no rise the curve can vouch for" if np.isfinite(r.slope) else ", too few epochs for a trend")
-    for m, r in trends.iterrows()))
+
+
+def trend_text(m, r):
+    """One network's trend in words (a row of ``trends``)."""
+    if not np.isfinite(r.slope):
+        return f"{m}: too few epochs for a trend"
+    return (f"{m}: {r.slope:+.4f} AUC per epoch [{r.low:+.4f}, {r.high:+.4f}], "
+            + (f"about {r.epochs:.0f} epochs to come within the margin if that held" if pd.notna(r.epochs)
+               else "no rise the curve can vouch for"))
+
+
+vira.glue("lr_trends", "; ".join(trend_text(m, r) for m, r in trends.iterrows()))
 trends.round(4).astype(object).fillna("—")  # "—": too few epochs, or no clear rise
 
 # %% [markdown]
