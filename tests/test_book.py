@@ -40,7 +40,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "10_performance": "issue 24: the small book's wall time per chapter; re-executed last this session",
 }
 
 
