@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from vira.book.runner import Outcome, timing_table
+
 ROOT = Path(__file__).resolve().parent.parent
 #: Chapters in order of value on a GPU (see the module docstring).
 ORDER = ("04", "05", "07", "02", "08", "06", "03")
@@ -56,7 +58,7 @@ def run_one(chapter: str, preset: str, out: Path, seconds: float, extra: list[st
         return "stopped at the budget"
 
 
-def main(argv=None) -> list[dict]:
+def main(argv=None) -> list[Outcome]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--preset", default="full", help="smoke | small | full (default: full)")
     parser.add_argument("--budget", type=float, default=540.0, help="seconds in all (default: 540)")
@@ -77,21 +79,19 @@ def main(argv=None) -> list[dict]:
     for chapter in args.order:
         left = args.budget - args.reserve - (time.monotonic() - start)
         if stopped or left <= 0:
-            rows.append({"chapter": chapter, "status": "not started", "seconds": 0.0})
+            rows.append(Outcome(chapter, "not started", 0.0))
             continue
         t0 = time.monotonic()
         status = run_one(chapter, args.preset, args.out, left, extra)
-        rows.append({"chapter": chapter, "status": status, "seconds": time.monotonic() - t0})
+        rows.append(Outcome(chapter, status, time.monotonic() - t0))
         stopped = status != "executed"
     for chapter in args.reports:  # they re-read whatever results exist now
         left = args.budget - (time.monotonic() - start)
         t0 = time.monotonic()
         status = run_one(chapter, args.preset, args.out, left, extra) if left > 0 else "not started"
-        rows.append({"chapter": chapter, "status": status, "seconds": time.monotonic() - t0})
-    print(f"{'chapter':<8} {'status':<22} {'seconds':>8}")
-    for r in rows:
-        print(f"{r['chapter']:<8} {r['status']:<22} {r['seconds']:>8.1f}")
-    print(f"{'total':<8} {'':<22} {time.monotonic() - start:>8.1f}  (budget {args.budget:g} s)")
+        rows.append(Outcome(chapter, status, time.monotonic() - t0))
+    print(timing_table(rows))
+    print(f"budget {args.budget:g} s, used {time.monotonic() - start:.1f} s")
     return rows
 
 

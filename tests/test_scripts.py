@@ -49,7 +49,7 @@ def test_book_in_budget_keeps_what_finished_and_stops_the_rest(tmp_path):
         nbformat.write(nb, src / f"{name}.ipynb")
     rows = budget.main(["--preset", "smoke", "--budget", "45", "--reserve", "15", "--source", str(src),
                         "--out", str(out), "--order", "01", "02", "03", "--reports", "09"])
-    assert [(r["chapter"], r["status"]) for r in rows] == [
+    assert [(r.chapter, r.status) for r in rows] == [
         ("01", "executed"), ("02", "stopped at the budget"), ("03", "not started"), ("09", "executed")]
     assert sorted(p.name for p in out.glob("*.ipynb")) == ["01_quick.ipynb", "09_report.ipynb"]
     assert not list(out.glob(".*partial*"))  # no half-written page

@@ -264,9 +264,10 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
 
 def timing_table(outcomes: list[Outcome]) -> str:
     width = max([len(o.chapter) for o in outcomes] + [7])
-    lines = [f"{'chapter':<{width}}  {'status':<8}  {'seconds':>8}"]
-    lines += [f"{o.chapter:<{width}}  {o.status:<8}  {o.seconds:>8.1f}" for o in outcomes]
-    lines.append(f"{'total':<{width}}  {'':<8}  {sum(o.seconds for o in outcomes):>8.1f}")
+    swidth = max([len(o.status) for o in outcomes] + [8])
+    lines = [f"{'chapter':<{width}}  {'status':<{swidth}}  {'seconds':>8}"]
+    lines += [f"{o.chapter:<{width}}  {o.status:<{swidth}}  {o.seconds:>8.1f}" for o in outcomes]
+    lines.append(f"{'total':<{width}}  {'':<{swidth}}  {sum(o.seconds for o in outcomes):>8.1f}")
     return "\n".join(lines)
 
 
