@@ -43,6 +43,7 @@ from tqdm.auto import tqdm
 
 import vira
 from vira import explain
+from vira.book import power
 from vira.book.claims import claim, evidence, findings
 from vira.data import data_dir
 from vira.data.clips import SkeletonClips
@@ -494,7 +495,19 @@ display(findings(session))
 # along it raises the model's score, and, by the planted truth, whether it beats a random step of
 # the same size. The two can disagree: per-clip advice can be sound while its average over a
 # challenge is not.
+
+# %% [markdown]
+# ### What would decide the open ones
 #
+# The power plan (`vira.book.power`, as in chapters 2 and 4): for each claim, what this run spent,
+# the smallest effect it could detect (80 % power), the share of its variance due to seeds, and,
+# where the claim is still undecided, the cheapest size in seeds x test items that would decide our
+# effect or the paper's.
+
+# %%
+power.plan_table(session.results)
+
+# %% [markdown]
 # ## Exercises
 #
 # 1. Repeat the recovery table for a PSGCN trained with the plain block average (chapter 2's

@@ -50,6 +50,7 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 import vira
+from vira.book import power
 from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.data import data_dir
 from vira.data.real.facebook import load_facebook, popularity_table, split_indices
@@ -1028,6 +1029,17 @@ display(findings(session))
 # - **Real data.** The headline models on Vietnamese TikTok captions are compared with the paper's
 #   headline rows and with a bag of words, and the Facebook features' classifiers with the paper's
 #   frame rows; those are other videos, other labels and other inputs than the paper's.
+
+# %% [markdown]
+# ### What would decide the open ones
+#
+# The power plan (`vira.book.power`, as in chapters 2 and 4): for each claim, what this run spent,
+# the smallest effect it could detect (80 % power), the share of its variance due to seeds, and,
+# where the claim is still undecided, the cheapest size in seeds x test items that would decide our
+# effect or the paper's.
+
+# %%
+power.plan_table(session.results)
 
 # %% [markdown]
 # ## Exercises
