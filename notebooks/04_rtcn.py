@@ -599,8 +599,8 @@ power.plan_table(session.results)
 # random, the closing pose is the opening pose; in the other half it is one of the other three.
 # The label is 1 for a match and 0 otherwise. Neither end alone says anything about the label
 # (every pose opens and closes equally often in both classes), and faces, scenes, the dancer's
-# quality and the clip's length carry no signal. The best possible score is known: a ROC AUC of
-# 1. Chance is 0.5.
+# quality and the clip's length carry no signal. The best possible score is known, a perfect ROC
+# AUC of 1, and chance is 0.5.
 #
 # The networks are trained as above, on the holistic stream of this variant, and tested on a
 # held-out draw of it (another seed, as for the benchmark). As a reference we also fit a logistic
