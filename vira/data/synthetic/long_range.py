@@ -7,12 +7,13 @@ network, which must carry a memory, relate less well.
 
 A clip (all draws from ``numpy.random.default_rng([seed, 7, index])``):
 
-1. the dancer holds an *opening pose* for :data:`HOLD` seconds: six limb angles (elbows, wrists,
-   knees) drawn per clip from N(0, 0.8^2) radians, so no two clips open alike;
+1. the dancer holds an *opening pose* for :data:`HOLD` seconds: one of ``poses`` (default 4)
+   held poses fixed by the design seed, each six limb angles (elbows, wrists, knees) drawn once
+   from N(0, POSE_SPREAD^2) radians, the clip's pose drawn uniformly;
 2. blends over :data:`BLEND` seconds into a fixed routine (:func:`vira.data.synthetic.dance.make_routine`)
    danced with the dancer's own qualities, for most of the clip;
 3. blends into a *closing pose* held for the last :data:`HOLD` seconds: in half of the clips
-   (``match``) the opening pose again, otherwise a fresh draw.
+   (``match``) the opening pose again, otherwise one of the other held poses, drawn uniformly.
 
 The label is ``match`` (1.0 or 0.0) and nothing else: face, scene, dancer quality and clip length
 carry no signal, and the closing hold looks the same (a still pose) whether it matches or not.
