@@ -6,7 +6,7 @@ full-preset input size.
 
 Times a training step (forward + backward + Adam) and an inference forward pass on random
 holistic-like input of T = 375 frames (15 s at 25 fps) x D = 2048, batch 8 (the paper's); reports
-milliseconds per step (min / median / max over repeats), clips per second at the median, peak
+milliseconds per step (every timed step, and their min / median / max), clips per second at the median, peak
 memory of the training step (torch.cuda.max_memory_allocated on a GPU; on the CPU the growth of
 the peak resident memory of a fresh process, one per model, over its size before the model was
 built) and the parameter counts, one row per model and step. Writes
@@ -73,11 +73,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--frames", type=int, default=375)
     parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--repeats", type=int, default=None, help="default: 3 on CPU, 20 on GPU")
+    parser.add_argument("--repeats", type=int, default=None, help="default: 10 on CPU, 20 on GPU")
     parser.add_argument("--out", type=Path, default=ROOT / "book" / "results" / "bench_rtcn.json")
     args = parser.parse_args(argv)
     device = torch.device(args.device)
-    repeats = args.repeats or (20 if device.type == "cuda" else 3)
+    repeats = args.repeats or (20 if device.type == "cuda" else 10)
     results = []
     context = multiprocessing.get_context("spawn")  # a fresh process per model: clean peaks
     for name in MODELS:

@@ -16,6 +16,7 @@ def test_summary_by_hand():
     s = summary([30.0, 10.0, 20.0, 40.0], items_per_call=2)
     assert (s["min_ms"], s["median_ms"], s["max_ms"], s["repeats"]) == (10.0, 25.0, 40.0, 4)
     assert s["items_per_s"] == pytest.approx(2 * 1000 / 25.0)
+    assert s["times_ms"] == [30.0, 10.0, 20.0, 40.0]  # every timing, in order
 
 
 def test_measure_calls_warmup_then_repeats():
@@ -43,6 +44,8 @@ def test_write_bench_adds_provenance_and_reads_back(tmp_path):
     ({"model": "a", "repeats": 3, "items_per_s": 2.0}, "case"),
     ({"case": "a", "repeats": 3}, "items_per_s"),
     ({"case": "a", "repeats": 3, "items_per_s": 2.0, "median_ms": -1.0}, "median_ms"),
+    ({"case": "a", "repeats": 2, "items_per_s": 2.0, "times_ms": [1.0, -1.0]}, "times_ms"),
+    ({"case": "a", "repeats": 3, "items_per_s": 2.0, "times_ms": [1.0, 2.0]}, "2 times_ms for 3 repeats"),
 ])
 def test_write_bench_refuses_a_row_outside_the_schema_and_writes_nothing(tmp_path, row, complaint):
     with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file.*{complaint}"):

@@ -61,3 +61,13 @@ def test_plan_table_names_what_would_decide_the_undecided():
     assert table.loc["A beats chance", "would decide our effect at"] == "—"  # decided already
     assert float(table.loc["A beats B", "MDE (80 % power)"]) == pytest.approx(open_["mde"], abs=5e-4)
     assert power_plan.plan_table([decided], central_only=True).empty
+
+
+@pytest.mark.parametrize("paper", [None, float("nan")])
+def test_plan_table_says_when_the_paper_has_no_number(paper):
+    ev = Evidence((0.10, 0.12), 0.08, 88)
+    open_ = {**make_claim(paper="P", statement="A beats B", metric="SRC", ev=ev),
+             "paper_estimate": paper}  # NaN: as read back from chapter 9's records.csv
+    row = power_plan.plan_table([open_]).loc["A beats B"]
+    assert row["would decide the paper's at"] == "no number in the paper"  # not "beyond the grid"
+    assert row["would decide our effect at"] not in ("—", "no number in the paper")

@@ -19,6 +19,8 @@ One key per quantity, in every file (a row of ``results`` is one timed function)
 
 * ``min_ms``, ``median_ms``, ``max_ms`` -- milliseconds per call of the timed function (one call
   handles one batch), min / median / max over ``repeats`` calls after a warm-up;
+* ``times_ms`` -- every timed call's milliseconds, in order (files written before it was kept
+  lack it); a page that compares two rows takes its uncertainty from these;
 * ``items_per_s`` -- items (clips, frames, chapters) per second at the median:
   ``1000 * items per call / median_ms``. Files migrated from the old rate format kept the median of
   the per-call rates instead; for an odd number of repeats the two are the same number, and such a
@@ -52,6 +54,7 @@ ROW_SCHEMA = {
         "repeats": _INT,
         "min_ms": _POSITIVE, "median_ms": _POSITIVE, "max_ms": _POSITIVE,
         "items_per_s": _POSITIVE,
+        "times_ms": {"type": "array", "items": _POSITIVE, "minItems": 1},
         "peak_memory_mb": {"type": ["number", "null"], "minimum": 0},
         "batch": _INT, "frames": _INT, "size": _INT, "threads": {"type": ["integer", "null"], "minimum": 1},
         "parameters": _INT, "step": {"enum": ["train", "inference"]},
@@ -96,10 +99,11 @@ def measure(fn, repeats: int, warmup: int = 1) -> list[float]:
 
 def summary(times_ms: list[float], items_per_call: float = 1.0) -> dict:
     """The quantities of one row from a list of timings: ``repeats``, ``min_ms``, ``median_ms``,
-    ``max_ms`` and ``items_per_s`` at the median. Used by ``scripts/bench_*.py``."""
+    ``max_ms``, ``items_per_s`` at the median and the timings themselves (``times_ms``). Used by
+    ``scripts/bench_*.py``."""
     med = statistics.median(times_ms)
     return {"repeats": len(times_ms), "min_ms": min(times_ms), "median_ms": med, "max_ms": max(times_ms),
-            "items_per_s": 1000 * items_per_call / med}
+            "items_per_s": 1000 * items_per_call / med, "times_ms": [float(t) for t in times_ms]}
 
 
 def device_label(device, threads: int | None = None) -> str:
@@ -121,6 +125,10 @@ def _validate(content: dict, where) -> None:
     except jsonschema.ValidationError as err:
         at = "/".join(str(p) for p in err.absolute_path)
         raise ValueError(f"{where}: not a valid bench file: {err.message}" + (f" (at {at})" if at else "")) from None
+    for i, row in enumerate(content["results"]):
+        if "times_ms" in row and len(row["times_ms"]) != row["repeats"]:
+            raise ValueError(f"{where}: not a valid bench file: {len(row['times_ms'])} times_ms for "
+                             f"{row['repeats']} repeats (at results/{i})")
 
 
 def write_bench(out: Path, device, *, name: str, what: str, work: dict, results: list[dict], command: str,

@@ -18,7 +18,7 @@ items (evaluating costs a fraction of training on the book's generators).
 MDE it bought, and the size that would decide what is still undecided. It is a plan, not a result:
 ``s`` from two seeds is itself uncertain, so a plan is checked by running it.
 
-Used by chapters 2, 4 and 8 and by ``scripts/power_plan.py`` (every claim of the book).
+Used by chapters 2, 3, 4, 8 and 9 and by ``scripts/power_plan.py`` (every claim of the book).
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ def plan_table(records, central_only: bool = False) -> pd.DataFrame:
     :func:`vira.book.claims.claim`, e.g. ``session.results``) with what the run spent (seeds x
     test items), its MDE, the share of the variance due to seeds, and, where the claim is still
     undecided, the cheapest size in the grid that would decide today's effect or the paper's
-    ("beyond the grid": no size up to 10 seeds and 64 times the test items)."""
+    ("beyond the grid": no size up to 10 seeds and 64 times the test items; "no number in the
+    paper" where the paper gives no value to compare with, missing or NaN)."""
     rows = []
     for r in records:
         if r.get("kind") != "claim" or (central_only and not r.get("central")):
@@ -98,11 +99,14 @@ def plan_table(records, central_only: bool = False) -> pd.DataFrame:
         undecided = r["verdict"] == "inconclusive"
 
         def need(size, effect):
-            if not undecided or effect is None:
+            if not undecided:
                 return "—"
+            if effect is None:
+                return "no number in the paper"
             return size or "beyond the grid"
 
         paper = r.get("paper_estimate")
+        paper = None if paper is None or (isinstance(paper, float) and math.isnan(paper)) else paper
         rows.append({"claim": r["statement"], "verdict": r["verdict"],
                      "spent (seeds x test items)": f"{len(r['values'])} x {int(r['n_test'])}",
                      "MDE (80 % power)": f"{p['mde now']:.3f}",
