@@ -34,10 +34,19 @@ from the latents with noise: the opening clips (first ``hook_seconds``) carry th
 ``motion``, ``colourfulness`` and ``cuts``; every clip carries the interest in ``sharpness``,
 ``contrast``, ``saturation`` and ``motion_change``; every clip has a video-level style and its own
 noise. Everything is a pure function of ``(seed, index)``.
+
+**The difficulty dial.** ``signal`` scales how strongly the features carry the latents (1: the
+loadings above; 0: features that are pure style and noise). The sessions, and so every label, do
+not depend on it: turning the dial changes only what a model can see. Because the features are
+the latents plus Gaussian noise, the best any model can do from them is known:
+:meth:`ViewerSessions.latent_posterior` conditions the latents on a video's features exactly, and
+:meth:`ViewerSessions.feature_oracle` turns that posterior into the expected NAWP and ECR. Chapter 6
+reads the dial at the setting where this ceiling equals the paper's score.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -50,6 +59,19 @@ from vira.video_features import CLIP_FRAMES, FEATURES, FPS
 
 #: The paper's data set: 90,000 videos, each with more than 2,000 views (sessions).
 PAPER_VIDEOS, PAPER_SESSIONS = 90_000, 2_000
+
+#: Which features carry which latent, and how strongly at ``signal = 1`` (in standard units; every
+#: clip adds noise of standard deviation 1, every video a style of standard deviation STYLE_SD).
+HOOK_FEATURES, HOOK_LOAD = ("motion", "colourfulness", "cuts"), 0.8  # in the opening clips only
+INTEREST_FEATURES, INTEREST_LOAD = ("sharpness", "contrast", "saturation", "motion_change"), 0.4
+STYLE_SD = 0.5
+
+
+def _check_signal(signal) -> float:
+    if isinstance(signal, bool) or not isinstance(signal, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(signal) or signal < 0:
+        raise ValueError(f"signal={signal!r}: need a finite number >= 0 (1 = the chapter's features)")
+    return float(signal)
 
 
 def _sigmoid(x):
@@ -120,14 +142,16 @@ class ViewerSessions:
     line ``fmax = (slope, intercept)`` fitted to this data set by :func:`vira.engagement.fit_fmax`),
     their noise-free ``*_expected`` values, and ``split`` ("train" / "test", 90/10 as in
     §5.1). :meth:`watch_times` regenerates one video's sessions; :meth:`clip_features` its input.
-    Used by chapter 6.
+    ``signal`` is the difficulty dial (module docstring); :meth:`with_signal` turns it without
+    simulating the sessions again. Used by chapter 6.
     """
 
     def __init__(self, n_videos: int, sessions: int, seed: int = 0,
-                 model: SessionModel = SessionModel(), progress: bool = False):
+                 model: SessionModel = SessionModel(), progress: bool = False, signal: float = 1.0):
         for name, value in (("n_videos", n_videos), ("sessions", sessions)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name}={value!r}: need a positive number")
+        self.signal = _check_signal(signal)
         self.seed, self.model = seed, model
         n, per_video = int(n_videos), int(sessions)
         rng = np.random.default_rng([seed, 6, 0])
@@ -163,6 +187,13 @@ class ViewerSessions:
             "nawp_expected": nawp(awt_exp, duration, *self.fmax), "split": split})
         self.params = asdict(model)
 
+    def with_signal(self, signal: float) -> "ViewerSessions":
+        """The same videos, sessions and labels with the features at another ``signal`` (a copy
+        that shares ``table``; nothing is simulated again)."""
+        other = copy.copy(self)
+        other.signal = _check_signal(signal)
+        return other
+
     def _rng(self, i: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, 6, 1, i])
 
@@ -184,16 +215,72 @@ class ViewerSessions:
         standardised units. See the module docstring for what carries which latent."""
         row = self.table.iloc[i]
         rng = np.random.default_rng([self.seed, 6, 2, i])
-        t = (np.arange(self.n_clips(i)) + 0.5) * CLIP_FRAMES / FPS  # clip centres (s)
-        k = {name: j for j, name in enumerate(FEATURES)}
-        load = np.zeros((len(t), len(FEATURES)))
-        opening = (t < hook_seconds)[:, None]
-        for name in ("motion", "colourfulness", "cuts"):
-            load[:, k[name]] += 0.8 * row.hook * opening[:, 0]
-        for name in ("sharpness", "contrast", "saturation", "motion_change"):
-            load[:, k[name]] += 0.4 * row.interest
-        style = 0.5 * rng.standard_normal(len(FEATURES))  # one look per video
+        loading = self._loadings(i, hook_seconds)  # (n_clips, 8, 2): per clip and feature, on (hook, interest)
+        load = loading @ np.array([row.hook, row.interest])
+        style = STYLE_SD * rng.standard_normal(len(FEATURES))  # one look per video
         return (load + style + rng.standard_normal(load.shape)).astype(np.float32)
+
+    def _loadings(self, i: int, hook_seconds: float = 3.0) -> np.ndarray:
+        """How much of (hook, interest) each clip's features of video ``i`` carry at this
+        ``signal``, shape ``(n_clips, 8, 2)``."""
+        t = (np.arange(self.n_clips(i)) + 0.5) * CLIP_FRAMES / FPS  # clip centres (s)
+        loading = np.zeros((len(t), len(FEATURES), 2))
+        for name in HOOK_FEATURES:
+            loading[:, FEATURES.index(name), 0] = self.signal * HOOK_LOAD * (t < hook_seconds)
+        for name in INTEREST_FEATURES:
+            loading[:, FEATURES.index(name), 1] = self.signal * INTEREST_LOAD
+        return loading
+
+    def latent_posterior(self, i: int, hook_seconds: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+        """The exact posterior of video ``i``'s ``(hook, interest)`` given its clip features:
+        ``(mean (2,), covariance (2, 2))``.
+
+        The features are linear in the latents plus Gaussian style and noise, and the latents
+        are Gaussian with correlation ``model.hook_interest_corr``, so the posterior is Gaussian.
+        Within one feature, clips with the same loading differ only by noise, so their mean is a
+        sufficient statistic: we condition on the mean of every feature over the opening clips
+        and over the rest (16 numbers), whose noise covariance is ``STYLE_SD^2`` between the two
+        parts of a feature plus ``1 / clips`` on the diagonal. With prior covariance ``P``,
+        loadings ``B`` and noise covariance ``S``: mean ``P B' (B P B' + S)^{-1} y``, covariance
+        ``P - P B' (B P B' + S)^{-1} B P``.
+        """
+        x = self.clip_features(i, hook_seconds).astype(float)
+        loading = self._loadings(i, hook_seconds)
+        t = (np.arange(len(x)) + 0.5) * CLIP_FRAMES / FPS
+        parts = [p for p in (t < hook_seconds, t >= hook_seconds) if p.any()]
+        y, B, blocks = [], [], []
+        for f in range(len(FEATURES)):
+            for p in parts:
+                y.append(x[p, f].mean())
+                B.append(loading[p, f].mean(axis=0))
+            blocks.append(STYLE_SD ** 2 + np.diag([1.0 / p.sum() for p in parts]))
+        y, B = np.array(y), np.array(B)
+        S = np.zeros((len(y), len(y)))
+        for f, block in enumerate(blocks):
+            k = slice(f * len(parts), (f + 1) * len(parts))
+            S[k, k] = block
+        rho = self.model.hook_interest_corr
+        P = np.array([[1.0, rho], [rho, 1.0]])
+        gain = P @ B.T @ np.linalg.inv(B @ P @ B.T + S)
+        return gain @ y, P - gain @ B @ P
+
+    def feature_oracle(self, indices, draws: int = 256) -> dict[str, np.ndarray]:
+        """The best prediction of NAWP and ECR from the features alone, for videos ``indices``:
+        the posterior mean of the expected NAWP and ECR (``SessionModel.expected``, NAWP with this
+        data set's line), by ``draws`` Monte Carlo draws from :meth:`latent_posterior` (seeded by
+        the video). Returns ``{"nawp": (N,), "ecr": (N,)}``. No model that sees only the features
+        can rank the videos better in expectation: the ceiling that chapter 6 reads off the dial."""
+        if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+            raise ValueError(f"draws={draws!r}: need a positive number")
+        out = {"nawp": [], "ecr": []}
+        for i in np.asarray(indices, dtype=int):
+            mean, cov = self.latent_posterior(int(i))
+            z = np.random.default_rng([self.seed, 6, 3, int(i)]).multivariate_normal(mean, cov, draws)
+            d = self.table.duration.iat[i]
+            awt_, ecr_ = self.model.expected(z[:, 0], z[:, 1], d)
+            out["nawp"].append(float(np.mean(nawp(awt_, d, *self.fmax))))
+            out["ecr"].append(float(np.mean(ecr_)))
+        return {k: np.array(v) for k, v in out.items()}
 
     def inputs(self, indices) -> dict:
         """The predictor's input for videos ``indices``: ``clips (N, T, 8)`` float32 zero-padded
