@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from vira.book.runner import Outcome, timing_table
+from vira.book.runner import Outcome, clean_leftovers, timing_table
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Chapters in order of value on a GPU (see the module docstring).
@@ -53,8 +53,7 @@ def run_one(chapter: str, preset: str, out: Path, seconds: float, extra: list[st
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        for partial in out.glob(f".{chapter}*.partial.ipynb"):  # left only by SIGKILL
-            partial.unlink()
+        clean_leftovers(out)  # temporary files, left only by SIGKILL
         return "stopped at the budget"
 
 

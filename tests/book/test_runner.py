@@ -120,7 +120,105 @@ def test_interrupt_leaves_the_previous_output_untouched(chapters, tmp_path, monk
     with pytest.raises(KeyboardInterrupt):
         runner.run_chapters(["01"], preset="smoke", force=True, source_dir=chapters, out_dir=out, progress=False)
     assert (out / "01_fine.ipynb").read_text() == "previous execution"
-    assert [p.name for p in out.iterdir()] == ["01_fine.ipynb"]
+    assert [p.name for p in out.iterdir()] == ["01_fine.ipynb"]  # no temporary file or folder left
+
+
+def _recording_chapter(src: Path, name: str = "07_rec") -> Path:
+    return make_chapter(src, name, "import vira\nsession = vira.start(preset, device, seed, show=True)",
+                        "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
+                        "session.finish()")
+
+
+@pytest.mark.slow
+def test_notebook_and_results_file_are_replaced_together_and_repaired(tmp_path, monkeypatch):
+    src, out = tmp_path / "notebooks", tmp_path / "book"
+    src.mkdir()
+    _recording_chapter(src)
+    runner.run_chapters(["07"], preset="smoke", source_dir=src, out_dir=out, progress=False)
+    results = out / "results" / "07_rec.json"
+    first = json.loads(results.read_text())
+    # interrupted between the two renames: the results file is new, the notebook old
+    (out / "07_rec.ipynb").write_text((out / "07_rec.ipynb").read_text().replace(first["input_hash"], "0" * 64))
+    again = runner.run_chapters(["07"], preset="smoke", source_dir=src, out_dir=out, progress=False)
+    assert [o.status for o in again] == ["executed"]  # an old notebook runs again
+    # the other way round: a notebook whose results file is missing or stale is repaired, not re-run
+    results.unlink()
+    (out / ".partial").mkdir()
+    (out / ".partial" / "07_rec.ipynb").write_text("half written")  # and a leftover temporary file
+    skipped = runner.run_chapters(["07"], preset="smoke", source_dir=src, out_dir=out, progress=False)
+    assert [o.status for o in skipped] == ["skipped"]
+    assert json.loads(results.read_text()) == first
+    assert not (out / ".partial").exists()
+    stale = dict(first, input_hash="1" * 64)
+    results.write_text(json.dumps(stale))
+    runner.run_chapters(["07"], preset="smoke", source_dir=src, out_dir=out, progress=False)
+    assert json.loads(results.read_text()) == first
+    # a crash while the results file is written leaves the old pair in place
+    import vira.book.results as results_module
+
+    before = (out / "07_rec.ipynb").read_text()
+
+    def broken(executed, target, command):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Path(target).write_text("{half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(results_module, "write_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        runner.run_chapters(["07"], preset="smoke", force=True, source_dir=src, out_dir=out, progress=False)
+    assert (out / "07_rec.ipynb").read_text() == before and json.loads(results.read_text()) == first
+    assert sorted(p.name for p in out.rglob("*")) == ["07_rec.ipynb", "07_rec.json", "results"]
+
+
+def _run_in_background(src: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "vira", "--source", str(src), "--out", str(out),
+                             "--preset", "smoke", "--no-progress", "--force"], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("whom", ["runner", "group"])
+def test_ctrl_c_stops_the_runner_at_once_and_runs_nothing_after(tmp_path, whom):
+    import os
+    import signal
+    import time
+
+    src, out = tmp_path / "notebooks", tmp_path / "book"
+    src.mkdir()
+    make_chapter(src, "01_slow", "import time\nfor _ in range(120):\n    time.sleep(0.5)")
+    make_chapter(src, "02_next", "print('ran')")
+    proc = _run_in_background(src, out)
+    deadline = time.time() + 120
+    while not (out / ".partial" / "01_slow.ipynb").exists():  # the chapter has started
+        assert time.time() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    time.sleep(2)
+    sent = time.time()
+    (os.killpg if whom == "group" else os.kill)(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C hits the group
+    stdout, stderr = proc.communicate(timeout=30)
+    assert time.time() - sent < 15
+    assert proc.returncode == 130, stderr
+    assert "interrupted (Ctrl-C): chapter 01_slow was discarded; no later chapter was run" in stderr
+    # no traceback of the runner (the kernel, shut down mid-cell, may log its own error)
+    assert "runner.py" not in stderr and "papermill" not in stderr and "nbclient" not in stderr, stderr
+    assert not out.exists() or sorted(p.name for p in out.rglob("*")) == []
+
+
+@pytest.mark.slow
+def test_a_dead_kernel_names_chapter_cell_and_cause_and_keeps_the_notebook(tmp_path, monkeypatch):
+    src, out = tmp_path / "notebooks", tmp_path / "book"
+    src.mkdir()
+    make_chapter(src, "05_oom", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "print('never')")
+    monkeypatch.setattr(runner, "FAILED_DIR", tmp_path / "failed")
+    with pytest.raises(runner.ChapterFailed) as err:
+        runner.run_chapters(["05"], preset="smoke", source_dir=src, out_dir=out, progress=False)
+    message = str(err.value)
+    assert "chapter 05_oom: its kernel died in cell 4" in message, message
+    assert "the cell that begins 'import os, signal'" in message
+    assert "memory" in message and str(tmp_path / "failed" / "05_oom.ipynb") in message
+    kept = json.loads((tmp_path / "failed" / "05_oom.ipynb").read_text())
+    assert any("x = 1" in "".join(c["source"]) for c in kept["cells"])
+    assert not (out / "05_oom.ipynb").exists() and not (out / ".partial").exists()
 
 
 def test_unknown_parameters_and_chapters_are_refused(chapters, tmp_path):

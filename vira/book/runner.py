@@ -18,7 +18,15 @@ What it guarantees:
   which replaces the target only after the chapter succeeded, so a crash or Ctrl-C never leaves a
   half-written chapter in ``book/`` (a failed execution is kept in ``_build/failed/`` to inspect);
 * the records a chapter made with ``vira.results.record`` are written beside it, to
-  ``<out>/results/<chapter>.json``, with the command that reproduces them;
+  ``<out>/results/<chapter>.json``, with the command that reproduces them. The results file is
+  written (to a temporary file, then renamed) *before* the notebook replaces the old one, and a
+  skipped chapter's results file is checked against its notebook: an interruption between the two
+  renames leaves either an old notebook (the chapter runs again) or a results file that the next
+  run rewrites from the notebook. Leftover temporary files are removed at the start of a run;
+* Ctrl-C stops it within seconds: the chapter being executed is discarded, no later chapter runs,
+  and it exits with 130. A kernel that dies (most often: out of memory) is reported with the
+  chapter, the cell it was executing and the likely cause, and the notebook as far as it got is
+  kept in ``_build/failed/``;
 * it prints progress, a timing table at the end, and exits non-zero naming the chapter and the
   cell that failed.
 """
@@ -37,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vira.book.provenance import REPO_ROOT
+from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
+                               tidy, write_results)
 
 SOURCE_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
@@ -45,6 +55,10 @@ FAILED_DIR = REPO_ROOT / "_build" / "failed"
 
 class ChapterFailed(RuntimeError):
     """A chapter raised; the message names the chapter and the cell."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGINT) during a chapter; the message names the chapter that was discarded."""
 
 
 @dataclass
@@ -160,15 +174,6 @@ def input_hash(chapter: Path, parameters: dict, root: Path = REPO_ROOT) -> str:
     return h.hexdigest()
 
 
-def stored_hash(executed: Path) -> str | None:
-    """The input hash recorded in an executed chapter, or None."""
-    try:
-        nb = json.loads(executed.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return nb.get("metadata", {}).get("vira", {}).get("input_hash")
-
-
 def parse_value(text: str):
     """A ``-p key value`` value: a Python literal if it is one (``3``, ``0.5``, ``True``), else text."""
     try:
@@ -183,28 +188,57 @@ def declared_parameters(chapter: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(chapter)))
 
 
-def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: bool = True) -> None:
-    """Execute one chapter into ``out`` atomically; raise :class:`ChapterFailed` naming the cell."""
+def _running_cell(path: Path) -> tuple[int | None, str]:
+    """(index, first line) of the cell that was running when a partly written notebook was last
+    saved: the last cell to which papermill gave a start time (when the kernel dies, papermill
+    still marks that cell "completed"), or (None, "") when none started or the file is unreadable."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, ""
+    started = [k for k, cell in enumerate(nb.get("cells", []))
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return None, ""
+    source = "".join(nb["cells"][started[-1]].get("source", ""))
+    return started[-1], next((ln for ln in source.splitlines() if ln.strip()), "")
+
+
+def _keep_failed(partial: Path, out: Path) -> str:
+    """Move the failed notebook to ``_build/failed/``; returns how to show its path."""
+    FAILED_DIR.mkdir(parents=True, exist_ok=True)
+    kept = FAILED_DIR / out.name
+    os.replace(partial, kept)
+    tidy(out)
+    return str(kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept)
+
+
+def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: bool = True) -> Path:
+    """Execute one chapter into its hidden temporary file beside ``out`` and return that file
+    (:func:`publish` moves it into place); raise :class:`ChapterFailed` naming the cell, or
+    :class:`Interrupted` on Ctrl-C (the temporary file is then removed)."""
     import nbformat
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     unknown = set(parameters) - declared_parameters(chapter)
     if unknown:
         raise ChapterFailed(f"chapter {chapter.stem}: its parameters cell declares no "
                             f"{', '.join(sorted(unknown))}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.stem}.partial.ipynb")
+    partial = partial_path(out)
+    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
             str(chapter), str(partial), parameters=parameters, kernel_name="python3",
             cwd=str(REPO_ROOT), progress_bar=progress, log_output=False,
         )
     except PapermillExecutionError as err:
-        FAILED_DIR.mkdir(parents=True, exist_ok=True)
-        kept = FAILED_DIR / out.name
-        os.replace(partial, kept)
-        shown = kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept
+        if err.ename == "KeyboardInterrupt":  # the kernel got the Ctrl-C before the runner did
+            partial.unlink(missing_ok=True)
+            tidy(out)
+            raise Interrupted(f"chapter {chapter.stem}") from None
+        shown = _keep_failed(partial, out)
         # papermill injects a cell of parameters, so the executed index is one past the source's
         first_line = next((ln for ln in err.source.splitlines() if ln.strip()), "")
         raise ChapterFailed(
@@ -213,14 +247,37 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
             f"    {err.ename}: {err.evalue}\n"
             f"the failed notebook is kept in {shown}"
         ) from None
+    except DeadKernelError:
+        index, first_line = _running_cell(partial)
+        where = (f"in cell {index} of the executed notebook, the cell that begins {first_line!r}"
+                 if index is not None else "before papermill recorded which cell was running")
+        shown = _keep_failed(partial, out) if partial.exists() else "(nothing was written)"
+        tidy(out)
+        raise ChapterFailed(
+            f"chapter {chapter.stem}: its kernel died {where}.\n"
+            f"    The likely cause is memory: the process was killed when the machine ran out (check "
+            f"`dmesg` or the free memory, and try a smaller preset); a crash in native code or a signal "
+            f"from outside can do the same.\n"
+            f"the notebook as far as it got is kept in {shown}"
+        ) from None
+    except KeyboardInterrupt:
+        partial.unlink(missing_ok=True)
+        tidy(out)
+        raise Interrupted(f"chapter {chapter.stem}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
+        tidy(out)
         raise
     nb = nbformat.read(partial, as_version=4)
     nb.metadata["vira"] = {"input_hash": digest, "parameters": parameters,
                            "source": f"notebooks/{chapter.name}"}
     nbformat.write(nb, partial)
-    os.replace(partial, out)
+    return partial
+
+
+def _command(chapter: Path, params: dict) -> str:
+    return " ".join(["python -m vira", chapter.stem[:2], "--preset", params["preset"]]
+                    + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
 
 
 def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
@@ -233,29 +290,33 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
 
     params = {"preset": get_preset(preset).name, **(parameters or {})}
     chapters = discover(Path(source_dir), selection)
+    for path in clean_leftovers(out_dir):
+        print(f"removed {path}, left by an interrupted run", flush=True)
     outcomes: list[Outcome] = []
     for i, chapter in enumerate(chapters, 1):
         out = Path(out_dir) / chapter.name
+        results = Path(out_dir) / "results" / f"{chapter.stem}.json"
         digest = input_hash(chapter, params)
         head = f"[{i}/{len(chapters)}] {chapter.stem}"
         if not force and stored_hash(out) == digest:
+            if not results_consistent(out, results):
+                written = write_results(out, results, _command(chapter, params))
+                print(f"{head}: results file {'rewritten' if written else 'removed'} to agree with "
+                      "its notebook (an earlier run was interrupted)", flush=True)
             print(f"{head}: unchanged since its last execution, skipped", flush=True)
             outcomes.append(Outcome(chapter.stem, "skipped", 0.0))
             continue
         print(f"{head}: executing with {params} -> {out}", flush=True)
         t0 = time.perf_counter()
         try:
-            execute(chapter, out, params, digest, progress=progress)
-        except ChapterFailed:
-            outcomes.append(Outcome(chapter.stem, "failed", time.perf_counter() - t0))
+            partial = execute(chapter, out, params, digest, progress=progress)
+            written = publish(partial, out, results, _command(chapter, params))
+        except (ChapterFailed, Interrupted) as err:
+            status = "interrupted" if isinstance(err, Interrupted) else "failed"
+            outcomes.append(Outcome(chapter.stem, status, time.perf_counter() - t0))
             print(timing_table(outcomes), flush=True)
             raise
         outcomes.append(Outcome(chapter.stem, "executed", time.perf_counter() - t0))
-        command = " ".join(["python -m vira", chapter.stem[:2], "--preset", params["preset"]]
-                           + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
-        from vira.book.results import write_file
-
-        written = write_file(out, Path(out_dir) / "results" / f"{chapter.stem}.json", command)
         if written is not None:
             print(f"{head}: results -> {written}", flush=True)
     print(timing_table(outcomes), flush=True)
@@ -292,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     except ChapterFailed as err:
         print(f"vira.book.runner: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as err:
+        what = f"{err} was discarded" if str(err) else "nothing was being executed"
+        print(f"vira.book.runner: interrupted (Ctrl-C): {what}; no later chapter was run",
+              file=sys.stderr)
+        return 130
     except ValueError as err:
         print(f"vira.book.runner: {err}", file=sys.stderr)
         return 2
