@@ -46,7 +46,6 @@ AWAITING_RE_EXECUTION: dict = {
     "08_attention": "issue 26: content-free rows (followers only, author only, + followers) and the author-disjoint "
                     "split on the real captions, the page alone on the Facebook features (10 splits); "
                     "being re-executed at small (December 2026)",
-    "05_fusion": "issue 24: the power plan printed under 'What we found'; being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
 }
