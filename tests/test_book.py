@@ -35,8 +35,9 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
     for entry in listed:
         assert list(ROOT.glob(entry + ".*")), f"_toc.yml lists {entry}, which does not exist"
 
-#: Pages whose committed execution predates a change to their cells that re-executing could not
-#: follow in the same session (chapter -> why). Empty since issue 23 re-executed every chapter with
+#: Pages whose committed execution predates a change to their cells or to their inputs (the vira
+#: modules they import, the pins) that re-executing could not follow in the same session
+#: (chapter -> why). Empty since issue 23 re-executed every chapter with
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
@@ -48,6 +49,11 @@ AWAITING_RE_EXECUTION: dict = {
                     "being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
+    "02_psgcn": "stale by its input hash since vira.book.power changed (the plan table's words where the paper "
+                "gives no number); being re-executed at small (December 2026)",
+    "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
+    "10_performance": "reads the executed chapters' wall times: re-executed last, after the chapters of this round",
+    "A1_synthetic_vdv": "stale by its input hash since vira.book.power changed; being re-executed at full",
 }
 
 
@@ -63,14 +69,24 @@ def test_committed_chapter_is_clean_current_and_records_its_preset(chapter):
     shown = "".join("".join(o.get("text", "")) for o in first_output["outputs"])
     assert "preset" in shown and preset in shown and "git revision" in shown, \
         f"book/{chapter.name}: its first output must be the provenance table"
-    # the committed execution must come from the current source cells
+    # the committed execution must come from the current source cells and the current inputs
     source = json.loads(chapter.read_text(encoding="utf-8"))
     ran = [c["source"] for c in nb["cells"] if "injected-parameters" not in c["metadata"].get("tags", [])]
     current = ran == [c["source"] for c in source["cells"]]
+    params = nb["metadata"]["vira"]["parameters"]
+    fresh = runner.input_hash(chapter, params) == runner.stored_hash(executed)
     if chapter.stem in AWAITING_RE_EXECUTION:
-        assert not current, f"book/{chapter.name} is current now: remove it from AWAITING_RE_EXECUTION"
+        assert not (current and fresh), f"book/{chapter.name} is current now: remove it from AWAITING_RE_EXECUTION"
         return
-    assert current, f"book/{chapter.name} was executed from an older {chapter.name}: run `make book`"
+    command = " ".join([f"python -m vira {chapter.stem[:2]} --preset {params['preset']}"]
+                       + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
+    assert current, f"book/{chapter.name} was executed from an older {chapter.name}: run `{command}`"
+    assert fresh, (f"book/{chapter.name} is stale against its inputs (its source, a vira module it imports, "
+                   f"the pins or its parameters changed since it was executed): run `{command}`")
+    results = ROOT / "book" / "results" / f"{chapter.stem}.json"
+    assert runner.results_consistent(executed, results), (
+        f"book/results/{results.name} disagrees with book/{chapter.name}: run `{command}` (it rewrites the "
+        "results file from the notebook without executing it)")
 
 
 def build(book_root: Path, out: Path) -> subprocess.CompletedProcess:
