@@ -3,6 +3,7 @@
 #   make test    run the tests (unit tests, smoke execution of every chapter, nbval, book build)
 #   make html    build the HTML from the committed book/ without executing anything
 #   make book-gpu  on one GPU: the chapters in order of value within BUDGET seconds (default 540)
+#   make student the chapters' notebooks without their solutions, into student/ (for a teacher to hand out)
 # Each first creates/updates the venv .venv from the exact pins (scripts/venv.sh).
 #
 # Variables: PRESET=smoke|small|full (default: full with CUDA, small on a CPU),
@@ -15,7 +16,7 @@ VIRA_DATA ?= $(wildcard $(abspath ../shared/data))
 export VIRA_DATA
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help venv book book-gpu html test sync lock clean
+.PHONY: help venv book book-gpu html test student sync lock clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -41,6 +42,10 @@ html: venv
 test: venv
 	@echo "test: running pytest (unit tests, smoke chapters, nbval, book build)"
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+student: venv
+	@echo "student: the chapters without their solutions (scripts/student.py) into $(or $(OUT),student)/"
+	$(PY) scripts/student.py --out $(or $(OUT),student) $(CHAPTERS)
 
 # After editing notebooks/NN_slug.py: rewrite the paired .ipynb's cells from it.
 sync: venv
