@@ -49,8 +49,6 @@ AWAITING_RE_EXECUTION: dict = {
                     "being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
-    "02_psgcn": "stale by its input hash since vira.book.power changed (the plan table's words where the paper "
-                "gives no number); being re-executed at small (December 2026)",
     "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
     "10_performance": "reads the executed chapters' wall times: re-executed last, after the chapters of this round",
     "A1_synthetic_vdv": "stale by its input hash since vira.book.power changed; being re-executed at full",
