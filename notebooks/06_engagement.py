@@ -884,6 +884,8 @@ if session.preset.name != "smoke":
     # the ceiling falls with the signal, by more than the test set's noise between settings
     assert all(ceiling[a]["nawp"] > ceiling[b]["nawp"] for a, b in zip(DIAL, DIAL[1:]))
     assert abs(ceiling_star["nawp"] - PAPER_NAWP_SRCC) < 0.03
+    # the prose below: at s = 1 both ceilings lie more than 0.1 above the paper's scores
+    assert ceiling[1.0]["nawp"] > PAPER_NAWP_SRCC + 0.1 and ceiling[1.0]["ecr"] > PAPER_ECR_SRCC + 0.1
 for name, value in (("signal_star", signal_star), ("ceiling_one_nawp", ceiling[1.0]["nawp"]),
                     ("ceiling_one_ecr", ceiling[1.0]["ecr"]), ("ceiling_star_nawp", ceiling_star["nawp"]),
                     ("ceiling_star_ecr", ceiling_star["ecr"])):
@@ -896,11 +898,12 @@ for m in ("nawp", "ecr"):
 
 # %% [markdown]
 # With the chapter's features ($s = 1$) the ceiling is {glue:text}`ceiling_one_nawp:.3f` for NAWP
-# and {glue:text}`ceiling_one_ecr:.3f` for ECR, far above the paper's scores and close to the
-# latent oracle: the task above was much easier than the paper's. The NAWP ceiling falls to the
-# paper's 0.696 at $s^*$ = {glue:text}`signal_star:.2f`, where the ECR ceiling is
-# {glue:text}`ceiling_star_ecr:.3f`. Now the joint network, trained as before (same recipe, seeds
-# and videos) on the features at $s^*$:
+# and {glue:text}`ceiling_one_ecr:.3f` for ECR, more than 0.1 above the paper's scores (the latent
+# oracle of Table 3, which knows the hook and the interest themselves, reaches
+# {glue:text}`oracle_nawp:.3f` and {glue:text}`oracle_ecr:.3f`): the task above was much easier
+# than the paper's. The NAWP ceiling falls to the paper's 0.696 at $s^*$ =
+# {glue:text}`signal_star:.2f`, where the ECR ceiling is {glue:text}`ceiling_star_ecr:.3f`. Now
+# the joint network, trained as before (same recipe, seeds and videos) on the features at $s^*$:
 
 # %%
 train_star, test_star = star.inputs(train_idx), star.inputs(test_idx)
@@ -1017,11 +1020,13 @@ plt.show()
 # - {glue:text}`nawp_above_ecr_paper_like`
 #
 # Of the five claims in the table, {glue:text}`n_moved` change their verdict between the two
-# settings. The paper's "NAWP ranks better than ECR" cannot come out its way anywhere on this
-# dial: in our simulator the ECR ceiling lies above the NAWP ceiling at every setting, because the
-# first 5 s (all that ECR depends on) are where the hook, the strongest-loaded latent, shows. In
-# the paper's data the opposite holds, which suggests that its viewers' early swipes depend on
-# things that its features see less well than they see what keeps a viewer to the end.
+# settings. We do not expect the paper's "NAWP ranks better than ECR" to come out its way anywhere
+# on this dial: in our simulator the ECR ceiling lies above the NAWP ceiling at every setting
+# (asserted). Our reading of why: ECR depends mostly on the hook (whether a viewer stays past the
+# opening), which the opening clips carry with the largest loading, while NAWP depends as much on
+# the interest, which the features carry more weakly. In the paper's data the ordering is the
+# other way round, which suggests that its viewers' early swipes depend on things that its
+# features see less well than they see what keeps a viewer to the end.
 #
 # ## Nine real SnapUGC clips, end to end
 #
