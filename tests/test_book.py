@@ -51,7 +51,6 @@ AWAITING_RE_EXECUTION: dict = {
                      "there) and the power plan; being re-executed at small (December 2026)",
     "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
     "10_performance": "reads the executed chapters' wall times: re-executed last, after the chapters of this round",
-    "A1_synthetic_vdv": "stale by its input hash since vira.book.power changed; being re-executed at full",
 }
 
 
