@@ -7,6 +7,9 @@
   target (issue 11) is at most 50 ms on one CPU core.
 * **train**: one Adam step of the paper's network (``ViralVisionNet``, R(2+1)D-18 and its head) on a
   batch of 32 x 112 x 112 clips, forward and backward; reported as training clips per second.
+* sweeps: rendering and training at other clip lengths and sizes, and **extract**: the backbone's
+  pooled feature without gradients (what a feature cache costs to fill) at 8-32 frames of 64 and
+  112 pixels.
 
 Writes book/results/bench_video.json (``bench_video_cuda.json`` on a GPU).
 """
@@ -74,6 +77,20 @@ def main(argv=None) -> dict:
         r = summary(measure(step, args.steps), items_per_call=batch)
         sweep.append({**r, "case": "train (sweep)", "threads": None if cuda else threads, "batch": batch,
                       "frames": frames, "size": 112})
+    # Forward only, no gradient: the backbone's pooled feature, what a cache of backbone features
+    # (chapter 7's head, label, loss and balance causes) costs to fill, at the sizes it may use
+    net.eval()
+    for frames, size in ((8, 112), (16, 112), (32, 112), (16, 64), (32, 64)):
+        x = torch.randn(batch, 3, frames, size, size, device=device)
+
+        def extract():
+            with torch.no_grad():
+                net.features(x)
+            sync()
+
+        r = summary(measure(extract, args.steps), items_per_call=batch)
+        sweep.append({**r, "case": "extract (sweep)", "threads": None if cuda else threads, "batch": batch,
+                      "frames": frames, "size": size})
     for r in (render, train):
         print(f"{r['case']:<7} median {r['median_ms']:9.1f} ms (min {r['min_ms']:.1f}, max {r['max_ms']:.1f})"
               f" = {r['items_per_s']:7.2f} {'clips' if r['case'] == 'render' else 'training clips'}/s")
