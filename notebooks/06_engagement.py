@@ -722,11 +722,12 @@ for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
           paper_estimate=PAPER_T5.loc["joint training", M] - PAPER_T5.loc["separate training", M],
           paper_se=paper_se("spearman", PAPER_T5.loc["joint training", M], N_PAPER_TEST,
                             PAPER_T5.loc["separate training", M]),
-          # small: NAWP +0.039 and +0.047 over the two seeds, a test-set error of about 0.009: about
-          # [+0.02, +0.06]. ECR +0.003 in both seeds with a test-set error of 0.0015-0.002: an
-          # interval from about 0 to +0.006, which rules out the paper's +0.015 and may or may not
-          # exclude 0 (a later issue will raise the power)
-          expect={"nawp": "reproduced", "ecr": ("absent", "reproduced")}[m],
+          # small: NAWP +0.039 to +0.047, about [+0.02, +0.06] in every run so far. ECR +0.003 in
+          # every run, but the seeds' spread differs from one CPU to another (the same code and
+          # seeds give other numbers on another machine): [+0.000, +0.006] on one, [-0.011, +0.017]
+          # on another, where the run detects 0.019 or more and so cannot decide the paper's +0.015.
+          # Absent, reproduced or inconclusive may all come; only a decided loss would be news.
+          expect={"nawp": "reproduced", "ecr": ("absent", "reproduced", "inconclusive")}[m],
           section="table-5-joint-against-separate-training")
 for m, alone in (("nawp", "NAWP alone"), ("ecr", "ECR alone")):
     vira.results.record(session, "SnapUGC", "Table 5", "separate training", f"{m.upper()} SRCC",
