@@ -41,9 +41,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "04_rtcn": "its cost claim now reads every timing of the bench (times_ms, 10 repeats on the CPU); "
-               "being re-executed at small from one clean commit with chapters 2, 3, 8, 9, 10 and A1, "
-               "whose vira modules (bench, power) changed with it (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
     "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
