@@ -150,7 +150,9 @@ vira.glue("render_ms", float(video.median_ms.get("render", float("nan"))))
 # %% [markdown]
 # PSGCN's pyramid shrinks the graph as the network deepens, so it trains faster than ST-GCN where
 # the ratio is above one. R(2+1)D-18 trains {glue:text}`r21d_cpu:.2f` clips of the paper's size
-# per second on the CPU (chapter 7's reason to need a GPU), and the renderer makes such a clip in
+# per second on the CPU (why chapter 7's small preset trains end to end on shorter clips of smaller
+# frames and gives most of its causes a frozen backbone, and why its full preset needs a GPU), and
+# the renderer makes such a clip in
 # {glue:text}`render_ms:.0f` ms on one core.
 #
 # ## How the costs grow
@@ -165,7 +167,7 @@ def sweep(bench, case, key):
 
 panels = [("video", "render", "frames", "renderer: clip length (112 px, 1 core)", "size 112"),
           ("video", "render", "size", "renderer: frame size (32 frames, 1 core)", "frames 32"),
-          ("video", "train", "frames", "R(2+1)D-18 training step: clip length", None),
+          ("video", "train", "frames", "R(2+1)D-18 training step: clip length (112 px)", "size 112"),
           ("frame_features", "ResNet50", "batch", "ResNet50 features: batch (224 px)", "size 224")]
 fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3))
 for ax, (bench, case, key, title, keep) in zip(axes, panels):
@@ -196,7 +198,7 @@ def per_unit(bench, case, key, noun, keep=None):
 
 
 lines = [per_unit("video", "render", "frames", "frame", "size 112"),
-         per_unit("video", "train", "frames", "frame of a training clip"),
+         per_unit("video", "train", "frames", "frame of a training clip", "size 112"),
          per_unit("frame_features", "ResNet50", "batch", "frame", "size 224")]
 display(Markdown("Cost per unit of work over each sweep (a narrow range means the cost grows in "
                  "proportion to the work):\n\n" + "\n".join(f"- {x}" for x in lines)))
