@@ -69,15 +69,15 @@ P = session.preset
 # clips of smaller frames, fewer end-to-end models, and a frozen backbone computed once for the
 # causes that concern only the head, the label, the loss or the class balance. It shrinks the data,
 # never the network: R(2+1)D-18 and the paper's head in every configuration.
-N_VIDEOS = P.pick(smoke=48, small=800, full=N_PAPER)
+N_VIDEOS = P.pick(smoke=48, small=700, full=N_PAPER)
 N_FRAMES = P.pick(smoke=4, small=8, full=32)  # the paper: 32
 SIZE = P.pick(smoke=32, small=64, full=112)  # the paper: 112 x 112
 N_TEST = P.pick(smoke=12, small=300, full=None)  # test videos (None: 15 % of the kept videos)
 N_VAL = P.pick(smoke=8, small=100, full=None)  # validation videos (None: 15 %)
 EPOCHS = P.pick(smoke=2, small=3, full=20)  # end to end; the paper: up to 20, early stopping
 N_SEEDS = P.pick(smoke=1, small=2, full=3)  # end-to-end models per configuration
-E2E_TRAIN = P.pick(smoke=16, small=120, full=None)  # training videos end to end (None: the whole split)
-E2E_VAL = P.pick(smoke=8, small=50, full=None)  # validation videos end to end (None: the whole split)
+E2E_TRAIN = P.pick(smoke=16, small=96, full=None)  # training videos end to end (None: the whole split)
+E2E_VAL = P.pick(smoke=8, small=32, full=None)  # validation videos end to end (None: the whole split)
 HEAD_EPOCHS = P.pick(smoke=3, small=20, full=20)  # a head on frozen features: the paper's 20 epochs
 HEAD_SEEDS = P.pick(smoke=2, small=10, full=10)  # heads per configuration (they cost seconds)
 N_PROXY = P.pick(smoke=16, small=160, full=2000)  # videos of the routine-recognition pretraining

@@ -81,7 +81,7 @@ def main(argv=None) -> dict:
     # Forward only, no gradient: the backbone's pooled feature, what a cache of backbone features
     # (chapter 7's head, label, loss and balance causes) costs to fill, at the sizes it may use
     net.eval()
-    for frames, size in ((8, 112), (16, 112), (32, 112), (16, 64), (32, 64)):
+    for frames, size in ((8, 112), (16, 112), (32, 112), (8, 64), (16, 64), (32, 64)):
         x = torch.randn(batch, 3, frames, size, size, device=device)
 
         def extract():
