@@ -7,7 +7,8 @@
   target (issue 11) is at most 50 ms on one CPU core.
 * **train**: one Adam step of the paper's network (``ViralVisionNet``, R(2+1)D-18 and its head) on a
   batch of 32 x 112 x 112 clips, forward and backward; reported as training clips per second.
-* sweeps: rendering and training at other clip lengths and sizes, and **extract**: the backbone's
+* sweeps: rendering and training at other clip lengths and sizes (8-32 frames of 64 and 112
+  pixels), and **extract**: the backbone's
   pooled feature without gradients (what a feature cache costs to fill) at 8-32 frames of 64 and
   112 pixels.
 
@@ -72,15 +73,15 @@ def main(argv=None) -> dict:
     peak = torch.cuda.max_memory_allocated() / 2**20 if cuda else None
     train.update(case="train", threads=None if cuda else threads, batch=batch, frames=32, size=112,
                  peak_memory_mb=peak)
-    for frames in (8, 16):  # how training cost grows with the clip's length
-        x = torch.randn(batch, 3, frames, 112, 112, device=device)
+    for frames, size in ((8, 112), (16, 112), (8, 64), (16, 64), (32, 64)):  # cost by length and size
+        x = torch.randn(batch, 3, frames, size, size, device=device)
         r = summary(measure(step, args.steps), items_per_call=batch)
         sweep.append({**r, "case": "train (sweep)", "threads": None if cuda else threads, "batch": batch,
-                      "frames": frames, "size": 112})
+                      "frames": frames, "size": size})
     # Forward only, no gradient: the backbone's pooled feature, what a cache of backbone features
     # (chapter 7's head, label, loss and balance causes) costs to fill, at the sizes it may use
     net.eval()
-    for frames, size in ((8, 112), (16, 112), (32, 112), (16, 64), (32, 64)):
+    for frames, size in ((8, 112), (16, 112), (32, 112), (8, 64), (16, 64), (32, 64)):
         x = torch.randn(batch, 3, frames, size, size, device=device)
 
         def extract():

@@ -62,3 +62,20 @@ def test_local_weights_load_with_weights_only_and_errors_name_the_file(tmp_path)
         ViralVisionNet(weights=tmp_path / "evil.pt")
     with pytest.raises(FileNotFoundError, match="nothing.pt"):
         ViralVisionNet(weights=tmp_path / "nothing.pt")
+
+
+def test_a_network_without_backbone_takes_features():
+    head = ViralVisionNet("regression", "sigmoid", backbone=False)
+    assert head.backbone is None
+    assert sum(p.numel() for p in head.parameters()) == 512 * 512 + 512 + 512 * 128 + 128 + 128 + 1
+    f = torch.randn(3, 512)
+    assert torch.equal(head.features(f), f) and head.eval()(f).shape == (3,)
+    with pytest.raises(ValueError, match=r"features of shape \(N, 512\)"):
+        head(clips())
+    with pytest.raises(ValueError, match="cannot load them"):
+        ViralVisionNet(weights="kinetics.pt", backbone=False)
+
+
+def test_the_papers_network_has_31_6_million_parameters():
+    n = sum(p.numel() for p in ViralVisionNet().parameters())
+    assert round(n / 1e6, 1) == 31.6

@@ -7,8 +7,8 @@ import torch
 
 from vira.losses import margin_ranking
 from vira.models.viral_vision import ViralVisionNet
-from vira.training.viral_vision import (ViralVisionConfig, _loss, diagnose, fit_viral_vision, predict,
-                                        pretrain_on_routines)
+from vira.training.viral_vision import (ViralVisionConfig, _loss, backbone_features, calibrate_batch_norm, diagnose,
+                                        fit_viral_vision, predict, pretrain_on_routines)
 
 
 def clips(n=4, t=4, s=16):
@@ -92,3 +92,47 @@ def test_predict_is_eval_mode_and_in_order():
     assert not net.training and out.shape == (5,)
     with torch.no_grad():
         np.testing.assert_allclose(out, net(data.x).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_calibrate_batch_norm_sets_the_average_of_the_batch_statistics():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv3d(3, 2, 1), torch.nn.BatchNorm3d(2))
+    data = Data(6)  # clips (3, 4, 16, 16); batches of 4 and 2
+    calibrate_batch_norm(net, data, batch_size=4)
+    bn = net[1]
+    with torch.no_grad():
+        h = [net[0](data.x[:4]), net[0](data.x[4:])]
+    means = torch.stack([b.mean(dim=(0, 2, 3, 4)) for b in h])
+    variances = torch.stack([b.transpose(0, 1).reshape(2, -1).var(1, unbiased=True) for b in h])
+    torch.testing.assert_close(bn.running_mean, means.mean(0))
+    torch.testing.assert_close(bn.running_var, variances.mean(0))
+    assert bn.momentum == 0.1 and not net.training and int(bn.num_batches_tracked) == 2
+    # the weights did not move
+    assert net[0].weight.grad is None
+
+
+def test_backbone_features_equal_the_networks_own_and_a_head_trains_on_them():
+    torch.manual_seed(0)
+    net = ViralVisionNet("regression", "sigmoid")
+    data = Data(5)
+    feats = backbone_features(net, data, batch_size=2)
+    with torch.no_grad():
+        torch.testing.assert_close(feats, net.eval().features(data.x), rtol=1e-5, atol=1e-6)
+    head = ViralVisionNet("regression", "sigmoid", backbone=False)
+    with torch.no_grad():  # the same head weights give the same outputs from clips and from features
+        head.head.load_state_dict(net.head.state_dict())
+        torch.testing.assert_close(head.eval()(feats), net(data.x), rtol=1e-5, atol=1e-6)
+    train = torch.utils.data.TensorDataset(feats, data.y)
+    history = fit_viral_vision(head, train, train, ViralVisionConfig(epochs=2, batch_size=2))
+    assert len(history) == 2 and set(k for k in history[0] if k.startswith("grad_")) == {"grad_head"}
+    with pytest.raises(ValueError, match="needs a network with a backbone"):
+        backbone_features(head, data)
+
+
+def test_balanced_bce_weighs_the_viral_terms_by_hand():
+    net = ViralVisionNet("classification")
+    z, y = torch.tensor([0.0, 2.0]), torch.tensor([1.0, 0.0])
+    by_hand = -(3.0 * np.log(0.5) + np.log(1 - 1 / (1 + np.exp(-2.0)))) / 2  # the viral term x 3
+    assert float(_loss(net, z, y, "paper", pos_weight=3.0)) == pytest.approx(by_hand, rel=1e-6)
+    with pytest.raises(ValueError, match="a regression has none"):
+        ViralVisionNet("regression").loss(z, y, pos_weight=3.0)

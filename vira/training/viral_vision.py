@@ -11,6 +11,14 @@ for the VDV paper's margin ranking loss (:func:`vira.losses.margin_ranking`), on
 candidate fixes. :func:`pretrain_on_routines` is chapter 7's synthetic stand-in for Kinetics
 pretraining.
 
+**A frozen backbone, computed once.** :func:`calibrate_batch_norm` and :func:`backbone_features`
+turn a backbone into a fixed feature extractor: its batch-norm statistics are re-estimated on
+training clips (a network that never trained has none worth the name), then every clip's pooled
+feature (N, 512) is computed once, without gradients. A head trained on these features
+(``ViralVisionNet(..., backbone=False)``) with :func:`fit_viral_vision` is the paper's network with
+its backbone frozen, and costs the head alone: chapter 7 uses it for every cause that concerns the
+head, the label, the loss or the class balance.
+
 Input clips are (N, 3, T, H, W) as :func:`vira.video.preprocess_clip` makes them (stacked).
 Used by chapter 7.
 """
@@ -28,7 +36,8 @@ from torch import nn
 from vira.losses import margin_ranking
 from vira.models.viral_vision import ViralVisionNet
 
-__all__ = ["ViralVisionConfig", "fit_viral_vision", "predict", "diagnose", "pretrain_on_routines"]
+__all__ = ["ViralVisionConfig", "fit_viral_vision", "predict", "diagnose", "pretrain_on_routines",
+           "calibrate_batch_norm", "backbone_features"]
 
 
 @dataclass
@@ -46,6 +55,9 @@ class ViralVisionConfig:
     #: "paper" (MSE or BCE by task) or "rank": the margin ranking loss of the VDV paper (Eq. 13,
     #: mean over pairs, margin 0), one of chapter 7's candidate fixes.
     objective: str = "paper"
+    #: classification only: the weight of the viral videos' BCE terms (chapter 7's class-balance
+    #: cause, n(non-viral) / n(viral)); None is the paper's unweighted loss.
+    pos_weight: float | None = None
 
 
 def _batches(data, order, batch_size):
@@ -87,8 +99,10 @@ def diagnose(model: ViralVisionNet, clips: torch.Tensor) -> dict:
 
 def _grad_norms(model: ViralVisionNet) -> dict[str, float]:
     """The gradient norm of every stage: the stem, the four residual layers and the head."""
-    parts = {"stem": model.backbone.stem, **{f"layer{i}": getattr(model.backbone, f"layer{i}") for i in range(1, 5)},
-             "head": model.head}
+    parts = {"head": model.head}
+    if model.backbone is not None:  # a head on frozen features has no backbone stages
+        parts = {"stem": model.backbone.stem,
+                 **{f"layer{i}": getattr(model.backbone, f"layer{i}") for i in range(1, 5)}, **parts}
     norms = {}
     for name, module in parts.items():
         sq = [float(p.grad.double().pow(2).sum()) for p in module.parameters() if p.grad is not None]
@@ -96,12 +110,13 @@ def _grad_norms(model: ViralVisionNet) -> dict[str, float]:
     return norms
 
 
-def _loss(model: ViralVisionNet, z: torch.Tensor, y: torch.Tensor, objective: str) -> torch.Tensor:
+def _loss(model: ViralVisionNet, z: torch.Tensor, y: torch.Tensor, objective: str,
+          pos_weight: float | None = None) -> torch.Tensor:
     """The training objective from logits ``z`` (N,) and labels ``y`` (N,): ``"paper"``, the
-    model's own loss (MSE or BCE by task), or ``"rank"``, Eq. 13 (mean over pairs, margin 0) on
-    the activated outputs."""
+    model's own loss (MSE or BCE by task, the latter weighted by ``pos_weight``), or ``"rank"``,
+    Eq. 13 (mean over pairs, margin 0) on the activated outputs."""
     if objective == "paper":
-        return model.loss(z, y)
+        return model.loss(z, y, pos_weight)
     if objective == "rank":
         return margin_ranking(model.activate(z), y, reduction="mean")
     raise ValueError(f"objective must be 'paper' or 'rank', got {objective!r}")
@@ -158,7 +173,7 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
         order = rng.permutation(len(train))
         losses, grads = [], []
         for x, y in _batches(train, order, config.batch_size):
-            loss = _loss(model, model.logits(x.to(device)), y.to(device), config.objective)
+            loss = _loss(model, model.logits(x.to(device)), y.to(device), config.objective, config.pos_weight)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             grads.append(_grad_norms(model))
@@ -166,7 +181,8 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
             losses.append(float(loss.detach()))
         model.eval()
         with torch.no_grad():
-            val_losses = [(float(_loss(model, model.logits(x.to(device)), y.to(device), config.objective))
+            val_losses = [(float(_loss(model, model.logits(x.to(device)), y.to(device), config.objective,
+                                       config.pos_weight))
                            * len(y), len(y))
                           for x, y in _batches(val, np.arange(len(val)), config.batch_size)]
         val_loss = sum(a for a, _ in val_losses) / sum(b for _, b in val_losses)
@@ -185,3 +201,43 @@ def fit_viral_vision(model: ViralVisionNet, train, val, config: ViralVisionConfi
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
+
+
+@torch.no_grad()
+def calibrate_batch_norm(backbone: nn.Module, data, device="cpu", batch_size: int = 8) -> nn.Module:
+    """Re-estimate every batch-norm layer's running mean and variance of ``backbone`` as the plain
+    average over the batches of ``data`` (items ``(clip (3, T, H, W), label)``; no weight changes),
+    then leave it in eval mode. A backbone that never trained keeps PyTorch's initial statistics
+    (mean 0, variance 1), which normalise nothing, so a frozen random backbone would pass
+    activations of arbitrary scale to the head; pretrained weights bring their own statistics and
+    need no calibration. Used by chapter 7."""
+    norms = [m for m in backbone.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the batches
+    backbone.to(device).train()
+    for x, _ in _batches(data, np.arange(len(data)), batch_size):
+        backbone(x.to(device))
+    for m, momentum in zip(norms, momenta):
+        m.momentum = momentum
+    return backbone.eval()
+
+
+@torch.no_grad()
+def backbone_features(model: ViralVisionNet, data, device="cpu", batch_size: int = 8,
+                      progress: bool = False) -> torch.Tensor:
+    """The pooled backbone feature (N, 512) of every item ``(clip (3, T, H, W), label)`` of
+    ``data``, in order, in eval mode and without gradients: a frozen backbone's view of each clip,
+    computed once. Used by chapter 7."""
+    from tqdm.auto import tqdm
+
+    if model.backbone is None:
+        raise ValueError("backbone_features needs a network with a backbone")
+    model.eval().to(device)
+    steps = range(0, len(data), batch_size)
+    out = []
+    for lo in tqdm(steps, desc="backbone features", disable=not progress, mininterval=2):
+        x = torch.stack([data[k][0] for k in range(lo, min(lo + batch_size, len(data)))])
+        out.append(model.features(x.to(device)).float().cpu())
+    return torch.cat(out)
