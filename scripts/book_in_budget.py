@@ -7,8 +7,9 @@ What a GPU session is lent is minutes, not hours, and it can end at any moment. 
 executes the chapters one at a time, each as its own ``python -m vira NN`` process (the runner
 writes a chapter's page and results atomically, so a page is either the finished one or untouched),
 in :data:`ORDER`: the chapters whose central claims a GPU can decide first (chapter 4: RTCN against
-its rivals, seed-dominated on the CPU; chapter 5's fusion ablations; chapter 7's collapse, which the
-CPU runs only at ``smoke``; then chapters 2, 8, 6, 3). Each chapter gets what is left of the budget
+its rivals, seed-dominated on the CPU; chapter 5's fusion ablations; chapter 7's collapse at the
+paper's clip size, where the CPU's small preset uses short clips and a frozen backbone; then
+chapters 2, 8, 6, 3). Each chapter gets what is left of the budget
 less a reserve for the reports; one that runs out of time is interrupted (SIGINT, then SIGKILL ten
 seconds later) and leaves no page behind, and the chapters after it are not started. Last, within
 the reserve, chapters 9 (the reproduction report) and 10 (performance) re-read every results file.
