@@ -41,8 +41,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "07_collapse": "issue 25: decided on the CPU at small (end to end on short clips, heads on frozen backbone "
-                   "features); being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
     "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
