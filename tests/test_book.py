@@ -43,8 +43,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 AWAITING_RE_EXECUTION: dict = {
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
-    "09_reproduction_report": "reads every results file: re-executed last, after the chapters of this round",
-    "10_performance": "reads the executed chapters' wall times: re-executed last, after the chapters of this round",
 }
 
 
