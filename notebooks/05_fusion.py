@@ -52,6 +52,7 @@ from scipy import stats
 from tqdm.auto import tqdm
 
 import vira
+from vira.book import power
 from vira.book.claims import claim, evidence, findings, paper_se
 from vira.data.clips import MultiStreamClips
 from vira.data.layout import CHALLENGES, TRACKS
@@ -810,6 +811,18 @@ display(findings(session))
 #   (chapters 2 and 4), one model on the all-challenge split scored per track, and the `small`
 #   preset's short training (see the recipe table).
 #
+# ### What would decide the open claims
+#
+# The power plan (`vira.book.power`, as in chapters 2 and 4): for each claim, what this run spent
+# (seeds x test clips), the smallest effect it could detect (80 % power), the share of its
+# variance due to training seeds, and, for a claim still open, the cheapest size in seeds x test
+# clips that would decide our effect or the paper's. Where the seed share is large, more test
+# clips no longer help: only more seeds would.
+
+# %%
+power.plan_table(session.results)
+
+# %% [markdown]
 # ## Exercises
 #
 # 1. Put a ReLU between $W^H$ and $W^O$. Does the attention change?
