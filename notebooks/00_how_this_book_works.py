@@ -46,6 +46,7 @@ seed = 0  # seeds Python, NumPy and PyTorch
 
 # %%
 import math
+import time
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -188,12 +189,81 @@ vira.results.record(session, "this book", "claim", "the same seed gives the same
 #
 # ## Exercises
 #
-# 1. Re-run this chapter with `-p seed 1`, then `-p seed 2`. How much does $\hat\pi$ move
-#    compared with its standard error?
-# 2. The standard error shrinks as $1/\sqrt{n}$. How many points would you need for six correct
-#    decimals? How long would that take on your machine?
-# 3. Break the chapter on purpose: change the assertion to `abs(z) < 0.01` and run
-#    `python -m vira 00 --force`. Read how the runner names the failing cell.
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} Other seeds
+# :label: ex-00-seeds
+# Draw $\hat\pi$ again with 50 different seeds, 100,000 points each. How far do the estimates
+# spread, compared with the standard error of {eq}`eq-pi-hat`?
+# ```
+#
+# ```{solution-start} ex-00-seeds
+# :class: dropdown
+# ```
+
+# %%
+n_ex, seeds_ex = 100_000, range(50)
+estimates = []
+for s in seeds_ex:
+    torch.manual_seed(s)
+    estimates.append(estimate_pi(torch.rand(n_ex, 2)))
+spread = float(torch.tensor(estimates).std())
+se_ex = 4 * math.sqrt(p * (1 - p) / n_ex)
+vira.glue("ex_spread", spread)
+vira.glue("ex_se", se_ex)
+vira.glue("ex_spread_ratio", spread / se_ex)
+# the sample sd of 50 estimates is within about 10 % of the true one; 30 % is three times that
+assert 0.7 < spread / se_ex < 1.3, spread / se_ex
+
+# %% [markdown]
+# Over 50 seeds the estimates have a standard deviation of {glue:text}`ex_spread:.5f`; the formula
+# gives {glue:text}`ex_se:.5f`, a ratio of {glue:text}`ex_spread_ratio:.2f`. The standard error
+# describes exactly this: how much $\hat\pi$ moves when only the random draw changes. (The
+# standard deviation of 50 draws is itself uncertain by about 10 %.)
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Six correct decimals
+# :label: ex-00-decimals
+# How many points would make four standard errors smaller than $5 \cdot 10^{-7}$, so that
+# $\hat\pi$ rounds to six correct decimals with the confidence this chapter asserts? How long
+# would drawing them take on this machine?
+# ```
+#
+# ```{solution-start} ex-00-decimals
+# :class: dropdown
+# ```
+#
+# Solve $4 \cdot 4\sqrt{p(1-p)/n} \le 5 \cdot 10^{-7}$ for $n$: $n \ge 16^2\, p(1-p) / (5 \cdot
+# 10^{-7})^2$. Then time a draw of ten million points here and scale.
+
+# %%
+tolerance = 5e-7
+n_needed = math.ceil(16**2 * p * (1 - p) / tolerance**2)
+assert 4 * 4 * math.sqrt(p * (1 - p) / n_needed) <= tolerance
+assert 4 * 4 * math.sqrt(p * (1 - p) / (0.99 * n_needed)) > tolerance  # and not many more than needed
+t0 = time.perf_counter()
+estimate_pi(torch.rand(10_000_000, 2))
+rate = 10_000_000 / (time.perf_counter() - t0)  # points per second on this machine's CPU
+vira.glue("ex_n_needed", f"{n_needed:.2e}")
+vira.glue("ex_rate", f"{rate:.2e}")
+vira.glue("ex_days", n_needed / rate / 86400)
+
+# %% [markdown]
+# About {glue:text}`ex_n_needed` points. This machine's CPU draws and tests about
+# {glue:text}`ex_rate` points per second, so the run would take about {glue:text}`ex_days:.0f` days
+# (in batches: that many points do not fit in memory at once). Each extra correct decimal costs a
+# hundred times more points: Monte Carlo buys precision slowly.
+#
+# ```{solution-end}
+# ```
+#
+# ## Project
+#
+# Break the chapter on purpose: change the assertion to `abs(z) < 0.01` and run
+# `python -m vira 00 --force`. Read how the runner names the failing cell, and where it keeps the
+# failed notebook.
 
 # %%
 session.finish()

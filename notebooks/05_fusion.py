@@ -625,7 +625,7 @@ display(Markdown(reading))
 # {glue:text}`steps_total`.
 #
 # Why a softmax over wide features saturates so early is, in our reading (not tested separately
-# in this chapter; exercise 5 tests it): Adam moves every weight by about the learning rate per
+# in this chapter; project 5 tests it): Adam moves every weight by about the learning rate per
 # step whatever the size of its gradient, and each logit is a sum over the
 # {glue:text}`att_width` concatenated features, so while the gradient keeps its sign from batch to
 # batch a logit moves by many times the learning rate per step; once the softmax is saturated its
@@ -825,11 +825,117 @@ power.plan_table(session.results)
 # %% [markdown]
 # ## Exercises
 #
-# 1. Put a ReLU between $W^H$ and $W^O$. Does the attention change?
+# Each solution is worked in code that ran with this page; open it after trying.
+#
+# ```{exercise} Two layers, one map
+# :label: ex-05-one-map
+# The paper puts nothing between $W^H$ and $W^O$ in Eq. 12. Take the trained integrated model's
+# attention and show that its two layers compute one linear map $W = (W^O W^H)^\top$ of the
+# features. What is the largest rank $W$ can have, and how many of those directions can change the
+# weights $A$ at all? How many numbers would the single map need, against the two layers'?
+# ```
+#
+# ```{solution-start} ex-05-one-map
+# :class: dropdown
+# ```
+
+# %%
+att_layers = integrated.attention
+W = (att_layers.out.weight @ att_layers.hidden.weight).T.detach().cpu().double()  # (C, M)
+probe = torch.randn(5, W.shape[0], generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+with torch.no_grad():
+    two_layers = att_layers.out(att_layers.hidden(probe.float().to(session.device))).cpu().double()
+one_map = probe @ W
+centred = W - W.mean(dim=1, keepdim=True)  # remove what every stream's logit shares
+sv = torch.linalg.svdvals(centred)
+rank_centred = int((sv > 1e-6 * sv.max()).sum()) if sv.max() > 0 else 0
+gap = float((two_layers - one_map).abs().max())
+moved = float((torch.softmax(probe @ centred, -1) - torch.softmax(one_map, -1)).abs().max())
+n_two = att_layers.hidden.weight.numel() + att_layers.out.weight.numel()
+vira.glue("ex1_gap", gap)
+vira.glue("ex1_moved", moved)
+vira.glue("ex1_rank", rank_centred)
+vira.glue("ex1_streams", W.shape[1])
+vira.glue("ex1_n_two", f"{n_two:,}")
+vira.glue("ex1_n_one", f"{W.numel():,}")
+assert gap < 1e-4 * max(1.0, float(one_map.abs().max())), gap  # the two layers are one matrix
+assert moved < 1e-6, moved  # softmax ignores a shift shared by every stream's logit
+assert rank_centred <= W.shape[1] - 1
+
+# %% [markdown]
+# On five random feature vectors the two layers and the single matrix give logits that differ by
+# at most {glue:text}`ex1_gap:.1e` (float rounding). $W$ has {glue:text}`ex1_streams` columns, so its
+# rank is at most {glue:text}`ex1_streams`, whatever $C'$ is. The softmax ignores a shift shared by
+# all logits: removing each row's mean over the streams changes $A$ by at most
+# {glue:text}`ex1_moved:.1e`, so only {glue:text}`ex1_rank` directions of the feature space (at most
+# $M - 1$) move the weights. The single map needs {glue:text}`ex1_n_one` numbers; the two layers
+# hold {glue:text}`ex1_n_two`. A ReLU between them would make the logits a piecewise linear function
+# of the features, able to weigh a stream differently in different regions of feature space; without
+# it, $C'$ only adds parameters (and changes how Adam moves them), not what the attention can express.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} What the asymmetry does
+# :label: ex-05-asymmetry
+# Two loss terms both start at 1, with gradient norm 1 at the shared layer and weights (1, 1). At
+# the next step the first is still at 1, the second has fallen to 0.5; the gradient norms are
+# still 1. Work out GradNorm's targets $\bar G r_i^{a}$ and the new weights for $a = 0$ and
+# $a = 3$ with step $\eta = 0.1$, by hand, then check with `vira.losses.GradNorm`. Which term
+# does each setting favour?
+# ```
+#
+# ```{solution-start} ex-05-asymmetry
+# :class: dropdown
+# ```
+
+# %% [markdown]
+# The loss ratios are $(1, 0.5)$, their mean 0.75, so $r = (4/3, 2/3)$; $G = (1, 1)$ and
+# $\bar G = 1$. With $a = 0$ both targets are $\bar G = 1$: every $G_i$ is on target and the weights
+# stay $(1, 1)$. With $a = 3$ the targets are $(4/3)^3 = 64/27$ and $(2/3)^3 = 8/27$; the first term
+# is below its target and gains $\eta \cdot 1$, the second loses it: $(1.1, 0.9)$, which already sums
+# to 2. The asymmetry is what moves weight to the term that lags; at $a = 0$ GradNorm only
+# equalises the gradient norms.
+
+# %%
+def gradnorm_after(asymmetry, second=(1.0, 0.5)):
+    balancer = GradNorm(2, asymmetry=asymmetry, lr=0.1)
+    p = torch.zeros((), requires_grad=True)  # the shared layer: each term has gradient 1 there
+    for values in [(1.0, 1.0), second]:
+        step = balancer.step(torch.stack([p + v for v in values]), [p])
+    return step
+
+
+for a, want_target, want_w in [(0.0, (1.0, 1.0), (1.0, 1.0)), (3.0, (64 / 27, 8 / 27), (1.1, 0.9))]:
+    step = gradnorm_after(a)
+    print(f"a = {a:.0f}: targets {step['target'].numpy().round(4)}, weights {step['weights'].numpy().round(4)}")
+    assert torch.allclose(step["target"], torch.tensor(want_target), atol=1e-6)
+    assert torch.allclose(step["weights"], torch.tensor(want_w), atol=1e-6)
+final_w = np.array([w for record in histories["Integrated", 0] for w in record["weights_per_step"]])[-1]
+first_terms = np.array([histories["Integrated", 0][0][t] for t in ("mse", "rank", "stream_rank")])
+last_terms = np.array([histories["Integrated", 0][-1][t] for t in ("mse", "rank", "stream_rank")])
+lag = ["MSE", "rank (fused)", "rank (streams)"][int(np.argmax(last_terms / first_terms))]
+vira.glue("ex2_lag", lag)
+vira.glue("ex2_heaviest", ["MSE", "rank (fused)", "rank (streams)"][int(np.argmax(final_w))])
+
+# %% [markdown]
+# In this chapter's run (integrated model, seed 0, $a = 1.5$) the term that fell least from the
+# first epoch to the last is {glue:text}`ex2_lag`, and the heaviest weight at the end is
+# {glue:text}`ex2_heaviest`'s: the two need not agree, because the weights also answer the terms'
+# gradient norms, not only how far each term lags.
+#
+# ```{solution-end}
+# ```
+#
+# ## Projects
+#
+# Longer questions without a worked solution: each needs new training runs.
+#
+# 1. Put a ReLU between $W^H$ and $W^O$ and retrain. Does the attention change?
 # 2. Train the facial stream alone and the skeleton stream alone. Does the attention's preference
 #    follow the ratio of their SRCs?
 # 3. Change the benchmark so that the face matters most in C4. Does the attention move?
-# 4. Set GradNorm's asymmetry to 0 and to 3. What happens to the weights?
+# 4. Set GradNorm's asymmetry to 0 and to 3 in the full training. What happens to the weights?
 # 5. Give the attention layer-normalised features (each stream's feature normalised on its own
 #    before the concatenation) and a learning rate ten times smaller than the rest of the network.
 #    At which step does it saturate now, and does it then vary between challenges?

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Create or update the project's virtual environment (.venv) from the exact pins.
-# Idempotent: when requirements.txt and pyproject.toml are unchanged since the last install it
+# Idempotent: when requirements.txt, requirements-render.txt and pyproject.toml are unchanged since the last install it
 # does nothing (it compares their hash with the one stored in .venv/.vira-pins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-render.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 stamp=.venv/.vira-pins
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "venv: .venv matches requirements.txt, nothing to install"
@@ -39,6 +39,8 @@ pip_quiet() {
 
 echo "venv: installing the pinned packages from requirements.txt (first time: about 3 minutes, 6 GB)"
 pip_quiet install -r requirements.txt
+echo "venv: installing the HTML build's own extensions from requirements-render.txt"
+pip_quiet install --no-deps -r requirements-render.txt
 echo "venv: installing vira itself (editable)"
 pip_quiet install --no-deps -e .
 echo "$want" > "$stamp"

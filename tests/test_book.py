@@ -41,6 +41,8 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
+    "00_how_this_book_works": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
+    "01_labels": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
     "05_fusion": "issue 24: the power plan printed under 'What we found'; being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
