@@ -30,7 +30,6 @@ device = "auto"
 seed = 0
 
 # %%
-import json
 import re
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from IPython.display import Markdown, display
 
 import vira
 from vira.book.bench import load_benches
+from vira.book.course import chapter_times
 
 session = vira.start(preset, device, seed)
 vira.use_style()
@@ -55,16 +55,7 @@ print(f"{len(benches)} timings from {benches.file.nunique()} benchmark files")
 # chapter's wall time with the `smoke` preset on the CPU (what CI runs).
 
 # %%
-rows = []
-for nb_path in sorted(BOOK.glob("[0-9A-Z][0-9]_*.ipynb")):
-    nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
-                   for o in c.get("outputs", []) if o.get("output_type") == "stream")
-    m = re.search(r"chapter finished: preset (\w+), device (\w+), wall time ([\d.]+) s", text)
-    if m:
-        rows.append({"chapter": nb_path.stem, "preset": m.group(1), "device": m.group(2),
-                     "wall time (s)": float(m.group(3))})
-book_times = pd.DataFrame(rows).set_index("chapter")
+book_times = chapter_times(BOOK)
 smoke = benches[benches.bench == "smoke_book"]
 if not smoke.empty:
     book_times = book_times.join(smoke.set_index("case").median_ms.rename("smoke on the CPU (s)") / 1000)

@@ -1,0 +1,73 @@
+"""vira.book.course: the chapters' wall times and exercises, read from files written here."""
+
+import json
+
+import pytest
+
+from vira.book.course import chapter_times, exercises
+
+
+def _notebook(path, *texts):
+    cells = [{"cell_type": "code", "source": "", "metadata": {}, "execution_count": 1,
+              "outputs": [{"output_type": "stream", "name": "stdout", "text": t}]} for t in texts]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_chapter_times_reads_the_finishing_line(tmp_path):
+    _notebook(tmp_path / "02_psgcn.ipynb", "hello\n", "chapter finished: preset small, device cpu, wall time 3392.4 s\n")
+    _notebook(tmp_path / "A1_synthetic_vdv.ipynb", "chapter finished: preset full, device cuda, wall time 12.5 s\n")
+    _notebook(tmp_path / "05_fusion.ipynb", "no finishing line: interrupted\n")
+    (tmp_path / "notes.ipynb").write_text("not a chapter, never read")
+    times = chapter_times(tmp_path)
+    assert list(times.index) == ["02_psgcn", "A1_synthetic_vdv"]
+    assert times.loc["02_psgcn"].tolist() == ["small", "cpu", 3392.4]
+    assert times.loc["A1_synthetic_vdv", "wall time (s)"] == 12.5
+
+
+def test_chapter_times_names_a_broken_notebook(tmp_path):
+    (tmp_path / "03_action_feedback.ipynb").write_text("{ truncated")
+    with pytest.raises(ValueError, match="03_action_feedback.ipynb"):
+        chapter_times(tmp_path)
+
+
+CHAPTER = '''# %% [markdown]
+# ## Exercises
+#
+# ```{exercise} Two layers, one map
+# :label: ex-05-one-map
+# Show it.
+# ```
+#
+# ```{solution-start} ex-05-one-map
+# :class: dropdown
+# ```
+
+# %%
+x = 1
+# ```{exercise} not markdown: a comment in a code cell
+# :label: ex-never
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ````{exercise} Open
+# :label: ex-05-open
+# No solution yet.
+# ````
+'''
+
+
+def test_exercises_with_their_solutions(tmp_path):
+    (tmp_path / "05_fusion.py").write_text(CHAPTER)
+    (tmp_path / "00_how.py").write_text("# %% [markdown]\n# # No exercises\n")
+    found = exercises(tmp_path)
+    assert found.to_dict("records") == [
+        {"chapter": "05_fusion", "label": "ex-05-one-map", "title": "Two layers, one map", "solved": True},
+        {"chapter": "05_fusion", "label": "ex-05-open", "title": "Open", "solved": False}]
+
+
+def test_an_exercise_without_a_label_is_refused_by_file(tmp_path):
+    (tmp_path / "01_labels.py").write_text("# %% [markdown]\n# ```{exercise} Lost\n# text\n# ```\n")
+    with pytest.raises(ValueError, match=r"01_labels.py.*'Lost'.*:label:"):
+        exercises(tmp_path)

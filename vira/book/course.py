@@ -1,0 +1,79 @@
+"""What a teacher needs to plan a course from the book: each chapter's run time and its exercises.
+
+* :func:`chapter_times` reads each executed chapter's wall time from the line its last cell prints
+  (``session.finish()``: "chapter finished: preset small, device cpu, wall time 2825.8 s"), so the
+  times are the runs that made the pages, never typed;
+* :func:`exercises` reads the exercises a chapter's source declares as sphinx-exercise blocks
+  (an ```` ```{exercise} Title ```` directive with a ``:label:`` option) and whether each has a
+  solution (a ``{solution-start}`` or ``{solution}`` naming that label).
+
+Used by chapter 10 (the performance page) and appendix A2 (the course map).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+FINISHED = re.compile(r"chapter finished: preset (\w+), device (\w+), wall time ([\d.]+) s")
+_EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>.*)$")
+_LABEL = re.compile(r"^:label:[ \t]*(?P<label>\S+)")
+_SOLUTION = re.compile(r"^(`{3,}|:{3,})\{(solution|solution-start)\}[ \t]*(?P<label>\S+)")
+
+
+def chapter_times(book: Path) -> "pd.DataFrame":  # noqa: F821  (pandas is imported on use)
+    """One row per executed chapter ``book/NN_slug.ipynb`` (index ``chapter``): the ``preset``,
+    ``device`` and ``wall time (s)`` its finishing line printed. A chapter without that line (it
+    did not finish, or predates it) is left out; a notebook that is not JSON raises ``ValueError``
+    naming the file. Used by chapter 10 and appendix A2."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(Path(book).glob("[0-9A-Z][0-9]_*.ipynb")):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise ValueError(f"{path}: not a notebook ({err})") from None
+        text = "".join("".join(o.get("text", "")) for c in nb.get("cells", []) if c.get("cell_type") == "code"
+                       for o in c.get("outputs", []) if o.get("output_type") == "stream")
+        found = FINISHED.search(text)
+        if found:
+            rows.append({"chapter": path.stem, "preset": found[1], "device": found[2],
+                         "wall time (s)": float(found[3])})
+    return pd.DataFrame(rows, columns=["chapter", "preset", "device", "wall time (s)"]).set_index("chapter")
+
+
+def _markdown_lines(source: str) -> list[str]:
+    """The lines of a jupytext percent source's markdown cells, without their ``# `` prefix."""
+    lines, markdown = [], False
+    for line in source.splitlines():
+        if line.startswith("# %%"):
+            markdown = "[markdown]" in line
+            continue
+        if markdown and (line == "#" or line.startswith("# ")):
+            lines.append(line[2:])
+    return lines
+
+
+def exercises(source: Path) -> "pd.DataFrame":  # noqa: F821
+    """The exercises of the chapters in ``source`` (``notebooks/NN_slug.py``): one row each, in
+    reading order, with ``chapter``, ``label``, ``title`` and ``solved`` (a solution names its
+    label). An exercise without a ``:label:`` raises ``ValueError`` naming the file. Used by
+    appendix A2."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(Path(source).glob("[0-9A-Z][0-9]_*.py")):
+        lines = _markdown_lines(path.read_text(encoding="utf-8"))
+        solved = {m["label"] for ln in lines if (m := _SOLUTION.match(ln.strip()))}
+        for k, line in enumerate(lines):
+            opened = _EXERCISE.match(line.strip())
+            if not opened:
+                continue
+            label = next((m["label"] for ln in lines[k + 1:k + 4] if (m := _LABEL.match(ln.strip()))), None)
+            if label is None:
+                raise ValueError(f"{path}: the exercise {opened['title']!r} has no :label: on the lines after it")
+            rows.append({"chapter": path.stem, "label": label, "title": opened["title"].strip(),
+                         "solved": label in solved})
+    return pd.DataFrame(rows, columns=["chapter", "label", "title", "solved"])
