@@ -233,5 +233,85 @@ files
 # upper bound that treats the paper's two arms as independent): a paper's difference that is
 # smaller than about twice that error was not decided by the paper's own data either.
 
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} Four intervals, four verdicts
+# :label: ex-09-verdicts
+# A claim says a new model beats a baseline (null 0, the claim holds above it) and the paper
+# reports a gain of 0.30. Give the verdict of each 95 % interval: $[0.05, 0.50]$,
+# $[-0.40, -0.10]$, $[-0.05, 0.12]$, $[-0.05, 0.40]$. Which one would more data most likely
+# change, and into what?
+# ```
+#
+# ```{solution-start} ex-09-verdicts
+# :class: dropdown
+# ```
+#
+# The first lies above 0: **reproduced**. The second lies below: **contradicted**. The third holds
+# 0 but not the paper's 0.30: a gain as large as the paper's is ruled out, **absent**. The fourth
+# holds both 0 and 0.30: **inconclusive**; only it can still turn either way, and more seeds and
+# test items shrink it towards whichever side the true gain lies on.
+
+# %%
+asked = {"[0.05, 0.50]": (0.05, 0.50), "[-0.40, -0.10]": (-0.40, -0.10),
+         "[-0.05, 0.12]": (-0.05, 0.12), "[-0.05, 0.40]": (-0.05, 0.40)}
+answers = {k: verdict(lo, hi, 0.0, +1, 0.30) for k, (lo, hi) in asked.items()}
+print(answers)
+assert list(answers.values()) == ["reproduced", "contradicted", "absent", "inconclusive"]
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} A 90 % interval instead
+# :label: ex-09-level
+# The book decides every claim at 95 %. How many of the central claims above would be decided
+# with 90 % intervals? Shrink each interval about its estimate by $z_{0.95} / z_{0.975}$ (exact for
+# a normal interval, an approximation for the others). What does the change say about choosing
+# the level after seeing the results?
+# ```
+#
+# ```{solution-start} ex-09-level
+# :class: dropdown
+# ```
+
+# %%
+from scipy import stats
+
+shrink = stats.norm.ppf(0.95) / stats.norm.ppf(0.975)
+decided_words = ("reproduced", "contradicted", "absent")
+
+
+def at_90(r):
+    lo = r.estimate - shrink * (r.estimate - r.ci_low)
+    hi = r.estimate + shrink * (r.ci_high - r.estimate)
+    return verdict(lo, hi, r.null, int(r.direction), None if pd.isna(r.paper_estimate) else r.paper_estimate)
+
+
+verdicts_90 = central.apply(at_90, axis=1) if len(central) else pd.Series(dtype=object)
+decided_95 = int(central.verdict.isin(decided_words).sum())
+decided_90 = int(verdicts_90.isin(decided_words).sum())
+moved = central.assign(**{"at 90 %": verdicts_90})[central.verdict != verdicts_90]
+vira.glue("ex_decided_95", decided_95)
+vira.glue("ex_decided_90", decided_90)
+vira.glue("ex_moved", len(moved))
+# a shorter interval inside the old one keeps every decided verdict decided
+assert decided_90 >= decided_95
+moved[["paper", "statement", "verdict", "at 90 %"]]
+
+# %% [markdown]
+# At 95 % {glue:text}`ex_decided_95` of the central claims are decided; at 90 %,
+# {glue:text}`ex_decided_90` ({glue:text}`ex_moved` verdicts change, listed above). A shorter
+# interval can only decide more, and it also makes more of the decided ones wrong when nothing is
+# there: one claim in ten instead of one in twenty. That is why the level is fixed before the run,
+# in `vira.book.claims`, and the same for every chapter; a level chosen after seeing which claims
+# it decides would make the count above mean nothing.
+#
+# ```{solution-end}
+# ```
+
 # %%
 session.finish()

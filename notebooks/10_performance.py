@@ -34,6 +34,7 @@ import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -204,6 +205,52 @@ display(Markdown("Cost per unit of work over each sweep (a narrow range means th
 # .venv/bin/python scripts/bench_rtcn.py             # RTCN, TCN, LSTM
 # .venv/bin/python scripts/bench_synthetic_vdv.py    # the skeleton generator
 # .venv/bin/python scripts/bench_smoke_book.py       # every chapter with the smoke preset
+# ```
+
+# %% [markdown]
+# ## Exercise
+#
+# ```{exercise} What the paper's clips would cost
+# :label: ex-10-clip-cost
+# Chapter 7 trains R(2+1)D-18 end to end on clips of 8 frames of 64 x 64 pixels on the CPU. From
+# the video benchmark, how many times longer would a training step take on the paper's clips of
+# 32 frames of 112 x 112? Is that about the ratio of the pixels in the two clips?
+# ```
+#
+# ```{solution-start} ex-10-clip-cost
+# :class: dropdown
+# ```
+
+# %%
+from vira.book.bench import read_bench
+
+video_rows = read_bench(BOOK / "results" / "bench_video.json")["results"]
+
+
+def train_rate(frames, size):
+    """Training clips per second at one clip shape (the main row or the sweep's)."""
+    found = [r["items_per_s"] for r in video_rows if r["case"].startswith("train")
+             and r.get("frames") == frames and r.get("size") == size]
+    assert found, f"bench_video.json has no training row at {frames} x {size}"
+    return found[0]
+
+
+slower = train_rate(8, 64) / train_rate(32, 112)
+pixels = (32 * 112**2) / (8 * 64**2)
+vira.glue("ex_slower", float(slower))
+vira.glue("ex_pixels", float(pixels))
+vira.glue("ex_proportional", "about in proportion to the pixels (within 25 %)" if abs(np.log(slower / pixels)) < np.log(1.25)
+          else ("more than" if slower > pixels else "less than") + " in proportion to the pixels")
+assert slower > 1
+
+# %% [markdown]
+# A training step on the paper's clips is {glue:text}`ex_slower:.1f` times slower; the clips hold
+# {glue:text}`ex_pixels:.2f` times the pixels, so the cost grows {glue:text}`ex_proportional`: the
+# convolutions' work is per pixel, and at these sizes little else counts. That factor is what
+# chapter 7's smaller clips buy on a CPU, and why its `full` preset, with the paper's clips, is for
+# a GPU.
+#
+# ```{solution-end}
 # ```
 
 # %%

@@ -127,7 +127,7 @@ def lab_preset(c):
 
 
 lab = pd.DataFrame({"run at": {c: lab_preset(c) for c in NEEDS},
-                    "exercises for the second hour": {c: ", ".join(ex[ex.chapter == c].label) or "— (projects only)"
+                    "exercises for the second hour": {c: "; ".join(ex[ex.chapter == c].title) or "— (projects only)"
                                                       for c in NEEDS}})
 with pd.option_context("display.max_colwidth", 80):
     display(lab)
