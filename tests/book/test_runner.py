@@ -252,3 +252,16 @@ def test_a_chapters_records_become_its_results_file(tmp_path):
     nb = json.loads((out / "07_rec.ipynb").read_text())
     assert content["input_hash"] == nb["metadata"]["vira"]["input_hash"]
     assert [(r["row"], r["mean"], r["n"]) for r in content["records"]] == [("model", 0.6, 2)]
+
+
+@pytest.mark.slow
+def test_every_chapter_runs_with_the_network_guard_on(tmp_path, monkeypatch):
+    """`make book` (not only the tests) runs each chapter offline: a chapter that resolves a
+    remote name fails, naming the guard, even when the caller never set VIRA_FORBID_NETWORK."""
+    monkeypatch.delenv("VIRA_FORBID_NETWORK")
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_chapter(src, "03_net", "import os, socket\nimport vira\nprint(os.environ['VIRA_FORBID_NETWORK'])",
+                 "socket.getaddrinfo('example.org', 80)")
+    with pytest.raises(runner.ChapterFailed, match="NetworkAccessBlocked"):
+        runner.run_chapters(["03"], preset="smoke", source_dir=src, out_dir=tmp_path / "book", progress=False)

@@ -28,7 +28,10 @@ What it guarantees:
   chapter, the cell it was executing and the likely cause, and the notebook as far as it got is
   kept in ``_build/failed/``;
 * it prints progress, a timing table at the end, and exits non-zero naming the chapter and the
-  cell that failed.
+  cell that failed;
+* nothing reaches the network: it sets ``VIRA_FORBID_NETWORK=1`` for the kernels it starts (each
+  installs :mod:`vira.book.offline`'s guard when it imports ``vira``) and installs the guard in
+  its own process.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from vira.book.offline import forbid_network
 from vira.book.provenance import REPO_ROOT
 from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
                                tidy, write_results)
@@ -290,6 +294,10 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
 
     params = {"preset": get_preset(preset).name, **(parameters or {})}
     chapters = discover(Path(source_dir), selection)
+    # nothing may reach the network while the book runs: every kernel started below inherits this
+    # variable and turns the guard on when it imports vira (vira/__init__.py); this process too
+    os.environ["VIRA_FORBID_NETWORK"] = "1"
+    forbid_network()
     for path in clean_leftovers(out_dir):
         print(f"removed {path}, left by an interrupted run", flush=True)
     outcomes: list[Outcome] = []
