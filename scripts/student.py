@@ -5,18 +5,21 @@
 
 The chapters write their exercises as sphinx-exercise blocks (MyST): an ``{exercise}`` directive
 with a label, and its solution either as a ``{solution}`` directive inside a markdown cell or as a
-*gated* solution, whose worked code runs with the chapter: a markdown cell holding only a
-``{solution-start} label`` directive, the solution's cells (markdown and code), and a markdown
-cell holding only ``{solution-end}``. The student edition keeps the exercises and drops
+*gated* solution, whose worked code runs with the chapter: a ``{solution-start} label`` directive,
+the solution's cells (markdown and code), and a ``{solution-end}`` directive. A marker may share
+its markdown cell with other text (the exercise before it, the next exercise after it), as MyST
+allows. The student edition keeps the exercises and drops
 
-* every cell from a ``{solution-start}`` through its ``{solution-end}``, both included;
+* everything from a ``{solution-start}`` through its ``{solution-end}``, both included: the text
+  after the start marker and before the end marker in their own cells, and every cell between;
 * every ``{solution}`` directive inside a markdown cell (the rest of the cell stays);
-* every cell tagged ``solution``;
+* every cell tagged ``solution``, and markdown cells left empty;
 * every output and execution count (the chapters' sources have none; executed copies would).
 
-A solution gate that is never closed, or a marker that shares its cell with other text, is refused
-with the file and the cell named. :func:`leaks` lists what solution text survives in a notebook;
-the edition is written only when it finds nothing.
+A solution gate that is never closed or opened inside another, an end without a start, and a
+directive whose closing fence is missing are refused with the file and the cell named.
+:func:`leaks` lists what solution text survives in a notebook; the edition is written only when it
+finds nothing.
 """
 
 from __future__ import annotations
@@ -39,60 +42,53 @@ def _directive(line: str) -> tuple[str, str] | None:
     return (m["fence"], m["name"]) if m else None
 
 
-def _only_directive(text: str, name: str) -> bool:
-    """Whether a markdown cell holds one ``name`` directive and nothing else: its opening line
-    (with its label), option lines (``:class: dropdown``) and its closing fence."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    opened = _directive(lines[0]) if lines else None
-    if opened is None or opened[1] != name or len(lines) < 2 or lines[-1] != opened[0]:
-        return False
-    return all(ln.startswith(":") for ln in lines[1:-1])
+def _strip_cell(text: str, gate: int | None, k: int) -> tuple[str, int | None]:
+    """A markdown cell's text as the student sees it, and the gate state after it.
 
-
-def strip_solution_blocks(text: str) -> str:
-    """A markdown cell's text without its ``{solution}`` directives (fence to matching fence)."""
-    out, closing = [], None
+    ``gate`` is the cell where the open solution gate began (None when none is open). Lines inside
+    an open gate are dropped, and so are the solution directives themselves (from their opening
+    fence to the matching closing one): a ``{solution}`` block, and the ``{solution-start}`` and
+    ``{solution-end}`` markers, which may share their cell with other text."""
+    out, closing, name = [], None, None
     for line in text.splitlines(keepends=True):
-        if closing is not None:
+        if closing is not None:  # inside a solution directive: drop through its closing fence
             if line.strip() == closing:
+                if name == "solution-start":
+                    gate = k
+                elif name == "solution-end":
+                    gate = None
                 closing = None
             continue
         found = _directive(line)
-        if found is not None and found[1] == "solution":
-            closing = found[0]
+        if found is not None:
+            closing, name = found
+            if name == "solution-start" and gate is not None:
+                raise ValueError(f"cell {k}: a solution opens inside the one opened in cell {gate}")
+            if name == "solution-end" and gate is None:
+                raise ValueError(f"cell {k}: {{solution-end}} without a {{solution-start}}")
             continue
-        out.append(line)
+        if gate is None:
+            out.append(line)
     if closing is not None:
-        raise ValueError(f"a {{solution}} directive opened with {closing} is never closed")
-    return "".join(out)
+        raise ValueError(f"cell {k}: a {{{name}}} directive opened with {closing} is never closed")
+    return "".join(out), gate
 
 
 def student_notebook(nb: dict, name: str = "notebook") -> dict:
     """The student edition of one notebook (a dict in nbformat 4); ``name`` is used in errors."""
     cells, gate = [], None
     for k, cell in enumerate(nb.get("cells", [])):
-        text = "".join(cell.get("source", ""))
-        marker = next((d for ln in text.splitlines() if (d := _directive(ln)) and d[1] != "solution"), None)
-        if marker is not None:
-            if not _only_directive(text, marker[1]):
-                raise ValueError(f"{name}, cell {k}: a {{{marker[1]}}} marker must be alone in its markdown cell")
-            if marker[1] == "solution-start":
-                if gate is not None:
-                    raise ValueError(f"{name}, cell {k}: a solution opens inside the one opened in cell {gate}")
-                gate = k
-            elif gate is None:
-                raise ValueError(f"{name}, cell {k}: {{solution-end}} without a {{solution-start}}")
-            else:
-                gate = None
+        if cell["cell_type"] == "markdown":
+            try:
+                text, gate = _strip_cell("".join(cell.get("source", "")), gate, k)
+            except ValueError as err:
+                raise ValueError(f"{name}, {err}") from None
+            if text.strip():
+                cells.append({**json.loads(json.dumps(cell)), "source": text})
             continue
         if gate is not None or "solution" in cell.get("metadata", {}).get("tags", []):
             continue
         cell = json.loads(json.dumps(cell))  # a copy
-        if cell["cell_type"] == "markdown":
-            try:
-                cell["source"] = strip_solution_blocks(text)
-            except ValueError as err:
-                raise ValueError(f"{name}, cell {k}: {err}") from None
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         cells.append(cell)

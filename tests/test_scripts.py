@@ -120,7 +120,10 @@ def test_student_edition_drops_every_solution_and_output_and_keeps_the_exercises
 @pytest.mark.parametrize("cells, message", [
     (["```{solution-start} ex-x\n```"], "cell 10: {solution-start} is never closed"),
     (["```{solution-end}\n```"], "cell 10: {solution-end} without a {solution-start}"),
-    (["Text first.\n```{solution-start} ex-x\n```"], "cell 10: a {solution-start} marker must be alone"),
+    (["```{solution-start} ex-x\n```", "```{solution-start} ex-y\n```"],
+     "cell 11: a solution opens inside the one opened in cell 10"),
+    (["Text first.\n```{solution-start} ex-x\n:class: dropdown"],
+     "cell 10: a {solution-start} directive opened with ``` is never closed"),
     (["```{solution} ex-x\nnever closed"], "cell 10: a {solution} directive opened with ``` is never closed"),
 ])
 def test_student_edition_refuses_a_broken_solution_naming_file_and_cell(tmp_path, cells, message):
@@ -131,6 +134,37 @@ def test_student_edition_refuses_a_broken_solution_naming_file_and_cell(tmp_path
     with pytest.raises(ValueError, match=re.escape(f"{path}, {message}")):
         student.write_edition(tmp_path / "student", source=src)
     assert student.main(["--source", str(src), "--out", str(tmp_path / "s2")]) == 1
+
+
+def test_markers_may_share_their_cell_with_the_exercises(tmp_path):
+    """As the chapters write them: the start marker after its exercise, the end marker before the
+    next exercise, in the same markdown cells."""
+    student = load_script("student")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("```{exercise} One\n:label: ex-1\nQ1?\n```\n\n```{solution-start} ex-1\n"
+                                      ":class: dropdown\n```\nSECRET-1"),
+        nbformat.v4.new_code_cell("secret = 1  # SECRET-CODE"),
+        nbformat.v4.new_markdown_cell("SECRET-2\n```{solution-end}\n```\n\n```{exercise} Two\n:label: ex-2\nQ2?\n```"),
+        nbformat.v4.new_markdown_cell("```{solution-start} ex-2\n```"),
+        nbformat.v4.new_markdown_cell("SECRET-3"),
+        nbformat.v4.new_markdown_cell("```{solution-end}\n```\n## Projects"),
+    ]
+    edition = student.student_notebook(json.loads(nbformat.writes(nb)), name="demo")
+    text = json.dumps(edition)
+    assert "SECRET" not in text and "solution" not in text and student.leaks(edition) == []
+    assert [c["source"].strip() for c in edition["cells"]] == [
+        "```{exercise} One\n:label: ex-1\nQ1?\n```", "```{exercise} Two\n:label: ex-2\nQ2?\n```", "## Projects"]
+
+
+@pytest.mark.slow
+def test_a_student_chapter_runs_at_smoke(tmp_path):
+    """The student edition of chapter 0 (its exercises' solutions removed) still runs end to end."""
+    student = load_script("student")
+    written = student.write_edition(tmp_path / "student", ["00"])
+    pm = pytest.importorskip("papermill")
+    pm.execute_notebook(str(written[0]), str(tmp_path / "out.ipynb"), parameters={"preset": "smoke"},
+                        kernel_name="python3", progress_bar=False)
 
 
 def test_student_edition_of_the_book_leaks_nothing(tmp_path):
