@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from vira.book import data_inputs
 from vira.book import runner as runner
 from vira.book.bookcheck import notebook_problems
 
@@ -81,6 +83,12 @@ def test_committed_chapter_is_clean_current_and_records_its_preset(chapter):
     assert current, f"book/{chapter.name} was executed from an older {chapter.name}: run `{command}`"
     assert fresh, (f"book/{chapter.name} is stale against its inputs (its source, a vira module it imports, "
                    f"the pins or its parameters changed since it was executed): run `{command}`")
+    stored_reads = runner.stored_data_inputs(executed)
+    if stored_reads is not None:  # pages executed since the runner records them
+        moved = data_inputs.changed(stored_reads, data_inputs.inputs(chapter),
+                                    skip_data=not os.environ.get("VIRA_DATA"))
+        assert not moved, (f"book/{chapter.name} is stale against what it read: {', '.join(moved)} changed "
+                           f"since it was executed: run `{command}`")
     results = ROOT / "book" / "results" / f"{chapter.stem}.json"
     assert runner.results_consistent(executed, results), (
         f"book/results/{results.name} disagrees with book/{chapter.name}: run `{command}` (it rewrites the "

@@ -265,3 +265,28 @@ def test_every_chapter_runs_with_the_network_guard_on(tmp_path, monkeypatch):
                  "socket.getaddrinfo('example.org', 80)")
     with pytest.raises(runner.ChapterFailed, match="NetworkAccessBlocked"):
         runner.run_chapters(["03"], preset="smoke", source_dir=src, out_dir=tmp_path / "book", progress=False)
+
+
+@pytest.mark.slow
+def test_a_change_in_the_data_a_chapter_reads_re_executes_it(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    (data / "d").mkdir(parents=True)
+    (data / "d" / "f.csv").write_text("1\n")
+    monkeypatch.setenv("VIRA_DATA", str(data))
+    src, out = tmp_path / "notebooks", tmp_path / "book"
+    src.mkdir()
+    make_chapter(src, "04_reads", "# reads data_dir(\"d\")\nx = 1")
+    status = lambda: runner.run_chapters(["04"], preset="smoke", source_dir=src, out_dir=out,  # noqa: E731
+                                         progress=False)[0].status
+    assert status() == "executed"
+    assert runner.stored_data_inputs(out / "04_reads.ipynb") == {"VIRA_DATA/d": runner.data_inputs.inputs(
+        src / "04_reads.ipynb")["VIRA_DATA/d"]}
+    assert status() == "skipped"
+    (data / "d" / "f.csv").write_text("2\n")
+    assert status() == "executed"
+    # a page executed before the inputs were recorded is judged by its input hash alone
+    nb = json.loads((out / "04_reads.ipynb").read_text())
+    del nb["metadata"]["vira"]["data_inputs"]
+    (out / "04_reads.ipynb").write_text(json.dumps(nb))
+    (data / "d" / "f.csv").write_text("3\n")
+    assert status() == "skipped"

@@ -12,8 +12,10 @@ What it guarantees:
 * a chapter is skipped when its inputs are unchanged: the hash of the chapter (``.py`` and
   ``.ipynb``), of the ``vira`` source files it imports (directly or through other ``vira``
   modules, see :func:`vira_modules`), of the pins (``requirements.txt``) and of the parameters
-  equals the one stored in the executed notebook (``metadata.vira.input_hash``). A change to a
-  module that a chapter never imports leaves that chapter's page current;
+  equals the one stored in the executed notebook (``metadata.vira.input_hash``), and so do the
+  data, weight and results files its source names (:mod:`vira.book.data_inputs`, stored as
+  ``metadata.vira.data_inputs``; a page executed before they were recorded is judged by the hash
+  alone). A change to a module that a chapter never imports leaves that chapter's page current;
 * each output is written atomically: papermill writes to a hidden temporary file beside the target,
   which replaces the target only after the chapter succeeded, so a crash or Ctrl-C never leaves a
   half-written chapter in ``book/`` (a failed execution is kept in ``_build/failed/`` to inspect);
@@ -47,6 +49,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from vira.book import data_inputs
 from vira.book.offline import forbid_network
 from vira.book.provenance import REPO_ROOT
 from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
@@ -217,7 +220,8 @@ def _keep_failed(partial: Path, out: Path) -> str:
     return str(kept.relative_to(REPO_ROOT) if kept.is_relative_to(REPO_ROOT) else kept)
 
 
-def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: bool = True) -> Path:
+def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: bool = True,
+            reads: dict | None = None) -> Path:
     """Execute one chapter into its hidden temporary file beside ``out`` and return that file
     (:func:`publish` moves it into place); raise :class:`ChapterFailed` naming the cell, or
     :class:`Interrupted` on Ctrl-C (the temporary file is then removed)."""
@@ -274,9 +278,20 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
         raise
     nb = nbformat.read(partial, as_version=4)
     nb.metadata["vira"] = {"input_hash": digest, "parameters": parameters,
-                           "source": f"notebooks/{chapter.name}"}
+                           "source": f"notebooks/{chapter.name}",
+                           "data_inputs": reads if reads is not None else data_inputs.inputs(chapter)}
     nbformat.write(nb, partial)
     return partial
+
+
+def stored_data_inputs(executed: Path) -> dict | None:
+    """The data, weight and results inputs recorded in an executed chapter
+    (:mod:`vira.book.data_inputs`), or None for a page executed before they were recorded."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return nb.get("metadata", {}).get("vira", {}).get("data_inputs")
 
 
 def _command(chapter: Path, params: dict) -> str:
@@ -304,9 +319,10 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
     for i, chapter in enumerate(chapters, 1):
         out = Path(out_dir) / chapter.name
         results = Path(out_dir) / "results" / f"{chapter.stem}.json"
-        digest = input_hash(chapter, params)
+        digest, reads = input_hash(chapter, params), data_inputs.inputs(chapter)
         head = f"[{i}/{len(chapters)}] {chapter.stem}"
-        if not force and stored_hash(out) == digest:
+        stored_reads = stored_data_inputs(out)
+        if not force and stored_hash(out) == digest and (stored_reads is None or stored_reads == reads):
             if not results_consistent(out, results):
                 written = write_results(out, results, _command(chapter, params))
                 print(f"{head}: results file {'rewritten' if written else 'removed'} to agree with "
@@ -317,7 +333,7 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
         print(f"{head}: executing with {params} -> {out}", flush=True)
         t0 = time.perf_counter()
         try:
-            partial = execute(chapter, out, params, digest, progress=progress)
+            partial = execute(chapter, out, params, digest, progress=progress, reads=reads)
             written = publish(partial, out, results, _command(chapter, params))
         except (ChapterFailed, Interrupted) as err:
             status = "interrupted" if isinstance(err, Interrupted) else "failed"
