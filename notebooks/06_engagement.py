@@ -40,6 +40,7 @@ device = "auto"  # "cpu", "cuda" or "auto"
 seed = 0  # the data set's seed; model seeds are seed, seed + 1, ...
 
 # %%
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -1115,6 +1116,9 @@ except VideoError as err:
     message = str(err)
 print(message.replace(str(damaged.parent), "<tmp>"))
 assert "damaged_copy.mp4" in message
+shutil.rmtree(damaged.parent)  # leave no temporary folder behind
+if clips_dir is None:
+    shutil.rmtree(scratch)
 
 # %% [markdown]
 # ## What we found vs the paper

@@ -65,6 +65,7 @@ for path in sorted(p for p in RESULTS.glob("*.json") if not p.name.startswith("b
         awaiting[path.stem] = err
 records = load_results(scratch)
 shutil.copy(write_csv(scratch), RESULTS / CSV_NAME)  # the downloadable CSV, rewritten with the report
+shutil.rmtree(scratch)  # leave no temporary folder behind
 if awaiting:
     display(Markdown("**Awaiting re-execution.** These chapters' results files do not follow the current "
                      "schema, so this report leaves their numbers out until they are executed again: "
