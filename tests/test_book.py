@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,6 +110,11 @@ def test_the_book_builds_with_warnings_as_errors(tmp_path):
     assert (html / "index.html").exists()
     for entry in toc_files():
         assert (html / f"{entry}.html").exists(), f"{entry} was not rendered"
+    # MathJax comes with the book (scripts/vendor_mathjax.sh): formulas typeset offline
+    assert (html / "_static" / "mathjax" / "tex-mml-chtml.js").exists()
+    for page in html.rglob("*.html"):
+        scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', page.read_text(encoding="utf-8"), re.I)
+        assert all(not re.match(r"(https?:)?//", src) for src in scripts), f"{page.name} loads MathJax remotely: {scripts}"
 
 
 @pytest.mark.slow
@@ -116,6 +122,7 @@ def test_an_error_output_fails_the_build(tmp_path):
     """A copy of the book whose chapter carries an error output must not build."""
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "_vendor", tmp_path / "_vendor")
     shutil.copytree(ROOT / "book", tmp_path / "book")
     victim = tmp_path / "book" / CHAPTERS[0].name
     nb = json.loads(victim.read_text(encoding="utf-8"))
