@@ -31,6 +31,8 @@ What it guarantees:
   kept in ``_build/failed/``;
 * it prints progress, a timing table at the end, and exits non-zero naming the chapter and the
   cell that failed;
+* the page keeps no progress bar: tqdm's stderr output is removed from the executed notebook
+  (:mod:`vira.book.progress_output`; any other stderr text stays);
 * nothing reaches the network: it sets ``VIRA_FORBID_NETWORK=1`` for the kernels it starts (each
   installs :mod:`vira.book.offline`'s guard when it imports ``vira``) and installs the guard in
   its own process.
@@ -51,6 +53,7 @@ from pathlib import Path
 
 from vira.book import data_inputs
 from vira.book.offline import forbid_network
+from vira.book.progress_output import strip_progress
 from vira.book.provenance import REPO_ROOT
 from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
                                tidy, write_results)
@@ -277,6 +280,7 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
         tidy(out)
         raise
     nb = nbformat.read(partial, as_version=4)
+    strip_progress(nb)  # progress bars are for a reader running the chapter, not for its page
     nb.metadata["vira"] = {"input_hash": digest, "parameters": parameters,
                            "source": f"notebooks/{chapter.name}",
                            "data_inputs": reads if reads is not None else data_inputs.inputs(chapter)}
