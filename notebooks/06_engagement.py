@@ -117,9 +117,11 @@ display(PAPER_T3.rename_axis("paper, Table 3"))
 # video of duration $d$ with sessions $w_1, \dots, w_n$:
 #
 # $$
+# \begin{gathered}
 # \mathrm{AWT} = \frac1n \sum_j w_j,\quad \mathrm{AWP} = \frac{\mathrm{AWT}}{d},\quad
-# \mathrm{ECR} = \frac1n \#\{j : w_j > 5\,\mathrm{s}\},\quad
+# \mathrm{ECR} = \frac1n \#\{j : w_j > 5\,\mathrm{s}\},\\
 # \mathrm{NAWP} = \min\!\Big(\frac{\mathrm{AWT} - f_{min}(d)}{f_{max}(d) - f_{min}(d)},\ 1\Big)
+# \end{gathered}
 # $$ (eq-nawp)
 #
 # with $f_{min} = 0$ (Eq. 1-2). A 10 s video watched in five sessions of 0, 2, 8, 10 and 25 s (the
@@ -538,10 +540,12 @@ claim(session, "ecr_nawp_corr", paper="SnapUGC",
 # clip, and
 #
 # $$
+# \begin{gathered}
 # \widehat{\mathrm{NAWP}} = \frac{L}{M}\sum_{i=1}^{M/L} F^1_{out}(H_i), \qquad
-# \widehat{\mathrm{ECR}} = \frac{L}{5r}\sum_{i=1}^{5r/L} F^2_{out}(H_i),
-# \qquad \mathcal{L} = \lVert \mathrm{NAWP} - \widehat{\mathrm{NAWP}} \rVert_2
+# \widehat{\mathrm{ECR}} = \frac{L}{5r}\sum_{i=1}^{5r/L} F^2_{out}(H_i),\\
+# \mathcal{L} = \lVert \mathrm{NAWP} - \widehat{\mathrm{NAWP}} \rVert_2
 #   + \lVert \mathrm{ECR} - \widehat{\mathrm{ECR}} \rVert_2
+# \end{gathered}
 # $$ (eq-snap-net)
 #
 # (Eq. 4-5; the norms are over the batch, not squared, as printed). The paper does not give the
