@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # How this book works
+# # 0. How this book works
 #
 # Every chapter of this book is a notebook that runs from start to finish, checks its own claims,
 # and records how it was run. This short chapter shows the machinery once, on a problem whose
@@ -176,9 +176,9 @@ vira.results.record(session, "this book", "claim", "the estimate lies within fou
 vira.results.record(session, "this book", "claim", "the estimate lies within four standard errors of pi",
                     "z = (pi_hat - pi) / se", z, section="the-full-run",
                     note=f"asserted |z| < 4: holds (|z| = {abs(z):.2f}); se = {se:.6f}")
-vira.results.record(session, "this book", "claim", "the same seed gives the same points", "identical (1 = yes)",
-                    1.0, section="the-full-run",
-                    note="asserted: reseeding and drawing again gives bit-identical points")
+same_seed = vira.results.record(session, "this book", "claim", "the same seed gives the same points",
+                                "identical (1 = yes)", 1.0, section="the-full-run",
+                                note="asserted: reseeding and drawing again gives bit-identical points")
 
 # %% [markdown]
 # With {glue:text}`n_points:,` points the estimate is $\hat\pi =$ {glue:text}`pi_hat:.5f`. Its

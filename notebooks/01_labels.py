@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # What is virality? Every paper's label, side by side
+# # 1. What is virality? Every paper's label, side by side
 #
 # A model that predicts virality can only learn the label it is given. The papers in this book
 # each define "virality" their own way, and the definitions do not measure the same thing. This

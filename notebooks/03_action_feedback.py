@@ -68,10 +68,12 @@ print(f"{len(ds):,} synthetic clips ({session.preset.name} preset)")
 # of joint $j$ in frame $t$. The paper's three quantities are, in our notation:
 #
 # $$
+# \begin{gathered}
 # g_{tj} = \frac{\partial s}{\partial v_{tj}} \quad\text{(Eq. 7)}, \qquad
-# m_{c,tj} = \frac{1}{|c|}\sum_{i \in c} \lVert g_{i,tj} \rVert_2 \quad\text{(Eq. 8)}, \qquad
+# m_{c,tj} = \frac{1}{|c|}\sum_{i \in c} \lVert g_{i,tj} \rVert_2 \quad\text{(Eq. 8)},\\
 # m_{c,j} = \frac{1}{|c|}\sum_{i \in c} \frac{1}{T_i}\sum_{t} \lVert g_{i,tj} \rVert_2
 # \quad\text{(Eq. 9)},
+# \end{gathered}
 # $$
 #
 # for the clips $i$ of challenge $c$. Eq. 7 is one backward pass through the network. Eq. 8 needs
@@ -469,7 +471,8 @@ if folder is not None:
     fig, axes = plt.subplots(1, 3, figsize=(10, 4))
     for ax, t in zip(axes, sorted(np.argsort(size)[-3:])):
         draw(ax, x[:, t].numpy(), g[t], 0.5 / np.nanmax(np.linalg.norm(g, axis=-1)))
-        ax.set_title(f"{clip.name}, frame {t}")
+        ax.set_title(f"frame {t}")
+    fig.suptitle(f"AIST++ clip {clip.name}: the three frames with the most guidance")
     plt.show()
     assert np.isfinite(g).any()
 else:
