@@ -223,11 +223,11 @@ vira.glue("alpha_max", tails["Hill alpha (top 5%)"].max())
 vira.glue("alpha_min", tails["Hill alpha (top 5%)"].min())
 vira.glue("top1_views", 100 * tails.loc["views", "share held by the top 1%"])
 count_values = {c: videos[c].to_numpy(float) for c in counts}
-claim(session, name="claim_tails", paper="ours", section="how-heavy-are-the-tails",
-      statement="every count has a Hill tail index below 2, so a log is needed (all three papers take one)",
-      metric="largest Hill alpha (top 5%) of views, likes, comments, shares, followers",
-      ev=over_rows(lambda idx: max(hill_alpha(v[idx], top=0.05) for v in count_values.values()), n_videos),
-      null=2.0, direction=-1, expect=EXPECT)
+_ = claim(session, name="claim_tails", paper="ours", section="how-heavy-are-the-tails",
+          statement="every count has a Hill tail index below 2, so a log is needed (all three papers take one)",
+          metric="largest Hill alpha (top 5%) of views, likes, comments, shares, followers",
+          ev=over_rows(lambda idx: max(hill_alpha(v[idx], top=0.05) for v in count_values.values()), n_videos),
+          null=2.0, direction=-1, expect=EXPECT)
 
 # %% [markdown]
 # The counts' Hill indices lie between {glue:text}`alpha_min:.2f` and {glue:text}`alpha_max:.2f`,
@@ -263,11 +263,11 @@ claim(session, name="claim_vdv_vv", paper="ours", section="do-the-labels-agree",
       statement="VDV and Viral Vision rank the videos almost alike (Spearman rho above 0.8)",
       metric="Spearman rho, VDV (Eq. 1-2) vs Viral Vision score",
       ev=evidence(srcc, vdv, vv, n_resamples=claim_resamples, seed=seed), null=0.8, direction=1, expect=EXPECT)
-claim(session, name="claim_ratio_unrelated", paper="Pay Attention", section="do-the-labels-agree",
-      statement="the views / followers ratio is nearly unrelated to the engagement labels (|rho| below 0.2)",
-      metric="largest |Spearman rho| with VDV and Viral Vision",
-      ev=over_rows(lambda idx: max(abs(srcc(ratio[idx], vdv[idx])), abs(srcc(ratio[idx], vv[idx]))), n_videos),
-      null=0.2, direction=-1, expect=EXPECT)
+_ = claim(session, name="claim_ratio_unrelated", paper="Pay Attention", section="do-the-labels-agree",
+          statement="the views / followers ratio is nearly unrelated to the engagement labels (|rho| below 0.2)",
+          metric="largest |Spearman rho| with VDV and Viral Vision",
+          ev=over_rows(lambda idx: max(abs(srcc(ratio[idx], vdv[idx])), abs(srcc(ratio[idx], vv[idx]))), n_videos),
+          null=0.2, direction=-1, expect=EXPECT)
 
 # %% [markdown]
 # Then the binary labels. To compare VDV with them, we split its score at the median as well. For
@@ -304,12 +304,12 @@ claim(session, name="claim_kappa_pa", paper="Pay Attention", section="do-the-lab
       ev=over_rows(lambda idx: max(cohen_kappa_score(top_half[idx], popular[idx]),
                                    cohen_kappa_score(vv_viral[idx], popular[idx])), n_videos),
       null=0.2, direction=-1, expect=EXPECT)
-claim(session, name="claim_likes", paper="VDV", section="do-the-labels-agree",
-      statement="likes dominate VDV's sum (more than half of it in the median video)",
-      metric="median share of likes in likes + comments + reposts",
-      ev=evidence(lambda share, _: float(np.median(share)), likes_of_sum, likes_of_sum,
-                  n_resamples=claim_resamples, seed=seed),
-      null=0.5, direction=1, expect=EXPECT)
+_ = claim(session, name="claim_likes", paper="VDV", section="do-the-labels-agree",
+          statement="likes dominate VDV's sum (more than half of it in the median video)",
+          metric="median share of likes in likes + comments + reposts",
+          ev=evidence(lambda share, _: float(np.median(share)), likes_of_sum, likes_of_sum,
+                      n_resamples=claim_resamples, seed=seed),
+          null=0.5, direction=1, expect=EXPECT)
 
 # %% [markdown]
 # VDV's and Viral Vision's scores have Spearman $\rho =$ {glue:text}`rho_vdv_vv:.2f`, and their
@@ -384,12 +384,12 @@ for name, paper_name, column, subset, statement, null, direction in [
           ev=evidence(srcc, videos[column].to_numpy(float)[keep], followers[keep], n_resamples=claim_resamples,
                       seed=seed),
           null=null, direction=direction, expect=EXPECT)
-claim(session, name="claim_filter_share", paper="VDV", section="what-does-each-label-track",
-      statement="VDV's 1,000-follower filter keeps under a tenth of this feed",
-      metric="share of videos by creators with at most 1,000 followers",
-      ev=evidence(lambda kept, _: float(np.mean(kept)), small.astype(float), small, n_resamples=claim_resamples,
-                  seed=seed),
-      null=0.1, direction=-1, expect=EXPECT)
+_ = claim(session, name="claim_filter_share", paper="VDV", section="what-does-each-label-track",
+          statement="VDV's 1,000-follower filter keeps under a tenth of this feed",
+          metric="share of videos by creators with at most 1,000 followers",
+          ev=evidence(lambda kept, _: float(np.mean(kept)), small.astype(float), small, n_resamples=claim_resamples,
+                      seed=seed),
+          null=0.1, direction=-1, expect=EXPECT)
 
 # %% [markdown]
 # Dividing by followers is meant to take the audience out of the Pay Attention label. Here the
@@ -524,14 +524,14 @@ if REAL:
     vira.glue("pct_float_ids", 100 * float_ids)
 else:
     vira.glue("pct_float_ids", float("nan"))
-claim(session, name="claim_groups", paper="VDV", section="one-soundtrack-one-challenge",
-      statement="normalising within a group (Eq. 2) re-orders the videos (rho with the global ranking below 0.9)",
-      metric=f"Spearman rho, per-soundtrack vs global min-max, {n_tracks} soundtracks with at least "
-             f"{min_group} videos",
-      ev=evidence(srcc, big["per soundtrack"].to_numpy(float), big["global"].to_numpy(float),
-                  n_resamples=claim_resamples, seed=seed),
-      # its interval on the real feed ends within 0.001 of 0.9: which side depends on the resamples
-      null=0.9, direction=-1, expect=("reproduced", "inconclusive") if REAL else None)
+_ = claim(session, name="claim_groups", paper="VDV", section="one-soundtrack-one-challenge",
+          statement="normalising within a group (Eq. 2) re-orders the videos (rho with the global ranking below 0.9)",
+          metric=f"Spearman rho, per-soundtrack vs global min-max, {n_tracks} soundtracks with at least "
+                 f"{min_group} videos",
+          ev=evidence(srcc, big["per soundtrack"].to_numpy(float), big["global"].to_numpy(float),
+                      n_resamples=claim_resamples, seed=seed),
+          # its interval on the real feed ends within 0.001 of 0.9: which side depends on the resamples
+          null=0.9, direction=-1, expect=("reproduced", "inconclusive") if REAL else None)
 
 # %% [markdown]
 # Only {glue:text}`n_tracks` soundtracks have at least 20 videos, and together they hold

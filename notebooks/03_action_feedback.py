@@ -262,12 +262,12 @@ claim(session, name="claim_mean_sample_legs", paper="ours", section=SECTION,
       metric=f"{UPPER_MINUS_LOWER}, untrained mean sample", ev=arms_over_legs("untrained, mean sample"),
       null=0.0, direction=-1, expect="reproduced")
 # small: +0.21 (one seed); the joints' bootstrap may not exclude 0
-claim(session, name="claim_gxi", paper="ours", section=SECTION,
-      statement="gradient x input recovers more of the planted map than the plain gradient",
-      metric=f"{REC}, gradient x input minus plain gradient, mean over challenges",
-      ev=over_joints(lambda idx: recovered("trained, gradient x input", "all", idx)
-                     - recovered("trained", "all", idx)),
-      null=0.0, direction=1, expect=("reproduced", "inconclusive") if trained_enough else None)
+_ = claim(session, name="claim_gxi", paper="ours", section=SECTION,
+          statement="gradient x input recovers more of the planted map than the plain gradient",
+          metric=f"{REC}, gradient x input minus plain gradient, mean over challenges",
+          ev=over_joints(lambda idx: recovered("trained, gradient x input", "all", idx)
+                         - recovered("trained", "all", idx)),
+          null=0.0, direction=1, expect=("reproduced", "inconclusive") if trained_enough else None)
 
 # %% [markdown]
 # Averaged over the eight challenges, the rank correlation between the trained model's attention
@@ -432,12 +432,12 @@ claim(session, name="claim_guidance_truth", paper="VDV", central=True, section="
       ev=evidence(lambda guided, randomly: float(np.mean(guided > randomly)), truth_up["guidance"],
                   truth_up["random"], n_resamples=1000, seed=seed, span=1),
       null=0.5, direction=1, expect="reproduced" if trained_enough else None)
-claim(session, name="claim_q_rises", paper="ours", section="does-the-advice-work",
-      statement="Q (the truth's view) rises under both steps",
-      metric="smaller mean change of Q of the two steps",
-      ev=evidence(lambda guided, randomly: float(min(np.mean(guided), np.mean(randomly))), truth_up["guidance"],
-                  truth_up["random"], n_resamples=1000, seed=seed),
-      null=0.0, direction=1, expect="reproduced" if trained_enough else None)
+_ = claim(session, name="claim_q_rises", paper="ours", section="does-the-advice-work",
+          statement="Q (the truth's view) rises under both steps",
+          metric="smaller mean change of Q of the two steps",
+          ev=evidence(lambda guided, randomly: float(min(np.mean(guided), np.mean(randomly))), truth_up["guidance"],
+                      truth_up["random"], n_resamples=1000, seed=seed),
+          null=0.0, direction=1, expect="reproduced" if trained_enough else None)
 
 # %% [markdown]
 # A step along the guidance raises the model's score for {glue:text}`advice_score_up:.0%` of the

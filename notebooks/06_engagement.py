@@ -224,11 +224,11 @@ vira.glue("zero_likes", float((t.likes == 0).mean() * 100))
 vira.glue("awt_duration", float(mislead.loc["awt", "duration"]))
 vira.glue("like_interest", float(mislead.loc["like_rate", "interest"]))
 vira.glue("nawp_interest", float(mislead.loc["nawp", "interest"]))
-claim(session, "views_follow_fame", paper="ours",
-      statement="Views follow the creator's fame more than the video's interest (planted in our recommender)",
-      metric="Spearman of views with fame minus with interest",
-      ev=evidence(srcc, t.fame.to_numpy(), t.views.to_numpy(), t.interest.to_numpy(), seed=seed),
-      expect="reproduced", section="why-views-likes-and-watch-time-mislead")
+_ = claim(session, "views_follow_fame", paper="ours",
+          statement="Views follow the creator's fame more than the video's interest (planted in our recommender)",
+          metric="Spearman of views with fame minus with interest",
+          ev=evidence(srcc, t.fame.to_numpy(), t.views.to_numpy(), t.interest.to_numpy(), seed=seed),
+          expect="reproduced", section="why-views-likes-and-watch-time-mislead")
 
 # %% [markdown]
 # Views have $\rho$ = {glue:text}`views_fame:.2f` with fame and {glue:text}`views_interest:.2f`
@@ -289,13 +289,13 @@ def slope_error(awt_, duration_):
 
 
 vira.glue("slope_error", slope_error(t.awt, t.duration) * 100)
-claim(session, "fmax_recovered", paper="ours",
-      statement="The paper's top-3 % procedure recovers the simulator's line f_max",
-      metric="relative error of the fitted slope, against 10 %",
-      ev=evidence(slope_error, t.awt.to_numpy(), t.duration.to_numpy(), seed=seed), null=0.1, direction=-1,
-      # small: about 60 videos per duration bin make the top-3 % quantiles, and so the slope, too noisy
-      # to decide a 10 % criterion (interval about ±0.26 around 0.10); `full` has 30 times the videos
-      expect="inconclusive", section="fig-2-rebuilt")
+_ = claim(session, "fmax_recovered", paper="ours",
+          statement="The paper's top-3 % procedure recovers the simulator's line f_max",
+          metric="relative error of the fitted slope, against 10 %",
+          ev=evidence(slope_error, t.awt.to_numpy(), t.duration.to_numpy(), seed=seed), null=0.1, direction=-1,
+          # small: about 60 videos per duration bin make the top-3 % quantiles, and so the slope, too noisy
+          # to decide a 10 % criterion (interval about ±0.26 around 0.10); `full` has 30 times the videos
+          expect="inconclusive", section="fig-2-rebuilt")
 
 # %% [markdown]
 # The fitted line is $f_{max}(d)$ = {glue:text}`fmax_slope:.3f` $d$ + {glue:text}`fmax_intercept:.2f`
@@ -507,12 +507,12 @@ def gap_to_paper(ecr_, nawp_):
 # The paper's 0.926 describes its 90,000 videos; its own standard error is negligible against our
 # tolerance of 0.05, so the claim is the distance from its value.
 vira.glue("paper_ecr_nawp_se", paper_se("pearson", PAPER_ECR_NAWP, N_PAPER_VIDEOS))
-claim(session, "ecr_nawp_corr", paper="SnapUGC",
-      statement=f"ECR and NAWP correlate at the paper's {PAPER_ECR_NAWP} (Fig. 2h)",
-      metric=f"|Pearson r of ECR and NAWP - {PAPER_ECR_NAWP}|, against 0.05",
-      ev=evidence(gap_to_paper, t.ecr.to_numpy(), t.nawp.to_numpy(), seed=seed), null=0.05, direction=-1,
-      # small: 0.057 [0.050, 0.065], its lower end 1e-5 above the tolerance: either verdict is possible
-      expect=("contradicted", "inconclusive"), section="fig-2-rebuilt")
+_ = claim(session, "ecr_nawp_corr", paper="SnapUGC",
+          statement=f"ECR and NAWP correlate at the paper's {PAPER_ECR_NAWP} (Fig. 2h)",
+          metric=f"|Pearson r of ECR and NAWP - {PAPER_ECR_NAWP}|, against 0.05",
+          ev=evidence(gap_to_paper, t.ecr.to_numpy(), t.nawp.to_numpy(), seed=seed), null=0.05, direction=-1,
+          # small: 0.057 [0.050, 0.065], its lower end 1e-5 above the tolerance: either verdict is possible
+          expect=("contradicted", "inconclusive"), section="fig-2-rebuilt")
 
 # %% [markdown]
 # The correlation is {glue:text}`r_ecr_nawp:.3f` (Pearson; Spearman {glue:text}`rho_ecr_nawp:.3f`)
@@ -676,15 +676,15 @@ for m in ("nawp", "ecr"):
           expect="reproduced", section="table-3-the-joint-model-s-scores")
 joint_nawp, joint_ecr = stacked(JOINT, "nawp"), stacked(JOINT, "ecr")
 paper_t3 = {m: PAPER_T3.loc["Ours", (m, "SRCC")] for m in ("NAWP", "ECR")}
-claim(session, "nawp_above_ecr", paper="SnapUGC",
-      statement="The network ranks the test videos better by NAWP than by ECR (Table 3, 'Ours')",
-      metric="NAWP SRCC minus ECR SRCC of the jointly trained network",
-      ev=indexed(lambda s, i: srcc(joint_nawp[s, i], y["nawp"][i]) - srcc(joint_ecr[s, i], y["ecr"][i]),
-                 len(joint_nawp)),
-      paper_estimate=paper_t3["NAWP"] - paper_t3["ECR"],
-      paper_se=paper_se("spearman", paper_t3["NAWP"], N_PAPER_TEST, paper_t3["ECR"]),
-      # small: -0.035 and -0.029 over the two seeds, a test-set error of about 0.009: about [-0.05, -0.014]
-      expect="contradicted", section="table-3-the-joint-model-s-scores")
+_ = claim(session, "nawp_above_ecr", paper="SnapUGC",
+          statement="The network ranks the test videos better by NAWP than by ECR (Table 3, 'Ours')",
+          metric="NAWP SRCC minus ECR SRCC of the jointly trained network",
+          ev=indexed(lambda s, i: srcc(joint_nawp[s, i], y["nawp"][i]) - srcc(joint_ecr[s, i], y["ecr"][i]),
+                     len(joint_nawp)),
+          paper_estimate=paper_t3["NAWP"] - paper_t3["ECR"],
+          paper_se=paper_se("spearman", paper_t3["NAWP"], N_PAPER_TEST, paper_t3["ECR"]),
+          # small: -0.035 and -0.029 over the two seeds, a test-set error of about 0.009: about [-0.05, -0.014]
+          expect="contradicted", section="table-3-the-joint-model-s-scores")
 
 # %% [markdown]
 # The joint model ranks the test videos by NAWP with SRCC {glue:text}`srcc_nawp:.3f` and by ECR

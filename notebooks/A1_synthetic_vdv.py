@@ -334,11 +334,11 @@ def hill_or_nan(likes):
 
 
 likes = ds.table.likes.to_numpy(float)
-claim(session, name="claim_likes_tail", paper="ours", section="labels-and-the-oracle-ceiling",
-      statement="the generated likes are heavy-tailed like real TikTok counts (Hill alpha below 2)",
-      metric="Hill alpha of the likes (top 5%), all clips",
-      ev=evidence(lambda values, _: hill_or_nan(values), likes, likes, n_resamples=resamples, seed=seed),
-      null=2.0, direction=-1, expect=band)
+_ = claim(session, name="claim_likes_tail", paper="ours", section="labels-and-the-oracle-ceiling",
+          statement="the generated likes are heavy-tailed like real TikTok counts (Hill alpha below 2)",
+          metric="Hill alpha of the likes (top 5%), all clips",
+          ev=evidence(lambda values, _: hill_or_nan(values), likes, likes, n_resamples=resamples, seed=seed),
+          null=2.0, direction=-1, expect=band)
 
 # %% [markdown]
 # The generated likes have a Hill index (top 5%) of {glue:text}`likes_alpha:.2f`; every real
@@ -534,11 +534,11 @@ vira.glue("holistic_gb", full_frames * 2048 * 4 / 1e9)  # float32
 # sqrt(n), where sd is half the range (an overestimate: 50 normal timings span about 4.5 sd).
 times_se = math.sqrt(math.pi / 2) * (all_streams["max_ms"] - all_streams["min_ms"]) / 2 / math.sqrt(
     all_streams["repeats"])
-claim(session, name="claim_speed", paper="ours", section="speed",
-      statement="generating a 15-s clip never limits training (below the 20 ms target)",
-      metric=f"median ms for all four streams of a 15-s clip, one CPU core ({bench['command']})",
-      ev=from_values([all_streams["median_ms"]], n_test=all_streams["repeats"], se_test=times_se),
-      null=20.0, direction=-1, expect="reproduced")
+_ = claim(session, name="claim_speed", paper="ours", section="speed",
+          statement="generating a 15-s clip never limits training (below the 20 ms target)",
+          metric=f"median ms for all four streams of a 15-s clip, one CPU core ({bench['command']})",
+          ev=from_values([all_streams["median_ms"]], n_test=all_streams["repeats"], se_test=times_se),
+          null=20.0, direction=-1, expect="reproduced")
 
 # %% [markdown]
 # Generating all four streams of a 15-second clip takes {glue:text}`bench_ms:.1f` ms
