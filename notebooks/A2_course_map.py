@@ -54,6 +54,7 @@ BOOK, SOURCE = ROOT / "book", ROOT / "notebooks"
 # table below checks that every chapter named exists and comes earlier in the book's order).
 
 # %%
+# NBVAL_CHECK_OUTPUT
 NEEDS = {  # chapter: (chapters to read first, ideas to know)
     "00_how_this_book_works": ((), "Python, NumPy, PyTorch tensors; standard error of a mean"),
     "01_labels": (("00",), "Spearman correlation, the bootstrap, heavy-tailed counts"),
@@ -73,6 +74,8 @@ chapters = sorted(p.stem for p in SOURCE.glob("[0-9A-Z][0-9]_*.py") if p.stem !=
 assert sorted(NEEDS) == chapters, set(NEEDS) ^ set(chapters)  # every chapter, and only those
 key = {c.split("_")[0]: c for c in chapters}
 assert all(k in key for needs, _ in NEEDS.values() for k in needs)
+print(f"{len(NEEDS)} chapters; the longest list of chapters to read first: "
+      f"{max(len(needs) for needs, _ in NEEDS.values())} ({max(NEEDS, key=lambda c: len(NEEDS[c][0]))})")
 
 # %% [markdown]
 # ## Run times and exercises
