@@ -251,10 +251,11 @@ files
 # :class: dropdown
 # ```
 #
-# The first lies above 0: **reproduced**. The second lies below: **contradicted**. The third holds
-# 0 but not the paper's 0.30: a gain as large as the paper's is ruled out, **absent**. The fourth
-# holds both 0 and 0.30: **inconclusive**; only it can still turn either way, and more seeds and
-# test items shrink it towards whichever side the true gain lies on.
+# The first lies above the null: **reproduced**. The second lies below it: **contradicted**. The
+# third holds the null but not the paper's gain: a gain as large as the paper's is ruled out,
+# **absent**. The fourth holds both the null and the paper's gain: **inconclusive**; only it can
+# still turn either way, and more seeds and test items shrink it towards whichever side the true
+# gain lies on.
 
 # %%
 asked = {"[0.05, 0.50]": (0.05, 0.50), "[-0.40, -0.10]": (-0.40, -0.10),
@@ -299,15 +300,17 @@ moved = central.assign(**{"at 90 %": verdicts_90})[central.verdict != verdicts_9
 vira.glue("ex_decided_95", decided_95)
 vira.glue("ex_decided_90", decided_90)
 vira.glue("ex_moved", len(moved))
+vira.glue("ex_level_90", f"{stats.norm.cdf(stats.norm.ppf(0.975) * shrink) * 2 - 1:.0%}")
 # a shorter interval inside the old one keeps every decided verdict decided
 assert decided_90 >= decided_95
 moved[["paper", "statement", "verdict", "at 90 %"]]
 
 # %% [markdown]
-# At 95 % {glue:text}`ex_decided_95` of the central claims are decided; at 90 %,
-# {glue:text}`ex_decided_90` ({glue:text}`ex_moved` verdicts change, listed above). A shorter
-# interval can only decide more, and it also makes more of the decided ones wrong when nothing is
-# there: one claim in ten instead of one in twenty. That is why the level is fixed before the run,
+# At 95 % {glue:text}`ex_decided_95` of the central claims are decided; at
+# {glue:text}`ex_level_90`, {glue:text}`ex_decided_90` ({glue:text}`ex_moved` verdicts change,
+# listed above). A shorter interval can only decide more, and it also makes more of the decided
+# ones wrong when nothing is there: one claim in ten instead of one in twenty. That is why the
+# level is fixed before the run,
 # in `vira.book.claims`, and the same for every chapter; a level chosen after seeing which claims
 # it decides would make the count above mean nothing.
 #

@@ -108,8 +108,8 @@ vira.glue("n_chapters_with_exercises", ex.chapter.nunique())
 
 # %% [markdown]
 # The book has {glue:text}`n_exercises` exercises with worked solutions, in
-# {glue:text}`n_chapters_with_exercises` chapters; the chapters without any (the table's "0 (0)")
-# keep their open questions as projects.
+# {glue:text}`n_chapters_with_exercises` chapters; a chapter whose last column shows none keeps
+# its open questions as projects until its next execution brings its exercises.
 #
 # ## A two-hour lab
 #
