@@ -300,7 +300,7 @@ moved = central.assign(**{"at 90 %": verdicts_90})[central.verdict != verdicts_9
 vira.glue("ex_decided_95", decided_95)
 vira.glue("ex_decided_90", decided_90)
 vira.glue("ex_moved", len(moved))
-vira.glue("ex_level_90", f"{stats.norm.cdf(stats.norm.ppf(0.975) * shrink) * 2 - 1:.0%}")
+vira.glue("ex_level_90", f"{100 * (stats.norm.cdf(stats.norm.ppf(0.975) * shrink) * 2 - 1):.0f} %")
 # a shorter interval inside the old one keeps every decided verdict decided
 assert decided_90 >= decided_95
 moved[["paper", "statement", "verdict", "at 90 %"]]
