@@ -51,7 +51,6 @@ AWAITING_RE_EXECUTION: dict = {
     "10_performance": "issue 27: wall times read with vira.book.course.chapter_times; being re-executed (December 2026)",
     "00_how_this_book_works": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
     "01_labels": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
-    "05_fusion": "issue 24: the power plan printed under 'What we found'; being re-executed at small (December 2026)",
     "06_engagement": "issue 24: the difficulty dial (feature ceiling, the paper-like signal s*, Table 3's claims "
                      "there) and the power plan; being re-executed at small (December 2026)",
 }
