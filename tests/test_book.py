@@ -46,10 +46,7 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 AWAITING_RE_EXECUTION: dict = {
     "03_action_feedback": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
     "09_reproduction_report": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
-    "A1_synthetic_vdv": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
     "10_performance": "issue 27: wall times read with vira.book.course.chapter_times; being re-executed (December 2026)",
-    "00_how_this_book_works": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
-    "01_labels": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
 }
 
 
