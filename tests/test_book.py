@@ -44,8 +44,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "09_reproduction_report": "issue 27: exercises with worked, executed solutions; being re-executed (December 2026)",
-    "10_performance": "issue 27: wall times read with vira.book.course.chapter_times; being re-executed (December 2026)",
 }
 
 
