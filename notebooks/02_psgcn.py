@@ -779,15 +779,106 @@ display(findings(session))
 #
 # ## Exercises
 #
-# 1. Replace `graph.sample` by a version that clamps the out-of-range row to the last joint
-#    instead of padding with zeros. Does any coarse entry change for the MPII skeleton? Why?
-# 2. Train PSGCN with the paper's learning rate 1e-4 and the summed ranking loss in the `small`
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} Eq. 6 on a graph of self-loops
+# :label: ex-02-identity
+# Apply Eq. 6 to the identity $I_{16}$: every joint connected only to itself. Work out the coarse
+# matrix by hand. Is it still a graph of self-loops?
+# ```
+#
+# ```{solution-start} ex-02-identity
+# :class: dropdown
+# ```
+#
+# Only the entries $A_{2i,2j}$, $A_{2i,2j+2}$, $A_{2i+2,2j}$ and $A_{2i+2,2j+2}$ are read, and the
+# identity's nonzero ones among them are those with equal row and column. On the diagonal
+# ($j = i$): $\frac14\big((i+2)^2 + i^2\big)$, except at the last vertex, where row 16 lies beyond
+# the edge: $\frac14 (i+2)^2 = 81/4$. Just above it ($j = i + 1$) only $A_{2i+2, 2j} = 1$ is
+# nonzero: $-\frac14\, i (i + 3)$; just below ($j = i - 1$) only $A_{2i, 2j+2}$:
+# $-\frac14 (i + 2)(i - 1)$. Both vanish for the first two vertices ($i = 0$ above, $i = 1$
+# below), so the coarse graph links all neighbouring coarse vertices but the first two, with
+# negative weights, although the fine graph links nothing.
+
+# %%
+eye_coarse = graph.sample(torch.eye(V, dtype=torch.float64))
+m = V // 2
+by_hand = torch.zeros(m, m, dtype=torch.float64)
+for i in range(m):
+    by_hand[i, i] = ((i + 2) ** 2 + (i**2 if i < m - 1 else 0)) / 4
+    if i + 1 < m:
+        by_hand[i, i + 1] = -i * (i + 3) / 4
+    if i >= 1:
+        by_hand[i, i - 1] = -(i + 2) * (i - 1) / 4
+assert torch.allclose(eye_coarse, by_hand)
+off_diagonal = int((eye_coarse - torch.diag(eye_coarse.diagonal())).abs().gt(0).sum())
+vira.glue("ex_eye_links", off_diagonal)
+vira.glue("ex_eye_last", float(eye_coarse[-1, -1]))
+pd.DataFrame(eye_coarse.numpy(), index=names, columns=names).round(2)
+
+# %% [markdown]
+# The coarse matrix has {glue:text}`ex_eye_links` nonzero entries off its diagonal, and the last
+# vertex's self-loop weighs {glue:text}`ex_eye_last:.2f` against 1 for the first: Eq. 6 as printed
+# is not a down-sampling that keeps a graph's structure, which is why the chapter also trains the
+# plain block average (`graph.sample_mean` of the identity is $\frac12 I_8$).
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Another rule at the edge
+# :label: ex-02-boundary
+# At the last coarse vertex Eq. 6 reads row 16, which does not exist; the chapter pads with zeros.
+# Write Eq. 6 with the matrix padded by repeating its last row and column instead, check that it
+# agrees with `graph.sample` under zero padding, and count the entries of
+# $\sum_k \mathrm{sample}(\bar A_k)$ that change for the MPII skeleton. Which joint enters the
+# coarse graph that did not before?
+# ```
+#
+# ```{solution-start} ex-02-boundary
+# :class: dropdown
+# ```
+
+# %%
+def sample_padded(A, mode):
+    """Eq. 6 entry by entry, on A (K, V, V) padded by one row and column ("constant": zeros,
+    "replicate": the last row and column repeated)."""
+    P = torch.nn.functional.pad(A[:, None], (0, 1, 0, 1), mode=mode)[:, 0] if mode == "replicate" \
+        else torch.nn.functional.pad(A, (0, 1, 0, 1))
+    out = torch.zeros(A.shape[0], m, m, dtype=A.dtype)
+    for i in range(m):
+        for j in range(m):
+            out[:, i, j] = ((i + 2) * (j + 2) * P[:, 2 * i, 2 * j] - (i + 2) * j * P[:, 2 * i, 2 * j + 2]
+                            - i * (j + 2) * P[:, 2 * i + 2, 2 * j] + i * j * P[:, 2 * i + 2, 2 * j + 2]) / 4
+    return out
+
+
+zero_padded = sample_padded(A_bar.double(), "constant")
+replicated = sample_padded(A_bar.double(), "replicate")
+assert torch.allclose(zero_padded, graph.sample(A_bar.double()))  # the module, recomputed independently
+changed = (replicated.sum(0) - zero_padded.sum(0)).abs() > 1e-9
+assert not changed[:-1, :-1].any()  # only the last row and column read beyond the edge
+vira.glue("ex_changed", int(changed.sum()))
+vira.glue("ex_new_joint", JOINTS[V - 1])
+
+# %% [markdown]
+# Recomputed entry by entry, Eq. 6 with zero padding gives exactly `graph.sample`. Repeating the
+# last row and column changes {glue:text}`ex_changed` entries of the summed coarse adjacency, all
+# in its last row or column. Through them the joint {glue:text}`ex_new_joint` (index 15, odd)
+# enters the coarse graph: with zeros beyond the edge no odd joint is ever read. Neither rule is
+# in the paper; the zero padding keeps the rule "only even joints" without exception.
+#
+# ```{solution-end}
+# ```
+#
+# ## Projects
+#
+# 1. Train PSGCN with the paper's learning rate 1e-4 and the summed ranking loss in the `small`
 #    preset. What happens to the training loss and to the test SRC?
-# 3. Train one model per track, as the paper does. Which tracks gain and which lose, and why
+# 2. Train one model per track, as the paper does. Which tracks gain and which lose, and why
 #    does C8 give no usable estimate in the `small` preset?
-# 4. Feed velocities (frame differences) as three extra input channels. Does PSGCN learn the
+# 3. Feed velocities (frame differences) as three extra input channels. Does PSGCN learn the
 #    planted amplitude faster?
-# 5. Find out what separates ST-GCN from PSGCN without the pyramid, where the two differ: swap
+# 4. Find out what separates ST-GCN from PSGCN without the pyramid, where the two differ: swap
 #    one difference at a time (normalisation, edge weighting, the first block's residual).
 
 # %%
