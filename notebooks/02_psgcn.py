@@ -246,7 +246,7 @@ vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives negat
 # ## The networks
 #
 # All three graph networks have nine blocks, as in Fig. 5 of the paper. A block is a graph
-# convolution (Eq. {eq}`eq-gcn`, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
+# convolution ({eq}`eq-gcn`, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
 # temporal convolution with kernel 7 (§5.1), batch norm, dropout 0.5, and a residual connection.
 # PSGCN learns an additive adjacency $\bar A = \bar A_o + A_l$ in every block (§4.1), and ST-GCN
 # learns a multiplicative edge-importance mask. The paper's Fig. 5 gives the block layout as

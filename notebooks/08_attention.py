@@ -850,7 +850,7 @@ else:
             tr_c, va_c, te_c = draw(s)
             vocab_c = Vocabulary.build([caps.tokens.iat[i] for i in tr_c], min_count=2)
             ctok, clens = vocab_c.encode(list(caps.tokens), 40)
-            ylab = torch.as_tensor(cy)
+            ylab = torch.tensor(cy)  # a copy: cy is a read-only view of the table
             cfg = pa_train.ClassifierConfig(epochs=P.pick(smoke=1, small=12, full=30), patience=3, batch_size=64, seed=s)
             val_p = {}
             for name, cls in (("headline: biLSTM", pa.HeadlineLastNet), ("headline: + attention", pa.HeadlineAttentionNet)):
