@@ -143,10 +143,10 @@ vira.glue("rtcn_conv_field", rtcn_shape.receptive_field())
 # at every preset against the hand computation above and recorded as a value, not as a claim.
 assert fields["TCN field (frames)"].iloc[-1] == tcn_shape.receptive_field() == 757
 assert tcn_shape.receptive_field() > 2 * 15 * FPS, "a TCN's last block sees more than twice the longest clip"
-vira.results.record(session, "VDV", "RTCN architecture check", "a TCN's last block sees more than twice the "
-                    "longest VDV clip", "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
-                    section="the-temporal-convolution-block-and-what-it-can-see",
-                    note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
+_ = vira.results.record(session, "VDV", "RTCN architecture check", "a TCN's last block sees more than twice the "
+                        "longest VDV clip", "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
+                        section="the-temporal-convolution-block-and-what-it-can-see",
+                        note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
 
 # %% [markdown]
 # So a TCN's last block sees {glue:text}`tcn_field` frames, {glue:text}`tcn_field_s:.1f` s at
@@ -1087,12 +1087,12 @@ claim(session, "claim_head_looks_back", paper="VDV",
              "trained RTCN, seed 0",
       ev=evidence(looks_back, clips, clips, seed=session.seed), null=1.0, direction=+1, expect="reproduced",
       section="fig-8-what-the-heads-attend-to")
-claim(session, "claim_head_alike", paper="ours",
-      statement=f"the heads look back alike whether the clip matches or not (by less than {GAP_MARGIN} x uniform)",
-      metric="largest difference over the heads between matching and other clips, x a uniform head; "
-             "trained RTCN, seed 0",
-      ev=evidence(match_gap, clips, clips, seed=session.seed), null=GAP_MARGIN, direction=-1,
-      expect=("reproduced", "inconclusive"), section="fig-8-what-the-heads-attend-to")
+_ = claim(session, "claim_head_alike", paper="ours",
+          statement=f"the heads look back alike whether the clip matches or not (by less than {GAP_MARGIN} x uniform)",
+          metric="largest difference over the heads between matching and other clips, x a uniform head; "
+                 "trained RTCN, seed 0",
+          ev=evidence(match_gap, clips, clips, seed=session.seed), null=GAP_MARGIN, direction=-1,
+          expect=("reproduced", "inconclusive"), section="fig-8-what-the-heads-attend-to")
 
 # %% [markdown]
 # The strongest preference of a closing-hold query for the opening hold is

@@ -436,9 +436,9 @@ for row, word, statement in (("video frames: + attention", "frames", "the frames
                    expect=("reproduced", "inconclusive"))
 # below the oracle: the model's and the oracle's accuracies on the same test videos, paired
 # (last small run: 0.667 against 0.808, an interval that may just reach 0)
-accuracy_claim("claim_oracle", "the multimodal model stays below the oracle from both modalities",
-               "multimodal: + attention", oracle_both, what=" (multimodal: + attention minus the oracle)", paper="ours",
-               direction=-1, expect=("reproduced", "inconclusive"))
+_ = accuracy_claim("claim_oracle", "the multimodal model stays below the oracle from both modalities",
+                   "multimodal: + attention", oracle_both, what=" (multimodal: + attention minus the oracle)", paper="ours",
+                   direction=-1, expect=("reproduced", "inconclusive"))
 
 # %% [markdown]
 # The best frame model reaches {glue:text}`best_frames:.1f` % accuracy, the best headline model
@@ -508,10 +508,10 @@ n_alpha = min(map(len, alpha_hits))  # the claim takes the first n of each seed'
 hits = np.stack([h[:n_alpha] for h in alpha_hits])
 # The last small run found 0.98 on its first seed's model; the other seeds' models were not
 # inspected, and three seeds with one weak model leave a wide interval: "inconclusive" is accepted.
-claim(session, "claim_alpha", paper="Pay Attention", statement="the frame attention finds the cue frames",
-      metric="share of held-out videos with the cue whose largest α falls on a cue frame",
-      ev=evidence(mean_score, hits, np.zeros_like(hits), seed=session.seed, span=1.0),
-      null=chance_hit, central=True, expect=("reproduced", "inconclusive"), section="frame-attention")
+_ = claim(session, "claim_alpha", paper="Pay Attention", statement="the frame attention finds the cue frames",
+          metric="share of held-out videos with the cue whose largest α falls on a cue frame",
+          ev=evidence(mean_score, hits, np.zeros_like(hits), seed=session.seed, span=1.0),
+          null=chance_hit, central=True, expect=("reproduced", "inconclusive"), section="frame-attention")
 
 # %% [markdown]
 # The largest α falls on a cue frame in {glue:text}`alpha_hit:.2f` of the held-out videos with
@@ -623,9 +623,9 @@ cam_claim("claim_cam_frames", a="energy", b="area", span=1.0, expect=("inconclus
 cam_claim("claim_cam_sequence", a="scaled", b="chance", span=1.0, central=True, expect=("reproduced", "inconclusive"),
           statement="attention-scaled Grad-CAM puts the video's heatmap mass on the cue",
           metric="share of the 18 scaled heatmaps' mass in the cue's box of the cue frames, minus a flat map's")
-cam_claim("claim_cam_scaling", a="scaled", b="plain", span=2.0, central=True, expect=("reproduced", "inconclusive"),
-          statement="scaling Grad-CAM by attention raises the heatmap mass on the cue",
-          metric="share of the 18 heatmaps' mass in the cue's box of the cue frames, scaled minus plain")
+_ = cam_claim("claim_cam_scaling", a="scaled", b="plain", span=2.0, central=True, expect=("reproduced", "inconclusive"),
+              statement="scaling Grad-CAM by attention raises the heatmap mass on the cue",
+              metric="share of the 18 heatmaps' mass in the cue's box of the cue frames, scaled minus plain")
 
 # %% [markdown]
 # In the cue frames, Grad-CAM's mass in the box is {glue:text}`cam_energy:.3f` against the box's
@@ -742,11 +742,11 @@ vira.results.record(session, "Pay Attention", "planted truth", "headline attenti
 n_beta = min(map(len, beta_hits))  # the first n of each seed's headlines: one count for all seeds
 # Paired per headline with its own chance level (hot words / words). Last small run: 0.81 against
 # 0.12 on the first seed's model; the other seeds' were not inspected ("inconclusive" accepted).
-claim(session, "claim_beta", paper="Pay Attention", statement="the headline attention finds the hot words",
-      metric="share of held-out headlines with hot words whose largest β falls on one, minus chance",
-      ev=evidence(mean_score, np.stack([h[:n_beta] for h in beta_hits]), np.zeros((len(SEEDS), n_beta)),
-                           np.stack([c[:n_beta] for c in beta_chances]), seed=session.seed, span=2.0),
-      central=True, expect=("reproduced", "inconclusive"), section="headline-attention")
+_ = claim(session, "claim_beta", paper="Pay Attention", statement="the headline attention finds the hot words",
+          metric="share of held-out headlines with hot words whose largest β falls on one, minus chance",
+          ev=evidence(mean_score, np.stack([h[:n_beta] for h in beta_hits]), np.zeros((len(SEEDS), n_beta)),
+                               np.stack([c[:n_beta] for c in beta_chances]), seed=session.seed, span=2.0),
+          central=True, expect=("reproduced", "inconclusive"), section="headline-attention")
 
 # %% [markdown]
 # The largest β falls on a hot word in {glue:text}`beta_hit:.2f` of the held-out headlines that
