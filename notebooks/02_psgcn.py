@@ -228,9 +228,9 @@ assert (coarse < -1e-6).sum() > 0, "Eq. 6 as printed: some coarse edges are nega
 vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed weighs the coarse vertices unevenly",
                     "self-connection of the last coarse vertex / of the first", float(diag[-1] / diag[0]),
                     section="down-sampling-the-graph-eq-5-6", note="asserted > 10 (every preset)")
-vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives negative coarse edges",
-                    "negative entries of sum_k sample(A_k) (8 x 8)", int((coarse < -1e-6).sum()),
-                    section="down-sampling-the-graph-eq-5-6", note="asserted > 0 (every preset)")
+_ = vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives negative coarse edges",
+                        "negative entries of sum_k sample(A_k) (8 x 8)", int((coarse < -1e-6).sum()),
+                        section="down-sampling-the-graph-eq-5-6", note="asserted > 0 (every preset)")
 
 # %% [markdown]
 # The printed weights $[i + 2, -i]/4$ always sum to $1/2$, but they grow with $i$. At $i = 0$
@@ -246,7 +246,7 @@ vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives negat
 # ## The networks
 #
 # All three graph networks have nine blocks, as in Fig. 5 of the paper. A block is a graph
-# convolution (Eq. {eq}`eq-gcn`, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
+# convolution ({eq}`eq-gcn`, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
 # temporal convolution with kernel 7 (§5.1), batch norm, dropout 0.5, and a residual connection.
 # PSGCN learns an additive adjacency $\bar A = \bar A_o + A_l$ in every block (§4.1), and ST-GCN
 # learns a multiplicative edge-importance mask. The paper's Fig. 5 gives the block layout as
@@ -448,9 +448,9 @@ vira.glue("n_test_min", int(pd.Series(challenge).value_counts().min()))
 for m in MODELS:
     record("planted truth", m, "SRC with planted movement quality, all challenges",
            [srcc(preds[m, s], move[test_idx]) for s in range(n_seeds)], section="results")
-record("planted truth", "planted movement quality alone", "SRC with the label, all challenges",
-       movement_ceiling, oracle=oracle_ceiling("all"), section="results",
-       note="the ceiling of any skeleton-only model")
+_ = record("planted truth", "planted movement quality alone", "SRC with the label, all challenges",
+           movement_ceiling, oracle=oracle_ceiling("all"), section="results",
+           note="the ceiling of any skeleton-only model")
 
 # %% [markdown]
 # ### The claims
@@ -640,9 +640,9 @@ assert [b.adjacency().shape[-1] for b in trained["PSGCN"].blocks] == [16] * 4 + 
 # learnable edges are wired into training (every preset), not a finding with an uncertainty. One
 # value of the one kept model (the first seed's), so it is recorded as a value, not as a claim.
 assert learned_edges["PSGCN"] > 0, "training must move A_l away from zero"
-record("Fig. 7 check", "training moves PSGCN's learnable edges A_l away from zero",
-       "total |A_l| over the 9 blocks, seed 0", learned_edges["PSGCN"], section="fig-7-what-the-graphs-learn",
-       note="asserted > 0 (every preset)")
+_ = record("Fig. 7 check", "training moves PSGCN's learnable edges A_l away from zero",
+           "total |A_l| over the 9 blocks, seed 0", learned_edges["PSGCN"], section="fig-7-what-the-graphs-learn",
+           note="asserted > 0 (every preset)")
 
 # %% [markdown]
 # ## Real poses: AIST++
@@ -779,15 +779,106 @@ display(findings(session))
 #
 # ## Exercises
 #
-# 1. Replace `graph.sample` by a version that clamps the out-of-range row to the last joint
-#    instead of padding with zeros. Does any coarse entry change for the MPII skeleton? Why?
-# 2. Train PSGCN with the paper's learning rate 1e-4 and the summed ranking loss in the `small`
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} Eq. 6 on a graph of self-loops
+# :label: ex-02-identity
+# Apply Eq. 6 to the identity $I_{16}$: every joint connected only to itself. Work out the coarse
+# matrix by hand. Is it still a graph of self-loops?
+# ```
+#
+# ```{solution-start} ex-02-identity
+# :class: dropdown
+# ```
+#
+# Only the entries $A_{2i,2j}$, $A_{2i,2j+2}$, $A_{2i+2,2j}$ and $A_{2i+2,2j+2}$ are read, and the
+# identity's nonzero ones among them are those with equal row and column. On the diagonal
+# ($j = i$): $\frac14\big((i+2)^2 + i^2\big)$, except at the last vertex, where row 16 lies beyond
+# the edge: $\frac14 (i+2)^2 = 81/4$. Just above it ($j = i + 1$) only $A_{2i+2, 2j} = 1$ is
+# nonzero: $-\frac14\, i (i + 3)$; just below ($j = i - 1$) only $A_{2i, 2j+2}$:
+# $-\frac14 (i + 2)(i - 1)$. Both vanish for the first two vertices ($i = 0$ above, $i = 1$
+# below), so the coarse graph links all neighbouring coarse vertices but the first two, with
+# negative weights, although the fine graph links nothing.
+
+# %%
+eye_coarse = graph.sample(torch.eye(V, dtype=torch.float64))
+m = V // 2
+by_hand = torch.zeros(m, m, dtype=torch.float64)
+for i in range(m):
+    by_hand[i, i] = ((i + 2) ** 2 + (i**2 if i < m - 1 else 0)) / 4
+    if i + 1 < m:
+        by_hand[i, i + 1] = -i * (i + 3) / 4
+    if i >= 1:
+        by_hand[i, i - 1] = -(i + 2) * (i - 1) / 4
+assert torch.allclose(eye_coarse, by_hand)
+off_diagonal = int((eye_coarse - torch.diag(eye_coarse.diagonal())).abs().gt(0).sum())
+vira.glue("ex_eye_links", off_diagonal)
+vira.glue("ex_eye_last", float(eye_coarse[-1, -1]))
+pd.DataFrame(eye_coarse.numpy(), index=names, columns=names).round(2)
+
+# %% [markdown]
+# The coarse matrix has {glue:text}`ex_eye_links` nonzero entries off its diagonal, and the last
+# vertex's self-loop weighs {glue:text}`ex_eye_last:.2f` against 1 for the first: Eq. 6 as printed
+# is not a down-sampling that keeps a graph's structure, which is why the chapter also trains the
+# plain block average (`graph.sample_mean` of the identity is $\frac12 I_8$).
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Another rule at the edge
+# :label: ex-02-boundary
+# At the last coarse vertex Eq. 6 reads row 16, which does not exist; the chapter pads with zeros.
+# Write Eq. 6 with the matrix padded by repeating its last row and column instead, check that it
+# agrees with `graph.sample` under zero padding, and count the entries of
+# $\sum_k \mathrm{sample}(\bar A_k)$ that change for the MPII skeleton. Which joint enters the
+# coarse graph that did not before?
+# ```
+#
+# ```{solution-start} ex-02-boundary
+# :class: dropdown
+# ```
+
+# %%
+def sample_padded(A, mode):
+    """Eq. 6 entry by entry, on A (K, V, V) padded by one row and column ("constant": zeros,
+    "replicate": the last row and column repeated)."""
+    P = torch.nn.functional.pad(A[:, None], (0, 1, 0, 1), mode=mode)[:, 0] if mode == "replicate" \
+        else torch.nn.functional.pad(A, (0, 1, 0, 1))
+    out = torch.zeros(A.shape[0], m, m, dtype=A.dtype)
+    for i in range(m):
+        for j in range(m):
+            out[:, i, j] = ((i + 2) * (j + 2) * P[:, 2 * i, 2 * j] - (i + 2) * j * P[:, 2 * i, 2 * j + 2]
+                            - i * (j + 2) * P[:, 2 * i + 2, 2 * j] + i * j * P[:, 2 * i + 2, 2 * j + 2]) / 4
+    return out
+
+
+zero_padded = sample_padded(A_bar.double(), "constant")
+replicated = sample_padded(A_bar.double(), "replicate")
+assert torch.allclose(zero_padded, graph.sample(A_bar.double()))  # the module, recomputed independently
+changed = (replicated.sum(0) - zero_padded.sum(0)).abs() > 1e-9
+assert not changed[:-1, :-1].any()  # only the last row and column read beyond the edge
+vira.glue("ex_changed", int(changed.sum()))
+vira.glue("ex_new_joint", JOINTS[V - 1])
+
+# %% [markdown]
+# Recomputed entry by entry, Eq. 6 with zero padding gives exactly `graph.sample`. Repeating the
+# last row and column changes {glue:text}`ex_changed` entries of the summed coarse adjacency, all
+# in its last row or column. Through them the joint {glue:text}`ex_new_joint` (index 15, odd)
+# enters the coarse graph: with zeros beyond the edge no odd joint is ever read. Neither rule is
+# in the paper; the zero padding keeps the rule "only even joints" without exception.
+#
+# ```{solution-end}
+# ```
+#
+# ## Projects
+#
+# 1. Train PSGCN with the paper's learning rate 1e-4 and the summed ranking loss in the `small`
 #    preset. What happens to the training loss and to the test SRC?
-# 3. Train one model per track, as the paper does. Which tracks gain and which lose, and why
+# 2. Train one model per track, as the paper does. Which tracks gain and which lose, and why
 #    does C8 give no usable estimate in the `small` preset?
-# 4. Feed velocities (frame differences) as three extra input channels. Does PSGCN learn the
+# 3. Feed velocities (frame differences) as three extra input channels. Does PSGCN learn the
 #    planted amplitude faster?
-# 5. Find out what separates ST-GCN from PSGCN without the pyramid, where the two differ: swap
+# 4. Find out what separates ST-GCN from PSGCN without the pyramid, where the two differ: swap
 #    one difference at a time (normalisation, edge weighting, the first block's residual).
 
 # %%

@@ -143,10 +143,10 @@ vira.glue("rtcn_conv_field", rtcn_shape.receptive_field())
 # at every preset against the hand computation above and recorded as a value, not as a claim.
 assert fields["TCN field (frames)"].iloc[-1] == tcn_shape.receptive_field() == 757
 assert tcn_shape.receptive_field() > 2 * 15 * FPS, "a TCN's last block sees more than twice the longest clip"
-vira.results.record(session, "VDV", "RTCN architecture check", "a TCN's last block sees more than twice the "
-                    "longest VDV clip", "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
-                    section="the-temporal-convolution-block-and-what-it-can-see",
-                    note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
+_ = vira.results.record(session, "VDV", "RTCN architecture check", "a TCN's last block sees more than twice the "
+                        "longest VDV clip", "receptive field (frames at 25 fps)", tcn_shape.receptive_field(),
+                        section="the-temporal-convolution-block-and-what-it-can-see",
+                        note="asserted == 757 > 2 x 15 s x 25 fps (every preset); kernel 7, dilations 1 to 32")
 
 # %% [markdown]
 # So a TCN's last block sees {glue:text}`tcn_field` frames, {glue:text}`tcn_field_s:.1f` s at
@@ -1087,12 +1087,12 @@ claim(session, "claim_head_looks_back", paper="VDV",
              "trained RTCN, seed 0",
       ev=evidence(looks_back, clips, clips, seed=session.seed), null=1.0, direction=+1, expect="reproduced",
       section="fig-8-what-the-heads-attend-to")
-claim(session, "claim_head_alike", paper="ours",
-      statement=f"the heads look back alike whether the clip matches or not (by less than {GAP_MARGIN} x uniform)",
-      metric="largest difference over the heads between matching and other clips, x a uniform head; "
-             "trained RTCN, seed 0",
-      ev=evidence(match_gap, clips, clips, seed=session.seed), null=GAP_MARGIN, direction=-1,
-      expect=("reproduced", "inconclusive"), section="fig-8-what-the-heads-attend-to")
+_ = claim(session, "claim_head_alike", paper="ours",
+          statement=f"the heads look back alike whether the clip matches or not (by less than {GAP_MARGIN} x uniform)",
+          metric="largest difference over the heads between matching and other clips, x a uniform head; "
+                 "trained RTCN, seed 0",
+          ev=evidence(match_gap, clips, clips, seed=session.seed), null=GAP_MARGIN, direction=-1,
+          expect=("reproduced", "inconclusive"), section="fig-8-what-the-heads-attend-to")
 
 # %% [markdown]
 # The strongest preference of a closing-hold query for the opening hold is
@@ -1226,6 +1226,74 @@ display(findings(session))
 # preset.
 #
 # ## Exercises
+#
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} The kernel of the illustration
+# :label: ex-04-kernel
+# §4.3 draws the temporal kernel as 3 wide; §5.1 trains with 7. Work out by hand how far the last
+# block of a six-block TCN sees with kernel 3, and check it with `RTCN(relational=False, kernel=3)`.
+# Does it still see a whole 15-s clip from any position?
+# ```
+#
+# ```{solution-start} ex-04-kernel
+# :class: dropdown
+# ```
+#
+# Each block widens the window by $2 (k - 1)\, 2^n$ for $n = 0, \dots, 5$:
+# $1 + 2 \cdot 2 \cdot 63 = 253$ frames, 10.1 s at 25 fps. A position at one end of a 15-s clip
+# (375 frames) sees at most the 126 frames on its side, 5 s; even the centre position sees only
+# 253 of the 375 frames.
+
+# %%
+narrow = RTCN(relational=False, kernel=3)
+assert narrow.receptive_field() == 1 + 2 * (3 - 1) * sum(2**n for n in range(6)) == 253
+vira.glue("ex_field_k3", narrow.receptive_field())
+vira.glue("ex_field_k3_s", narrow.receptive_field() / FPS)
+vira.glue("ex_field_k7", tcn_shape.receptive_field())
+
+# %% [markdown]
+# With kernel 3 the last block sees {glue:text}`ex_field_k3` frames
+# ({glue:text}`ex_field_k3_s:.1f` s) against {glue:text}`ex_field_k7` with kernel 7, so no position
+# sees all of a 15-s clip: with the illustration's kernel the TCN would be local in what it *can*
+# see, and the paper's argument for relational pooling would rest on firmer ground than with the
+# kernel it trained.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} What a head cannot see
+# :label: ex-04-order
+# Relational pooling has no position encoding. Take the hand example's block, give it a random
+# sequence of 8 frames, and swap the frames pair by pair (frames 0-1 with 6-7, and so on: the
+# pairs that max pooling merges). What happens to the block's 4 outputs?
+# ```
+#
+# ```{solution-start} ex-04-order
+# :class: dropdown
+# ```
+
+# %%
+sequence = torch.randn(1, 4, 8, generator=torch.Generator().manual_seed(seed))
+pair_order = [3, 2, 1, 0]  # pooled positions, reversed
+swapped = sequence.reshape(1, 4, 4, 2)[:, :, pair_order].reshape(1, 4, 8)
+with torch.no_grad():
+    plain, _ = hand(sequence, torch.ones(1, 8))
+    reordered, _ = hand(swapped, torch.ones(1, 8))
+assert torch.allclose(reordered, plain[:, :, pair_order], atol=1e-6)  # the same outputs, reordered
+vira.glue("ex_order_gap", float((reordered - plain[:, :, pair_order]).abs().max()))
+
+# %% [markdown]
+# The outputs are the same four vectors in the new order (largest difference
+# {glue:text}`ex_order_gap:.1e`): the block is equivariant to reordering its pooled positions.
+# Its heads compare contents only, so "pose A comes *before* pose B" is invisible to them; in RTCN
+# order reaches the attention only through the temporal convolutions before it, which is why the
+# long-range test below needs them to carry it.
+#
+# ```{solution-end}
+# ```
+#
+# ## Projects
 #
 # 1. Give RTCN a sinusoidal position encoding before each attention layer. Does the long-range
 #    test change? What could a head do with positions that it cannot do with contents?

@@ -367,7 +367,9 @@ STAGES = {}  # stage -> [seconds, clips]: what the run spent, for the cost secti
 
 
 class stage:
-    """Time a stage of the run (``with stage("name", clips):``) into STAGES."""
+    """Time a stage of the run (``with stage("name", clips):``) into STAGES; the stage's own
+    seconds are kept in ``.seconds``, and ``.clips`` may be set inside the block when the number of
+    clips is known only at its end."""
 
     def __init__(self, name, clips=0):
         self.name, self.clips = name, clips
@@ -376,8 +378,9 @@ class stage:
         self.t = time.perf_counter()
 
     def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t
         spent = STAGES.setdefault(self.name, [0.0, 0])
-        spent[0] += time.perf_counter() - self.t
+        spent[0] += self.seconds
         spent[1] += self.clips
 
 
@@ -422,17 +425,15 @@ def train_one(cfg, model_seed):
         net.backbone.load_state_dict(routine_backbone(model_seed))
     train = clips_of(cfg, "train", model_seed)
     config = ViralVisionConfig(epochs=EPOCHS, lr=cfg["lr"], seed=model_seed, objective=cfg["objective"])
-    started = time.perf_counter()
-    history = fit_viral_vision(net, train, clips_of(cfg, "val", model_seed), config, session.device)
-    seconds = time.perf_counter() - started
-    clips = len(history) * len(train)
-    STAGES.setdefault("training end to end", [0.0, 0])
-    STAGES["training end to end"][0] += seconds
-    STAGES["training end to end"][1] += clips
+    training = stage("training end to end")
+    with training:
+        history = fit_viral_vision(net, train, clips_of(cfg, "val", model_seed), config, session.device)
+        training.clips = len(history) * len(train)  # early stopping decides how many epochs ran
     with stage("test outputs end to end", len(test)):
         out = predict(net, RenderedClips(videos[cfg["dial"]], test, target="score", n_frames=cfg["frames"]),
                       session.device)
-    return {"pred": out, "history": history, "seconds": seconds, "clips_trained": clips, "model": net}
+    return {"pred": out, "history": history, "seconds": training.seconds, "clips_trained": training.clips,
+            "model": net}
 
 
 FEATURES = {}  # (backbone, frames) -> (videos, 512): every kept video's frozen feature, computed once
@@ -1005,9 +1006,23 @@ for name, rs in follow.items():
 # {glue:text}`claim_e2e_vs_frozen`
 #
 # {glue:text}`claim_best_at_0`
-#
+
+# %%
+# the frozen, never-trained backbone's pooled features of every kept video (the paper's frames)
+frozen = FEATURES["scratch", N_FRAMES][torch.as_tensor(kept)]
+feature_sd_ratio = float((frozen.std(0) / frozen.mean(0).clamp_min(1e-12)).median())
+vira.glue("feature_min", float(frozen.min()))
+vira.glue("feature_sd_ratio", feature_sd_ratio)
+assert float(frozen.min()) >= 0  # averages of ReLU outputs
+if P.name != "smoke":  # a pilot of 80 videos at small: 0.32
+    assert feature_sd_ratio < 0.5, feature_sd_ratio
+
+# %% [markdown]
 # **Dead units in the head.** A backbone's pooled features are averages of ReLU outputs: all 512
-# are positive, and they share a large common part that differs little between clips. In our
+# are at least 0 (here the smallest of all the kept videos' features is
+# {glue:text}`feature_min:.3f`), and they share a large common part that differs little between
+# clips (the median feature's spread between clips is {glue:text}`feature_sd_ratio:.0%` of its
+# mean, computed in the cell above). In our
 # reading, a head that must move its output from the sigmoid's 0.5 to the labels' mean can do so by
 # pushing its units' pre-activations down along that common part, which switches many of them off
 # for every clip; a dead unit passes no gradient, so it stays dead, and the head keeps only what
@@ -1146,15 +1161,101 @@ display(findings(session))
 #
 # ## Exercises
 #
+# Each exercise has a worked solution that ran with this page, hidden until you open it.
+#
+# ```{exercise} The median as the constant
+# :label: ex-07-median
+# Use the training labels' median instead of their mean as the constant predictor of Table 2.
+# Which of its three metrics (MSE, RMSE, MAE) gets better on the training labels, which on the
+# test labels, and why?
+# ```
+#
+# ```{solution-start} ex-07-median
+# :class: dropdown
+# ```
+
+# %%
+def constant_metrics(c, labels):
+    err = c - labels
+    return pd.Series({"MSE": np.mean(err**2), "RMSE": np.sqrt(np.mean(err**2)), "MAE": np.mean(np.abs(err))})
+
+
+train_scores = y_train.score.to_numpy()
+median = float(np.median(train_scores))
+constants = pd.DataFrame({(part, name): constant_metrics(c, labels)
+                          for part, labels in (("training labels", train_scores), ("test labels", score_test))
+                          for name, c in (("mean", const), ("median", median))})
+# on the labels they are computed from, the mean minimises the squared error and the median the absolute one
+assert constants[("training labels", "mean")]["MSE"] <= constants[("training labels", "median")]["MSE"]
+assert constants[("training labels", "median")]["MAE"] <= constants[("training labels", "mean")]["MAE"]
+test_better = [m for m in ("MSE", "RMSE", "MAE")
+               if constants[("test labels", "median")][m] < constants[("test labels", "mean")][m]]
+vira.glue("ex_median", median)
+vira.glue("ex_median_test", ", ".join(test_better) or "none of them")
+constants.round(4)
+
+# %% [markdown]
+# The training labels' median is {glue:text}`ex_median:.3f` against their mean
+# {glue:text}`train_mean:.3f`. On the training labels the mean is best for MSE and RMSE (it
+# minimises the squared error; the RMSE is its square root) and the median for MAE (it minimises
+# the absolute error): that holds for any set of numbers, and the cell asserts it. On the test
+# labels the median is better for: {glue:text}`ex_median_test`. A constant fitted on one sample
+# keeps its property on another only as far as the two samples' mean and median agree.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} The best constant's cross-entropy
+# :label: ex-07-constant-bce
+# The classifier is trained with binary cross-entropy. What loss does the best constant
+# probability reach on the end-to-end validation videos, and how does the paper's recipe
+# (seed 0, dial 0) compare at its last epoch?
+# ```
+#
+# ```{solution-start} ex-07-constant-bce
+# :class: dropdown
+# ```
+#
+# The constant that minimises the cross-entropy on a set of labels is their share of ones, $p$;
+# its loss is the binary entropy $-p \log p - (1 - p) \log (1 - p)$. On other labels, with share
+# $q$, the constant $p$ costs $-q \log p - (1 - q) \log(1 - p)$.
+
+# %%
+def bce_of_constant(p, labels):
+    return float(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+p_train = float(y_train.viral.astype(float).mean())
+val_viral = base.table.loc[e2e_indices("val"), "viral"].astype(float).to_numpy()
+grid = np.linspace(0.01, 0.99, 99)
+best_on_train = grid[np.argmin([bce_of_constant(c, y_train.viral.astype(float).to_numpy()) for c in grid])]
+assert abs(best_on_train - p_train) <= 0.01  # the share of ones is the best constant
+constant_val = bce_of_constant(p_train, val_viral)
+net_val = collapse["classification"]["history"][-1]["val_loss"]
+vira.glue("ex_bce_constant", constant_val)
+vira.glue("ex_bce_net", float(net_val))
+vira.glue("ex_bce_gap", float(net_val - constant_val))
+vira.glue("ex_n_val", len(val_viral))
+print(f"constant p = {p_train:.3f}: validation BCE {constant_val:.4f}; the network (seed 0, last epoch) {net_val:.4f}")
+
+# %% [markdown]
+# The best constant costs {glue:text}`ex_bce_constant:.4f` on the validation videos and the
+# network ends at {glue:text}`ex_bce_net:.4f`, a difference of {glue:text}`ex_bce_gap:+.4f` on
+# {glue:text}`ex_n_val` videos. Where the pixels carry no signal (dial 0), no model beats the best
+# constant in expectation, so a gap of either sign is the noise of a few validation videos, and a
+# network whose outputs collapse to that constant has found the optimum rather than failed to find
+# one.
+#
+# ```{solution-end}
+# ```
+#
+# ## Projects
+#
 # 1. Remove both dropout layers from the head and train the paper's recipe at dial 0 for 20
 #    epochs without early stopping. Does it still collapse, or does it memorise the training set?
 # 2. Set the dial to 0.2. How many training videos does the highest-scoring change need before
 #    its AUC is decided above 0.5?
-# 3. Use the training labels' *median* instead of the mean as the constant. Which of Table 2's
-#    three metrics gets better, and why?
-# 4. Compute the best constant's binary cross-entropy for the viral share of our data and compare
-#    it with the classifier's validation loss in its history.
-# 5. Train the paper's head on the frozen features with the sigmoid but with the last layer's bias
+# 3. Train the paper's head on the frozen features with the sigmoid but with the last layer's bias
 #    initialised to the logit of the training labels' mean. Do the dead units and the backwards
 #    ranking go away?
 
