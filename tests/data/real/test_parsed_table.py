@@ -11,7 +11,8 @@ from vira.data.real.parsed_table import ParsedTable
 def _table():
     frame = pd.DataFrame({"id": ["a", "b", "c", "d"], "x": [1.0, np.nan, 3.0, np.nan], "y": [1.0, 2.0, np.nan, 4.0]})
     problems = pd.DataFrame([(1, "b", "x", "1,2", "not a number"), (3, "d", "x", "?", "not a number"),
-                             (2, "c", "y", "", "empty")], columns=["row", "id", "column", "raw", "reason"])
+                             (2, "c", "y", "", "empty"), (3, "d", "y", "-1", "outside 0..9")],
+                            columns=["row", "id", "column", "raw", "reason"])
     return ParsedTable(Path("f.csv"), frame, problems)
 
 
@@ -31,7 +32,8 @@ def test_report_counts_problems_per_column_with_examples():
     assert _table().report().splitlines() == [
         "f.csv: 4 rows; cells that could not be parsed:",
         "  x: 2 (not a number; e.g. row 1 '1,2', row 3 '?')",
-        "  y: 1 (empty; e.g. row 2 '')"]
+        "  y: 1 (empty; e.g. row 2 '')",
+        "  y: 1 (outside 0..9; e.g. row 3 '-1')"]  # one line per column and reason
     clean = ParsedTable(Path("g.csv"), pd.DataFrame({"x": [1.0]}), pd.DataFrame(columns=["row", "column"]))
     assert clean.report() == "g.csv: 1 rows, every cell parsed"
 

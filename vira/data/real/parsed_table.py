@@ -103,13 +103,14 @@ class ParsedTable:
     problems: pd.DataFrame
 
     def report(self) -> str:
-        """How many cells could not be parsed, per column, with up to three examples each."""
+        """How many cells could not be parsed (or were out of range), per column and reason, with up
+        to three examples each."""
         if self.problems.empty:
             return f"{self.path.name}: {len(self.frame):,} rows, every cell parsed"
         lines = [f"{self.path.name}: {len(self.frame):,} rows; cells that could not be parsed:"]
-        for column, group in self.problems.groupby("column", sort=False):
+        for (column, reason), group in self.problems.groupby(["column", "reason"], sort=False):
             examples = ", ".join(f"row {r} {raw!r}" for r, raw in zip(group.row[:3], group.raw[:3]))
-            lines.append(f"  {column}: {len(group)} ({group.reason.iloc[0]}; e.g. {examples})")
+            lines.append(f"  {column}: {len(group)} ({reason}; e.g. {examples})")
         return "\n".join(lines)
 
     def complete(self, columns: list[str], *, verbose: bool = True, noun: str = "rows",
