@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range"]
+__all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range", "repeated_column",
+           "first_line"]
 
 
 def _records(path: Path):
@@ -52,18 +53,15 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                               index_col=False)
-        header = next(_records(path))
+        header = first_line(path)
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path}: empty file (no header, no rows)") from None
     except pd.errors.ParserWarning:
         raise ValueError(f"{path}: cannot be read as a CSV file ({_long_row(path)})") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()})") from None
-    for name in dict.fromkeys(header):
-        at = [k + 1 for k, c in enumerate(header) if c == name]
-        if len(at) > 1:
-            raise ValueError(f"{path}: column {name!r} appears {len(at)} times in the header "
-                             f"(columns {', '.join(map(str, at))} of line 1)")
+    if repeated := repeated_column(header):
+        raise ValueError(f"{path}: {repeated}")
     missing = [c for c in required if c not in raw.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
@@ -71,6 +69,23 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     if raw.empty:
         raise ValueError(f"{path}: no data rows (only a header)")
     return raw
+
+
+def repeated_column(header: Sequence[str]) -> str | None:
+    """``"column 'x' appears 2 times in the header (columns 1, 3 of line 1)"`` for the first name
+    ``header`` (a file's first line, as cells) repeats; None if it repeats none. pandas would read
+    the second one as ``x.1``."""
+    for name in dict.fromkeys(header):
+        at = [k + 1 for k, c in enumerate(header) if c == name]
+        if len(at) > 1:
+            return (f"column {name!r} appears {len(at)} times in the header "
+                    f"(columns {', '.join(map(str, at))} of line 1)")
+    return None
+
+
+def first_line(path: Path) -> list[str]:
+    """The cells of the first line of the CSV file ``path`` (its header)."""
+    return next(_records(path), [])
 
 
 def refuse_duplicates(path: Path, ids: pd.Series, column: str) -> None:
