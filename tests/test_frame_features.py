@@ -1,5 +1,7 @@
 """vira.frame_features: ImageNet input scaling, the feature cache, loading a local trunk."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -54,3 +56,49 @@ def test_proxy_trunk_trains_from_its_seed():
     start = resnet50_trunk("random", seed=3)
     assert weights_digest(a) == weights_digest(b) != weights_digest(start)
     assert not a.training
+
+
+@pytest.mark.parametrize("content, message", [
+    ([1, 2, 3], r"list.pt: holds a list, not a state dict"),
+    ({"conv1.weight": torch.zeros(64, 3, 3, 3)},
+     r"list.pt: 1 tensor\(s\) of the wrong shape: 'conv1.weight' has shape \(64, 3, 3, 3\), "
+     r"the network's is \(64, 3, 7, 7\)"),
+])
+def test_a_weights_file_that_is_not_a_resnet50_is_named(tmp_path, content, message):
+    if isinstance(content, dict):  # every other tensor right: only the shape is wrong
+        content = {**resnet50_trunk("random").state_dict(), **content}
+    torch.save(content, tmp_path / "list.pt")
+    with pytest.raises(ValueError, match=message):
+        resnet50_trunk(tmp_path / "list.pt")
+
+
+def test_nan_weights_are_named(tmp_path):
+    state = resnet50_trunk("random").state_dict()
+    state["layer1.0.conv1.weight"][0, 0, 0, 0] = float("nan")
+    torch.save(state, tmp_path / "nan.pt")
+    with pytest.raises(ValueError, match=r"nan.pt: 1 tensor\(s\) with NaN or inf values: \['layer1.0.conv1.weight'\]"):
+        resnet50_trunk(tmp_path / "nan.pt")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "list", "wrong rows", "nan"])
+def test_a_broken_cache_entry_is_recomputed_with_a_warning(tmp_path, damage):
+    cache = FeatureCache(tmp_path, resnet50_trunk("random", seed=0))
+    frames = torch.randint(0, 256, (2, 32, 32, 3), dtype=torch.uint8)
+    good = cache(frames)
+    path = cache.path(frames)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "garbage":
+        path.write_bytes(b"not a tensor file")
+    elif damage == "list":
+        torch.save([good], path)
+    elif damage == "wrong rows":
+        torch.save(good[:1], path)
+    else:
+        torch.save(torch.full_like(good, float("nan")), path)
+    with pytest.warns(UserWarning, match=rf"{path.name}: a broken feature cache entry .*; computing it again"):
+        again = cache(frames)
+    assert torch.equal(again, good) and (cache.hits, cache.misses) == (0, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert torch.equal(cache(frames), good) and cache.hits == 1  # rewritten whole

@@ -119,3 +119,34 @@ def test_load_glove_by_hand(tmp_path):
     bad.write_text("cat 1 2 3\ndog 1 2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.txt, line 2"):
         load_glove(bad, vocab)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("cat 1 2 3\ncafé 1 2 3\n".encode("latin-1"), r"g.txt, line 2: not UTF-8"),
+    (b"cat 1 2 3\ndog nan 0 1\n", r"g.txt, line 2: 'dog' has a non-finite number \(nan, number 1\)"),
+    (b"zebra 1 inf 3\n", r"g.txt, line 1: 'zebra' has a non-finite number \(inf, number 2\)"),
+    (b"cat 1 2 1e30\n", r"g.txt, line 1: 'cat' has 1e\+30 \(number 3\), beyond \+-1000"),
+    (b"cat 1 2 3\ndog 1 2 3\ncat 4 5 6\n", r"g.txt, line 3: 'cat' is repeated \(first on line 1\)"),
+    (b"cat 1 2 3\ndog\n", r"g.txt, line 2: 'dog' has no numbers"),
+    (b"cat 1 2 3\n 1 2 3\n", r"g.txt, line 2: no word before the numbers"),
+    (b"cat 1 2 x\n", r"g.txt, line 1: not a vector of numbers"),
+    (b"\n\n", r"g.txt: no vectors in the file"),
+])
+def test_load_glove_refuses_a_bad_file_naming_it_and_the_line(tmp_path, content, message):
+    from vira.text import load_glove
+
+    vocab = Vocabulary.build([["cat", "dog"]], min_count=1)
+    path = tmp_path / "g.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        load_glove(path, vocab)
+
+
+def test_load_glove_skips_blank_lines_and_reads_crlf(tmp_path):
+    from vira.text import GLOVE_LIMIT, load_glove
+
+    vocab = Vocabulary.build([["cat"]], min_count=1)
+    path = tmp_path / "g.txt"
+    path.write_bytes(f"\r\ncat 1 -2 {GLOVE_LIMIT:g}\r\n\r\ndog 0 0 0\r\n".encode())
+    vectors, share = load_glove(path, vocab)
+    assert vectors[vocab.index("cat")].tolist() == [1, -2, GLOVE_LIMIT] and share == 1.0

@@ -21,12 +21,15 @@ chapter) with the same frames and weights reads them instead of computing them a
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 import torchvision
 from torch import nn
+
+from vira.checkpoint import load_weights
 
 __all__ = ["resnet50_trunk", "to_input", "weights_digest", "FeatureCache", "train_proxy_trunk",
            "IMAGENET_MEAN", "IMAGENET_STD"]
@@ -38,7 +41,9 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 def resnet50_trunk(source="random", seed: int = 0) -> nn.Module:
     """torchvision's ResNet50 with ``fc`` replaced by the identity: (F, 3, H, W) -> (F, 2048), in
     eval mode. ``source``: ``"random"`` (initialised from ``seed``) or a path to a state dict of
-    torchvision's ``resnet50`` (its ``fc`` weights, if present, are ignored)."""
+    torchvision's ``resnet50`` (its ``fc`` weights, if present, are ignored), loaded with
+    ``weights_only=True`` and checked by :func:`vira.checkpoint.load_weights`: a file that is not
+    one (a list, a tensor of the wrong shape, NaN weights) raises ``ValueError`` naming it."""
     gen = torch.random.get_rng_state()
     torch.manual_seed(seed)
     try:
@@ -46,18 +51,7 @@ def resnet50_trunk(source="random", seed: int = 0) -> nn.Module:
     finally:
         torch.random.set_rng_state(gen)
     if source != "random":
-        path = Path(source)
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such weights file")
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as err:  # noqa: BLE001 -- any unreadable file gets the same clear message
-            raise ValueError(f"{path}: not a readable state dict ({err})") from None
-        state = {k: v for k, v in state.items() if not k.startswith("fc.")}
-        missing, unexpected = net.load_state_dict(state, strict=False)
-        missing = [k for k in missing if not k.startswith("fc.")]
-        if missing or unexpected:
-            raise ValueError(f"{path}: not a ResNet50 state dict (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        load_weights(net, source, skip=("fc.",), what="a ResNet50")
     net.fc = nn.Identity()
     return net.eval()
 
@@ -85,7 +79,9 @@ def weights_digest(net: nn.Module) -> str:
 
 class FeatureCache:
     """Features (F, 2048) of frames (F, H, W, 3) through ``trunk``, cached in ``folder`` as
-    ``<frames sha256>-<weights sha256>.pt``. ``hits`` and ``misses`` count lookups."""
+    ``<frames sha256>-<weights sha256>.pt``. ``hits`` and ``misses`` count lookups. An entry that
+    cannot be read or is not a finite float tensor with one row per frame (a truncated or damaged
+    file) is computed again and rewritten, with a warning naming its file; it counts as a miss."""
 
     def __init__(self, folder, trunk: nn.Module, device="cpu", batch_size: int = 18):
         self.folder = Path(folder)
@@ -103,9 +99,9 @@ class FeatureCache:
     def __call__(self, frames) -> torch.Tensor:
         frames = torch.as_tensor(frames)
         path = self.path(frames)
-        if path.exists():
+        if path.exists() and (cached := self._read(path, len(frames))) is not None:
             self.hits += 1
-            return torch.load(path, map_location="cpu", weights_only=True)
+            return cached
         self.misses += 1
         x = to_input(frames)
         with torch.inference_mode():
@@ -115,6 +111,28 @@ class FeatureCache:
         torch.save(out.clone(), tmp)
         tmp.replace(path)  # atomic: a killed run never leaves a half-written file under the key
         return out
+
+
+    @staticmethod
+    def _read(path: Path, n_frames: int) -> torch.Tensor | None:
+        """The cached features (F, d) at ``path``, or None with a warning naming the file."""
+        try:
+            out = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as err:  # noqa: BLE001 -- a truncated or damaged file fails in many ways
+            why = f"cannot be read: {type(err).__name__}: {(str(err).strip().splitlines() or [''])[0]}"
+        else:
+            if not (isinstance(out, torch.Tensor) and out.is_floating_point() and out.ndim == 2
+                    and len(out) == n_frames):
+                shape = tuple(out.shape) if isinstance(out, torch.Tensor) else ""
+                why = (f"holds a {type(out).__name__} {shape}, not a float tensor of "
+                       f"{n_frames} rows")
+            elif not torch.isfinite(out).all():
+                why = "has NaN or inf values"
+            else:
+                return out
+        warnings.warn(f"{path}: a broken feature cache entry ({why}); computing it again",
+                      stacklevel=3)
+        return None
 
 
 def train_proxy_trunk(frames: torch.Tensor, targets: torch.Tensor, epochs: int = 1, lr: float = 1e-3,

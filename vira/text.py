@@ -207,32 +207,74 @@ def bow_logistic_baseline(train_texts: Sequence[str], train_y, test_texts: Seque
     return pipeline.predict_proba(list(test_texts))[:, 1], pipeline
 
 
+#: The largest absolute number a word vector may hold (GloVe's lie within about +-5); a larger
+#: one means a broken file.
+GLOVE_LIMIT = 1e3
+
+
+def _glove_lines(path):
+    """``(line number, word, numbers as text)`` of every non-blank line of a GloVe file; a line
+    that is not UTF-8, has no word or has no numbers raises ValueError naming the file and line."""
+    with path.open("rb") as f:
+        for n, data in enumerate(f, 1):
+            try:
+                line = data.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as err:
+                raise ValueError(f"{path}, line {n}: not UTF-8 ({err.reason} at byte {err.start} "
+                                 "of the line); GloVe files are UTF-8") from None
+            if not line.strip():
+                continue
+            word, *numbers = line.split(" ")
+            if not word:
+                raise ValueError(f"{path}, line {n}: no word before the numbers")
+            if not numbers:
+                raise ValueError(f"{path}, line {n}: {word!r} has no numbers")
+            yield n, word, numbers
+
+
+def _glove_vector(numbers: list[str], word: str, where: str) -> np.ndarray:
+    """The numbers of one line as float32 (d,); ValueError (``where`` = file and line) for text,
+    NaN or inf, or a number beyond :data:`GLOVE_LIMIT`."""
+    try:
+        v = np.asarray(numbers, dtype=np.float32)
+    except ValueError:
+        raise ValueError(f"{where}: not a vector of numbers") from None
+    bad = np.flatnonzero(~np.isfinite(v) | (np.abs(v) > GLOVE_LIMIT))
+    if len(bad) == 0:
+        return v
+    k = bad[0]
+    if not np.isfinite(v[k]):
+        raise ValueError(f"{where}: {word!r} has a non-finite number ({v[k]}, number {k + 1})")
+    raise ValueError(f"{where}: {word!r} has {v[k]:g} (number {k + 1}), beyond +-{GLOVE_LIMIT:g}")
+
+
 def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, float]:
-    """Word vectors for ``vocab`` from a local GloVe text file (one ``word v1 ... vd`` per line),
-    as the paper used (frozen, in its headline models). Returns ``(vectors (len(vocab), d), share of
-    the vocabulary found)``: ``<pad>`` is zero, a token the file lacks gets a seeded N(0, 0.1^2)
-    vector. A line with a different width than the first raises, naming the file and line."""
+    """Word vectors for ``vocab`` from a local GloVe text file (one ``word v1 ... vd`` per line,
+    UTF-8), as the paper used (frozen, in its headline models). Returns ``(vectors (len(vocab), d),
+    share of the vocabulary found)``: ``<pad>`` is zero, a token the file lacks gets a seeded
+    N(0, 0.1^2) vector. Blank lines are skipped; every other line is checked, and a line that is
+    not UTF-8, has another width than the first, a word without numbers, text, NaN, inf or a
+    number beyond :data:`GLOVE_LIMIT`, or repeats an earlier line's word raises ``ValueError``
+    naming the file and line."""
     from pathlib import Path
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such GloVe file")
     found: dict[str, np.ndarray] = {}
+    first_line: dict[str, int] = {}
     dim = None
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            parts = line.rstrip("\n").split(" ")
-            if len(parts) < 2:
-                continue
-            if dim is None:
-                dim = len(parts) - 1
-            if len(parts) - 1 != dim:
-                raise ValueError(f"{path}, line {n}: {len(parts) - 1} numbers, the first line had {dim}")
-            if parts[0] in vocab.stoi:
-                try:
-                    found[parts[0]] = np.asarray(parts[1:], dtype=np.float32)
-                except ValueError:
-                    raise ValueError(f"{path}, line {n}: not a vector of numbers") from None
+    for n, word, numbers in _glove_lines(path):
+        dim = dim or len(numbers)
+        if len(numbers) != dim:
+            raise ValueError(f"{path}, line {n}: {len(numbers)} numbers, the first line had {dim}")
+        if word in first_line:
+            raise ValueError(f"{path}, line {n}: {word!r} is repeated (first on line "
+                             f"{first_line[word]})")
+        first_line[word] = n
+        vector = _glove_vector(numbers, word, f"{path}, line {n}")
+        if word in vocab.stoi:
+            found[word] = vector
     if dim is None:
         raise ValueError(f"{path}: no vectors in the file")
     rng = np.random.default_rng(seed)

@@ -86,3 +86,27 @@ def test_committed_bench_files_match_the_schema(path):
     for _, r in rows.iterrows():
         assert r.median_ms > 0 and math.isfinite(r.median_ms), f"{path.name}, {r.case}: median {r.median_ms}"
         assert r.items_per_s > 0 and math.isfinite(r.items_per_s), f"{path.name}, {r.case}: rate {r.items_per_s}"
+
+
+def test_a_bench_file_without_fields_names_the_file_and_every_missing_field(tmp_path):
+    path = tmp_path / "bench_x.json"
+    path.write_text(json.dumps({"name": "x", "results": []}))
+    with pytest.raises(ValueError, match=r"bench_x.json: not a valid bench file: missing field\(s\) what, work, "
+                                         r"device, memory_note, torch, python, git_revision, command$"):
+        read_bench(path)
+    content = _write(tmp_path)
+    content["results"][0] = {"case": "step"}
+    path.write_text(json.dumps(content))
+    with pytest.raises(ValueError, match=r"bench_x.json: not a valid bench file: missing field\(s\) repeats, "
+                                         r"items_per_s \(at results/0\)$"):
+        load_benches(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_a_bench_file_with_a_non_finite_number_is_named(tmp_path, text):
+    content = _write(tmp_path)
+    raw = json.dumps(content).replace(f'"median_ms": {content["results"][0]["median_ms"]}', f'"median_ms": {text}')
+    assert text in raw
+    (tmp_path / "bench_x.json").write_text(raw)
+    with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file: {text} is not a finite number"):
+        read_bench(tmp_path / "bench_x.json")

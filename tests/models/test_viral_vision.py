@@ -62,6 +62,14 @@ def test_local_weights_load_with_weights_only_and_errors_name_the_file(tmp_path)
         ViralVisionNet(weights=tmp_path / "evil.pt")
     with pytest.raises(FileNotFoundError, match="nothing.pt"):
         ViralVisionNet(weights=tmp_path / "nothing.pt")
+    torch.save([source.state_dict()], tmp_path / "list.pt")
+    with pytest.raises(ValueError, match="list.pt: holds a list, not a state dict"):
+        ViralVisionNet(weights=tmp_path / "list.pt")
+    state = source.state_dict()
+    state["stem.0.weight"] = state["stem.0.weight"][:1]
+    torch.save(state, tmp_path / "shape.pt")
+    with pytest.raises(ValueError, match=r"shape.pt: 1 tensor\(s\) of the wrong shape: 'stem.0.weight'"):
+        ViralVisionNet(weights=tmp_path / "shape.pt")
 
 
 def test_a_network_without_backbone_takes_features():

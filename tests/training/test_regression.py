@@ -73,6 +73,19 @@ def test_checkpoints_round_trip_with_weights_only(tmp_path):
         load_checkpoint(other, tmp_path / "bad.pt")
 
 
+def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path):
+    torch.save([Tiny().state_dict()], tmp_path / "list.pt")
+    with pytest.raises(ValueError, match=r"list.pt: holds a list, not a checkpoint of save_checkpoint"):
+        load_checkpoint(Tiny(), tmp_path / "list.pt")
+    torch.save({"weights": Tiny().state_dict()}, tmp_path / "keys.pt")
+    with pytest.raises(ValueError, match=r"keys.pt: holds a dict with keys \['weights'\], not a checkpoint"):
+        load_checkpoint(Tiny(), tmp_path / "keys.pt")
+    state = {k: torch.zeros(7, *v.shape[1:]) for k, v in Tiny().state_dict().items()}
+    torch.save({"state_dict": state, "config": None}, tmp_path / "shape.pt")
+    with pytest.raises(ValueError, match=r"shape.pt: .*tensor\(s\) of the wrong shape"):
+        load_checkpoint(Tiny(), tmp_path / "shape.pt")
+
+
 def test_normalize_sequence_centres_scales_and_zeroes_missing_joints():
     pose = np.zeros((2, 16, 3))
     thorax, pelvis = JOINTS.index("thorax"), JOINTS.index("pelvis")

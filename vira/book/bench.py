@@ -117,9 +117,21 @@ def device_label(device, threads: int | None = None) -> str:
     return f"{device.type} ({threads} thread{'s' if threads > 1 else ''}, {platform.processor() or platform.machine()})"
 
 
+def _missing_fields(content, where) -> None:
+    """Raise ValueError naming ``where`` and every required field the file or a row lacks."""
+    parts = [("", content, SCHEMA)]
+    if isinstance(content, dict) and isinstance(content.get("results"), list):
+        parts += [(f" (at results/{i})", row, ROW_SCHEMA) for i, row in enumerate(content["results"])]
+    for at, part, schema in parts:
+        if isinstance(part, dict) and (missing := [k for k in schema["required"] if k not in part]):
+            raise ValueError(f"{where}: not a valid bench file: missing field(s) "
+                             f"{', '.join(missing)}{at}")
+
+
 def _validate(content: dict, where) -> None:
     import jsonschema
 
+    _missing_fields(content, where)
     try:
         jsonschema.validate(content, SCHEMA)
     except jsonschema.ValidationError as err:
@@ -162,12 +174,17 @@ def write_bench(out: Path, device, *, name: str, what: str, work: dict, results:
 
 def read_bench(path: Path) -> dict:
     """Load one benchmark file and validate it against :data:`SCHEMA`; raises ``ValueError``
-    naming the file when it does not match, or when its name is not ``bench_<name>.json``
+    naming the file when it does not match (naming every missing field, and the row), holds NaN or
+    Infinity, or when its name is not ``bench_<name>.json``
     (``bench_<name>_cuda.json`` for a GPU run). Used by chapters 2, 4 and A1."""
     path = Path(path)
+
+    def refuse(constant: str):
+        raise ValueError(f"{constant} is not a finite number")
+
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as err:
+        content = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+    except ValueError as err:  # also a file that is not UTF-8 or not JSON
         raise ValueError(f"{path}: not a valid bench file: {err}") from None
     _validate(content, path)
     expected = f"bench_{content['name']}" + ("_cuda" if content["device"].startswith("cuda") else "")

@@ -28,6 +28,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from vira.checkpoint import load_weights
+
 __all__ = ["ViralVisionNet", "load_backbone", "ACTIVATIONS"]
 
 ACTIVATIONS = ("sigmoid", "relu", "none")
@@ -105,17 +107,7 @@ class ViralVisionNet(nn.Module):
 
 def load_backbone(backbone: nn.Module, path: str | Path) -> None:
     """Load a local state dict into an ``r2plus1d_18`` (``weights_only=True``); its ``fc`` may be
-    missing or of any size (it is replaced). Errors name the file."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such weights file")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # unpickling refused or a damaged file
-        raise ValueError(f"{path}: cannot load weights ({type(err).__name__}: {err})") from None
-    state = {k: v for k, v in state.items() if not k.startswith("fc.")}
-    missing, unexpected = backbone.load_state_dict(state, strict=False)
-    missing = [k for k in missing if not k.startswith("fc.")]
-    if missing or unexpected:
-        raise ValueError(f"{path}: not an r2plus1d_18 state dict (missing {missing[:3]}, "
-                         f"unexpected {unexpected[:3]})")
+    missing or of any size (it is replaced). The file is checked by
+    :func:`vira.checkpoint.load_weights`: errors (not a state dict, missing or unexpected
+    parameters, wrong shapes, NaN weights) name the file."""
+    load_weights(backbone, path, skip=("fc.",), what="an r2plus1d_18")

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from vira.checkpoint import load_weights, read_file
 from vira.losses import GradNorm, loss_terms, weighted_total
 
 TERM_NAMES = ("mse", "rank", "stream_rank")  # the terms of Eq. 14, in order
@@ -186,8 +187,15 @@ def save_checkpoint(model: nn.Module, path: str | Path, config: TrainConfig | No
 def load_checkpoint(model: nn.Module, path: str | Path, device="cpu") -> dict | None:
     """Load a checkpoint written by :func:`save_checkpoint` (``weights_only=True``: no pickled code).
 
-    Returns the stored config dict.
+    Returns the stored config dict. The weights are copied into ``model`` on its own device
+    (``device`` is kept for the callers of the old signature). A file that is not such a checkpoint (no ``state_dict``, or
+    one that does not fit ``model``: names, shapes, NaN weights) raises ``ValueError`` naming it
+    (:func:`vira.checkpoint.load_weights`).
     """
-    blob = torch.load(Path(path), map_location=device, weights_only=True)
-    model.load_state_dict(blob["state_dict"])
+    blob = read_file(path)
+    if not isinstance(blob, dict) or "state_dict" not in blob:
+        keys = f" with keys {sorted(map(str, blob))[:5]}" if isinstance(blob, dict) else ""
+        raise ValueError(f"{path}: holds a {type(blob).__name__}{keys}, not a checkpoint of "
+                         "save_checkpoint (a dict with state_dict and config)")
+    load_weights(model, path, state=blob["state_dict"], what=f"a {type(model).__name__}")
     return blob.get("config")

@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 from vira.data import data_dir
-from vira.data.real.aistpp import AistppClip, list_clips, load_keypoints, to_mpii
+from vira.data.real.aistpp import RANGES, AistppClip, list_clips, load_keypoints, to_mpii
 
 
 def _fields(cameras=2, frames=5, joints=17):
     rng = np.random.default_rng(1)
-    kp = rng.uniform(0, 1000, size=(cameras, frames, joints, 3)).astype(np.float32)
+    size = (cameras, frames, joints)  # x, y in pixels of a 1920x1080 image; a confidence
+    kp = np.stack([rng.uniform(0, 1920, size), rng.uniform(0, 1080, size), rng.uniform(0, 1, size)],
+                  axis=-1).astype(np.float32)
     return {"keypoints2d": kp,
             "det_scores": rng.uniform(0, 1, size=(cameras, frames)).astype(np.float32),
             "timestamps": (np.arange(frames) * 1e6 / 60).round().astype(np.int64)}
@@ -119,6 +121,47 @@ def test_bad_fields_are_value_errors(tmp_path, kind, message):
     path = _write(tmp_path / "bad.pkl", _broken(kind))
     with pytest.raises(ValueError, match=rf"^bad\.pkl: {message}"):
         load_keypoints(path)
+
+
+def test_non_finite_values_name_their_position(tmp_path):
+    fields = _fields()
+    fields["keypoints2d"][1, 2, 3, 0] = np.inf
+    with pytest.raises(ValueError, match=r"^inf\.pkl: keypoints2d has non-finite values other than wholly "
+                                         r"NaN poses \(first at camera 1, frame 2, joint 3\); 1 such value"):
+        load_keypoints(_write(tmp_path / "inf.pkl", fields))
+    fields = _fields()
+    fields["det_scores"][0, 4] = np.nan
+    with pytest.raises(ValueError, match=r"^nan\.pkl: det_scores has non-finite values "
+                                         r"\(first at camera 0, frame 4\); 1 such value"):
+        load_keypoints(_write(tmp_path / "nan.pkl", fields))
+
+
+def test_coordinates_of_1e30_are_refused_by_position(tmp_path):
+    fields = _fields()
+    fields["keypoints2d"][1, 3, 5, 1] = 1e30
+    with pytest.raises(ValueError, match=r"^far\.pkl: keypoints2d y = 1e\+30 at camera 1, frame 3, joint 5 is "
+                                         r"outside -1080\.\.2160; 1 such value"):
+        load_keypoints(_write(tmp_path / "far.pkl", fields))
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+@pytest.mark.parametrize("side", ["below", "above"])
+def test_every_range_rule_refuses_a_value_beyond_it(tmp_path, name, side):
+    low, high = RANGES[name]
+    value = (low - 1 if low <= 0 else low / 2) if side == "below" else high * 10
+    fields = _fields()
+    if name == "fps":
+        fields["timestamps"] = (np.arange(5) * 1e6 / value).round().astype(np.int64)
+        where = r"fps \S+ \(from the timestamps\)"
+    elif name == "det_scores":
+        fields["det_scores"][1, 2] = value
+        where = rf"det_scores = {value:g} at camera 1, frame 2"
+    else:
+        channel = ["x", "y", "confidence"].index(name)
+        fields["keypoints2d"][0, 4, 16, channel] = value
+        where = rf"keypoints2d {name} = {value:g} at camera 0, frame 4, joint 16"
+    with pytest.raises(ValueError, match=rf"^r\.pkl: {where} is outside {low:g}\.\.{high:g}"):
+        load_keypoints(_write(tmp_path / "r.pkl", fields))
 
 
 def test_list_clips(tmp_path):

@@ -6,15 +6,22 @@ import pandas as pd
 import pytest
 
 from vira.data import data_dir
-from vira.data.real.facebook import (FEATURES, REQUIRED, load_facebook, normalize_by_page,
+from vira.data.real.facebook import (FEATURES, RANGES, REQUIRED, load_facebook, normalize_by_page,
                                      popularity_table, split_indices)
 
 
+#: A plausible video (10 s of 25 fps, 224x400): the features that are not shares of [0, 1].
+TYPICAL = {"dominant_color.value": "3", "general.duration": "10", "general.fps": "25",
+           "general.frame_count": "250", "general.frame_size.height": "224",
+           "general.frame_size.width": "400", "shot_detection.shots_count": "3"}
+
+
 def write_csv(path, ids, views, features=None, drop=()):
-    """A file with the real columns: every feature 0.5 unless ``features`` = {(row, column): raw}."""
+    """A file with the real columns: every feature :data:`TYPICAL` or 0.5 unless ``features`` =
+    {(row, column): raw}."""
     cells = {"facebook_post_id": ids}
     for name in FEATURES:
-        cells[name] = ["0.5"] * len(ids)
+        cells[name] = [TYPICAL.get(name, "0.5")] * len(ids)
     cells["views_96"] = views
     frame = pd.DataFrame(cells).astype(str)
     for (row, column), raw in (features or {}).items():
@@ -34,7 +41,7 @@ def test_features_are_the_28_columns_of_the_file():
 
 def test_missing_columns_name_the_file_and_the_columns(tmp_path):
     path = write_csv(tmp_path / "bad.csv", ["1_2"], ["3"], drop=["general.fps", "views_96"])
-    with pytest.raises(ValueError, match=r"bad.csv: missing column\(s\) general.fps, views_96$"):
+    with pytest.raises(ValueError, match=r"bad.csv: missing column\(s\) general.fps, views_96 \(found: facebook_post_id, "):
         load_facebook(path)
     with pytest.raises(ValueError, match="cannot be read"):
         load_facebook(tmp_path / "absent.csv")
@@ -62,8 +69,8 @@ def test_cells_that_do_not_parse_become_problems_never_silent_drops(tmp_path, ca
                                   (2, "12_3", "general.duration", "missing (NA)"),
                                   (3, "12_4", "rigidity.average_rigidity", "not a number"),
                                   (4, "12_5", "general.fps", "not finite"),
-                                  (5, "12_6", "views_96", "negative views")])
-    assert "general.fps: 2 (empty; e.g. row 1 '', row 4 'inf')" in videos.report()
+                                  (5, "12_6", "views_96", "outside 0..1e+11")])
+    assert "general.fps: 1 (empty; e.g. row 1 '')\n  general.fps: 1 (not finite; e.g. row 4 'inf')" in videos.report()
     kept = videos.complete()
     assert kept.row.tolist() == [0]
     out = capsys.readouterr().out
@@ -116,3 +123,53 @@ def test_the_real_facebook_videos():
     assert abs(table.label.mean() - 0.5) < 0.01
     assert (table.groupby("page").label.mean() - 0.5).abs().max() < 0.03  # balanced within pages
     assert (table.views == 0).sum() == 16
+
+
+def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"empty.csv: empty file"):
+        load_facebook(empty)
+    with pytest.raises(ValueError, match=r"head.csv: no data rows \(only a header\)"):
+        load_facebook(write_csv(tmp_path / "head.csv", [], []))
+
+
+def test_a_repeated_column_name_is_refused(tmp_path):
+    path = write_csv(tmp_path / "twice.csv", ["1_2"], ["3"])
+    lines = path.read_text().splitlines()
+    path.write_text(lines[0] + ",general.fps\n" + lines[1] + ",25\n")
+    with pytest.raises(ValueError, match=r"twice.csv: column 'general.fps' appears 2 times in the header "
+                                         r"\(columns 17, 31 of line 1\)"):
+        load_facebook(path)
+
+
+def test_a_repeated_post_id_names_both_rows(tmp_path):
+    path = write_csv(tmp_path / "dup.csv", ["11_1", "11_2", "11_1"], ["1", "2", "3"])
+    with pytest.raises(ValueError, match=r"dup.csv: facebook_post_id '11_1' appears in rows 0, 2"):
+        load_facebook(path)
+
+
+def test_the_rules_cover_every_number_of_the_file():
+    assert set(RANGES) == set(REQUIRED[1:])
+    assert all(low < high for low, high in RANGES.values())
+
+
+@pytest.mark.parametrize("column", sorted(RANGES))
+@pytest.mark.parametrize("side", ["below", "above"])
+def test_every_range_rule_makes_a_problem_of_a_value_beyond_it(tmp_path, column, side):
+    low, high = RANGES[column]
+    value = low - 1 if side == "below" else high * 10
+    raw = f"{value:g}"
+    videos = load_facebook(write_csv(tmp_path / "r.csv", ["11_1", "11_2"], ["5", "6"], {(1, column): raw}))
+    got = videos.problems[["row", "post_id", "column", "raw", "reason"]].values.tolist()
+    assert got == [[1, "11_2", column, raw, f"outside {low:g}..{high:g}"]]
+    name = "views" if column == "views_96" else column
+    assert np.isnan(videos.frame[name].iat[1]) and not np.isnan(videos.frame[name].iat[0])
+    assert f"r.csv: 2 rows; cells that could not be parsed:\n  {column}: 1 (outside" in videos.report()
+
+
+def test_negative_fps_and_a_huge_duration_are_problems(tmp_path):
+    bad = {(0, "general.fps"): "-25", (1, "general.duration"): "1e30"}
+    videos = load_facebook(write_csv(tmp_path / "p.csv", ["11_1", "11_2"], ["5", "6"], bad))
+    got = videos.problems[["row", "column", "reason"]].values.tolist()
+    assert sorted(got) == [[0, "general.fps", "outside 1..240"], [1, "general.duration", "outside 0.1..86400"]]

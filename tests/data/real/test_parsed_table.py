@@ -11,7 +11,8 @@ from vira.data.real.parsed_table import ParsedTable
 def _table():
     frame = pd.DataFrame({"id": ["a", "b", "c", "d"], "x": [1.0, np.nan, 3.0, np.nan], "y": [1.0, 2.0, np.nan, 4.0]})
     problems = pd.DataFrame([(1, "b", "x", "1,2", "not a number"), (3, "d", "x", "?", "not a number"),
-                             (2, "c", "y", "", "empty")], columns=["row", "id", "column", "raw", "reason"])
+                             (2, "c", "y", "", "empty"), (3, "d", "y", "-1", "outside 0..9")],
+                            columns=["row", "id", "column", "raw", "reason"])
     return ParsedTable(Path("f.csv"), frame, problems)
 
 
@@ -31,6 +32,47 @@ def test_report_counts_problems_per_column_with_examples():
     assert _table().report().splitlines() == [
         "f.csv: 4 rows; cells that could not be parsed:",
         "  x: 2 (not a number; e.g. row 1 '1,2', row 3 '?')",
-        "  y: 1 (empty; e.g. row 2 '')"]
+        "  y: 1 (empty; e.g. row 2 '')",
+        "  y: 1 (outside 0..9; e.g. row 3 '-1')"]  # one line per column and reason
     clean = ParsedTable(Path("g.csv"), pd.DataFrame({"x": [1.0]}), pd.DataFrame(columns=["row", "column"]))
     assert clean.report() == "g.csv: 1 rows, every cell parsed"
+
+
+# --- read_cells, refuse_duplicates, out_of_range: the checks every CSV loader shares ----------
+
+import pytest  # noqa: E402
+
+from vira.data.real.parsed_table import out_of_range, read_cells, refuse_duplicates  # noqa: E402
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", r"e.csv: empty file"),
+    ("a,b\n", r"e.csv: no data rows \(only a header\)"),
+    ("a,b,a\n1,2,3\n", r"e.csv: column 'a' appears 2 times in the header \(columns 1, 3 of line 1\)"),
+    ("a,c\n1,2\n", r"e.csv: missing column\(s\) b \(found: a, c\)"),
+    ("a,b\n1,2,3,4\n5,6,7\n", r"e.csv: cannot be read as a CSV file \(row 0 has 4 cells, the header 2\)"),
+    ("a,b\n1,2\n3,4,5\n", r"e.csv: cannot be read as a CSV file .*line 3, saw 3\)$"),
+])
+def test_read_cells_refuses_what_is_not_a_table_and_names_the_file(tmp_path, text, message):
+    path = tmp_path / "e.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        read_cells(path, ["a", "b"])
+
+
+def test_read_cells_keeps_every_cell_as_text(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeffa,b\n1,\n,x\n".encode("utf-8"))
+    raw = read_cells(path, ["a", "b"])
+    assert raw.to_dict("list") == {"a": ["1", ""], "b": ["", "x"]}
+
+
+def test_refuse_duplicates_names_every_row_of_the_first_repeated_id():
+    refuse_duplicates(Path("f.csv"), pd.Series(["1", "2", "3"]), "id")  # no error
+    with pytest.raises(ValueError, match=r"f.csv: id '2' appears in rows 1, 3; 2 id\(s\) appear more than once"):
+        refuse_duplicates(Path("f.csv"), pd.Series(["1", "2", "5", "2", "5"]), "id")
+
+
+def test_out_of_range_skips_nan_and_words_the_reason():
+    bad, why = out_of_range([-1.0, 0.0, np.nan, 5.0, 5.5, np.inf], 0, 5)
+    assert bad.tolist() == [0, 4, 5] and why == "outside 0..5"

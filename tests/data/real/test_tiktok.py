@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from vira.data import data_dir
-from vira.data.real.tiktok import (REQUIRED, generate_counts, load_snapshot, load_tiktok, parse_count,
+from vira.data.real.tiktok import (RANGES, REQUIRED, generate_counts, load_snapshot, load_tiktok, parse_count,
                               parse_duration)
 
 HEADER = ("user_name,user_nfollower,vid_id,vid_caption,vid_scrapeTime,vid_postTime,vid_duration,"
@@ -91,8 +91,14 @@ def test_the_real_crawl_parses_with_known_problems():
         pytest.skip("VIRA_DATA with tiktok_vn_2025/ is not available")
     first, second = load_tiktok(folder)
     assert len(first.frame) == 10_102 and len(second.frame) == 2_409
-    assert first.problems.column.value_counts().to_dict() == {"vid_ncomment": 41, "user_nfollower": 5}
-    assert second.problems.column.value_counts().to_dict() == {"vid_nview": 357, "vid_nshare": 1}
+    reasons = first.problems.reason
+    assert (reasons == "empty").sum() == 46 and reasons.str.startswith("more than vid_nview").sum() == 22
+    # unparsed: empty comments (41) and followers (5); implausible: rows 2755, 7917 and 10044 have 0
+    # views but likes, comments and saves (9 problems), and 13 rows have more shares than views
+    assert first.problems.column.value_counts().to_dict() == {
+        "vid_ncomment": 44, "vid_nshare": 13, "user_nfollower": 5, "vid_nlike": 3, "vid_nsave": 3}
+    assert sorted(first.problems.row[first.problems.column == "vid_nlike"]) == [2755, 7917, 10044]
+    assert second.problems.column.value_counts().to_dict() == {"vid_nview": 357, "vid_nshare": 2}
     assert (first.frame.days.between(0.7, 95)).all()
 
 
@@ -177,3 +183,103 @@ def test_caption_table_on_the_real_crawl():
         added = [t for t in tokens[len(in_caption):] if t.startswith("#")]
         assert tokens[:len(in_caption)] == in_caption
         assert len(set(added)) == len(added) and not set(added) & set(in_caption), row
+
+
+# --- files that are not a table, and values no real video can have ------------------------------
+
+GOOD = 'a,1K,11,c,2025-06-06 10:00:00,2025-06-01 10:00:00,00:30,2M,30K,657,1161,1716,x,u,7,t,3 videos,b,True'
+
+
+def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"empty.csv: empty file"):
+        load_snapshot(empty)
+    with pytest.raises(ValueError, match=r"head.csv: no data rows \(only a header\)"):
+        load_snapshot(write(tmp_path / "head.csv", []))
+
+
+def test_a_repeated_column_name_is_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text(HEADER + ",vid_nlike\n" + GOOD + ",5\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"twice.csv: column 'vid_nlike' appears 2 times in the header "
+                                         r"\(columns 9, 20 of line 1\)"):
+        load_snapshot(path)
+
+
+def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
+    # pandas would take the first cell of such a first row for an index and shift the rest left
+    with pytest.raises(ValueError, match=r"long.csv: .*row 0 has 20 cells, the header 19"):
+        load_snapshot(write(tmp_path / "long.csv", ["x," + GOOD, _cells()]))
+    with pytest.raises(ValueError, match=r"later.csv: .*Expected 19 fields in line 3, saw 20"):
+        load_snapshot(write(tmp_path / "later.csv", [GOOD, "x," + _cells()]))
+
+
+def test_a_repeated_video_id_names_both_rows(tmp_path):
+    rows = [GOOD, GOOD.replace(",11,", ",12,"), GOOD]
+    with pytest.raises(ValueError, match=r"dup.csv: vid_id '11' appears in rows 0, 2"):
+        load_snapshot(write(tmp_path / "dup.csv", rows))
+
+
+def test_a_video_id_must_be_digits(tmp_path):
+    with pytest.raises(ValueError, match=r"ids.csv: row 1: vid_id '' is not digits; 1 such row"):
+        load_snapshot(write(tmp_path / "ids.csv", [GOOD, GOOD.replace(",11,", ",,")]))
+
+
+def _cells(vid_id="12", **cells) -> str:
+    """GOOD with another video id and some cells replaced, by CSV column name."""
+    cells["vid_id"] = vid_id
+    values = GOOD.split(",")
+    names = HEADER.split(",")
+    for name, value in cells.items():
+        values[names.index(name)] = value
+    return ",".join(values)
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_every_range_rule_makes_a_problem_of_a_value_beyond_it(tmp_path, name):
+    from vira.data.real.tiktok import SOURCE
+    low, high = RANGES[name]
+    column = SOURCE[name]
+    text = "09:00:00" if name == "duration_s" else f"{high * 10:.0f}"
+    cells = {column: text}
+    if name in ("likes", "comments", "shares", "saves"):
+        cells["vid_nview"] = f"{RANGES['views'][1]:.0f}"  # the most views there can be
+    snap = load_snapshot(write(tmp_path / "r.csv", [GOOD, _cells(**cells)]))
+    problems = snap.problems[snap.problems.row == 1]
+    assert problems[["column", "raw", "reason"]].values.tolist() == [[column, text, f"outside {low:g}..{high:g}"]]
+    assert np.isnan(snap.frame[name].iat[1]) and not np.isnan(snap.frame[name].iat[0])
+    assert f"r.csv: 2 rows; cells that could not be parsed:\n  {column}: 1 (outside" in snap.report()
+
+
+def test_views_of_1e29_and_a_negative_duration_are_problems(tmp_path):
+    rows = [GOOD, _cells(vid_nview="1" + "0" * 29), _cells("13", vid_duration="-00:05")]
+    snap = load_snapshot(write(tmp_path / "s.csv", rows))
+    got = snap.problems[["row", "column", "reason"]].values.tolist()
+    assert [1, "vid_nview", "outside 0..1e+11"] in got and [2, "vid_duration", "not mm:ss"] in got
+    assert np.isnan(snap.frame.views.iat[1]) and np.isnan(snap.frame.duration_s.iat[2])
+
+
+@pytest.mark.parametrize("column", ["vid_nlike", "vid_ncomment", "vid_nshare", "vid_nsave"])
+def test_a_count_above_the_views_is_a_problem(tmp_path, column):
+    counts = {"vid_nview": "1K", "vid_nlike": "1", "vid_ncomment": "1", "vid_nshare": "1", "vid_nsave": "1"}
+    snap = load_snapshot(write(tmp_path / "s.csv", [GOOD, _cells(**{**counts, column: "352.5K"})]))
+    assert snap.problems[["row", "vid_id", "column", "raw", "reason"]].values.tolist() == [
+        [1, "12", column, "352.5K", "more than vid_nview '1K'"]]
+    name = {"vid_nlike": "likes", "vid_ncomment": "comments", "vid_nshare": "shares", "vid_nsave": "saves"}[column]
+    assert np.isnan(snap.frame[name].iat[1]) and snap.frame.views.iat[1] == 1000  # the views stay
+
+
+def test_seconds_or_minutes_of_60_are_not_a_duration():
+    for bad in ("00:60", "99:99", "1:60:00"):
+        with pytest.raises(ValueError, match="mm:ss"):
+            parse_duration(bad)
+    assert parse_duration("75:00") == 4500  # the leading part may pass 59
+
+
+@pytest.mark.parametrize("column", ["vid_postTime", "vid_scrapeTime"])
+def test_a_time_before_tiktok_is_a_problem(tmp_path, column):
+    snap = load_snapshot(write(tmp_path / "s.csv", [GOOD, _cells(**{column: "1970-01-01 00:00:00"})]))
+    assert snap.problems[["row", "column", "reason"]].values.tolist() == [
+        [1, column, "before 2016-09-01 (TikTok did not exist)"]]
+    assert np.isnan(snap.frame.days.iat[1]) and not np.isnan(snap.frame.days.iat[0])

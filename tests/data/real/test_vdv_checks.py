@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from vira.data.layout import STREAMS
-from vira.data.real.vdv_checks import (ARRAYS, MAX_LISTED, REQUIRED_COLUMNS, VDVFormatError,
-                                       check_arrays, read_table, summarise)
+from vira.data.real.vdv_checks import (ARRAY_LIMITS, ARRAYS, COLUMN_RULES, MAX_LISTED, REQUIRED_COLUMNS,
+                                       VDVFormatError, check_arrays, read_table, summarise, table_problems)
 from vira.data.real.vdv_files import VDVFiles
 
 STEM = "C1_00000"  # row 0 of the exported table
@@ -119,7 +119,61 @@ def test_bad_numbers_and_stems_are_all_listed(vdv_folder):
     assert "row 5" in msg and "appears more than once" in msg
 
 
+def test_a_label_of_5_in_a_0_1_layout_names_the_row(vdv_folder):
+    def edit(t):
+        t.loc[3, "label"] = 5
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv row 3 \(line 5, clip 'C3_00024'\): "
+                                             r"label = 5\.0 is not a finite number in 0\.\.1$"):
+        VDVFiles(vdv_folder)
+
+
+def test_every_column_rule_refuses_a_value_beyond_it(vdv_folder):
+    assert set(COLUMN_RULES) == {"frames", "days", "likes", "comments", "reposts", "label", "fps"}
+    table = read_table(vdv_folder).astype({"frames": float})
+    for column, (low, high, whole) in COLUMN_RULES.items():
+        for value in (low - 1, high * 10) + ((low + 0.5,) if whole else ()):
+            bad = table.copy()
+            if column not in bad:
+                bad[column] = 25.0
+            bad.loc[2, column] = value
+            msg = "\n".join(table_problems(bad))
+            kind = "an integer" if whole else "a finite number"
+            assert f"clips.csv row 2 (line 4, clip 'C2_00013'): {column} = " in msg, (column, value)
+            assert f"is not {kind} in {low:g}..{high:g}" in msg, (column, value)
+        assert table_problems(table if column in table else table.assign(**{column: 25.0})) == []
+
+
+def test_an_empty_or_header_only_table_is_refused(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    header = path.read_text().splitlines()[0]
+    path.write_text(header + "\n")
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: no rows \(only a header\)"):
+        VDVFiles(vdv_folder)
+    path.write_text("")
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: cannot be read as CSV"):
+        VDVFiles(vdv_folder)
+
+
+def test_a_repeated_column_name_is_refused(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",label", *(line + ",0.5" for line in lines[1:])]) + "\n")
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: column 'label' appears 2 times in the header"):
+        VDVFiles(vdv_folder)
+
+
 # -- clip files ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ARRAY_LIMITS))
+def test_a_value_beyond_an_arrays_limit_names_the_array_and_position(vdv_folder, name):
+    big = arrays(vdv_folder)[name].copy()
+    where = (1, 2, 0)[:big.ndim]
+    big[where] = 1e30
+    rewrite(vdv_folder, **{name: big})
+    assert f"{NPZ}: {name} has 1 value(s) beyond +-{ARRAY_LIMITS[name]:g} (first 1e+30 at {list(where)})" \
+        in clip_error(vdv_folder)
+
 @pytest.mark.parametrize("name", list(ARRAYS))
 def test_missing_array(vdv_folder, name):
     rewrite(vdv_folder, **{name: None})

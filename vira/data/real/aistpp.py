@@ -38,6 +38,12 @@ from vira.skeleton import COCO17, coco_to_mpii
 
 #: The keys every file must have (other keys are ignored).
 KEYS = ("keypoints2d", "det_scores", "timestamps")
+#: The plausible range of each value, (low, high) inclusive; a finite value outside refuses the
+#: file. x and y are pixels of the 1920x1080 image (a joint may fall off it, by at most one image
+#: size); confidences are scores (up to about 1.03 in the real files), detector scores lie in
+#: [0, 1]; fps is computed from the timestamps (60 in AIST++).
+RANGES = {"x": (-1920, 3840), "y": (-1080, 2160), "confidence": (0, 1.5), "det_scores": (0, 1),
+          "fps": (1, 1000)}
 
 
 def _numpy_globals() -> dict[tuple[str, str], Any]:
@@ -135,14 +141,51 @@ def _array(obj: dict, key: str, fname: str, kind: str, what: str) -> np.ndarray:
     return value
 
 
+def _position(index) -> str:
+    """``camera 1, frame 2, joint 3`` for an index into keypoints2d (or det_scores)."""
+    return ", ".join(f"{axis} {int(k)}" for axis, k in zip(("camera", "frame", "joint"), index))
+
+
+def _refuse(bad: np.ndarray, fname: str, what: str) -> None:
+    """Raise ValueError ``<file>: <what>; <n> such value(s)`` if ``bad`` has a True; ``{at}`` in
+    ``what`` becomes the position of the first."""
+    if bad.any():
+        first = np.argwhere(bad)[0]
+        raise ValueError(f"{fname}: {what.format(at=_position(first))}; "
+                         f"{int(bad.sum())} such value(s)")
+
+
+def _check_ranges(kp: np.ndarray, det: np.ndarray, fps: float, fname: str) -> None:
+    """Refuse the first value outside :data:`RANGES` (NaN poses pass), naming its position."""
+    for channel, name in enumerate(("x", "y", "confidence")):
+        low, high = RANGES[name]
+        values = kp[..., channel]
+        with np.errstate(invalid="ignore"):
+            bad = (values < low) | (values > high)
+        if bad.any():
+            first = tuple(np.argwhere(bad)[0])
+            _refuse(bad, fname, f"keypoints2d {name} = {values[first]:g} at {{at}} is outside "
+                                f"{low:g}..{high:g}")
+    low, high = RANGES["det_scores"]
+    bad = (det < low) | (det > high)
+    if bad.any():
+        first = tuple(np.argwhere(bad)[0])
+        _refuse(bad, fname, f"det_scores = {det[first]:g} at {{at}} is outside {low:g}..{high:g}")
+    low, high = RANGES["fps"]
+    if not low <= fps <= high:
+        raise ValueError(f"{fname}: fps {fps:g} (from the timestamps) is outside {low:g}..{high:g}: "
+                         "timestamps must be microseconds")
+
+
 def load_keypoints(path: str | Path) -> AistppClip:
     """Load and check one AIST++ keypoint file.
 
     Raises :class:`pickle.UnpicklingError` for a file that names a global other than NumPy's
     (see :data:`ALLOWED_GLOBALS`) or is not a readable pickle, and ValueError, naming the file
     and the field, for anything else unexpected: not a dict, a missing key, a field that is not
-    an array of the right kind, inconsistent shapes, timestamps that do not increase, or a
-    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept).
+    an array of the right kind, inconsistent shapes, timestamps that do not increase, a
+    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept), or a
+    value outside :data:`RANGES`; a bad value's message names its camera, frame and joint.
     """
     path = Path(path)
     fname = path.name
@@ -171,16 +214,15 @@ def load_keypoints(path: str | Path) -> AistppClip:
     # A frame without a detection is NaN across the whole pose; anything else non-finite
     # (inf, or NaN in part of a pose) means a broken file.
     finite = np.isfinite(kp)
-    if not (finite | np.isnan(kp).all(axis=(2, 3), keepdims=True)).all():
-        raise ValueError(f"{fname}: keypoints2d has non-finite values other than wholly "
-                         "NaN poses")
-    if not np.isfinite(det).all():
-        raise ValueError(f"{fname}: det_scores has non-finite values")
+    _refuse(~(finite | np.isnan(kp).all(axis=(2, 3), keepdims=True)), fname,
+            "keypoints2d has non-finite values other than wholly NaN poses (first at {at})")
+    _refuse(~np.isfinite(det), fname, "det_scores has non-finite values (first at {at})")
     if frames < 2 or not (np.diff(ts.astype(np.int64)) > 0).all():
         raise ValueError(f"{fname}: timestamps must be at least 2 strictly increasing values")
 
     ts = ts.astype(np.int64)
     fps = (frames - 1) / ((ts[-1] - ts[0]) * 1e-6)
+    _check_ranges(kp, det, fps, fname)
     return AistppClip(name=path.stem, keypoints=kp.astype(np.float32, copy=False),
                       det_scores=det.astype(np.float32, copy=False), timestamps_us=ts,
                       fps=float(fps))

@@ -2,19 +2,110 @@
 
 :class:`vira.data.real.tiktok.Snapshot` (chapters 1 and 8) and :class:`vira.data.real.facebook.FacebookVideos`
 (chapter 8) both parse every cell of a file, put NaN where a cell does not parse, and list each such
-cell in ``problems`` with its row, column, raw text and reason. Nothing is dropped silently: a
-chapter prints :meth:`ParsedTable.report` and takes the rows it can use with
-:meth:`ParsedTable.complete`, which says how many were left out and for which column.
+cell in ``problems`` with its row, column, raw text and reason. A value that parses but lies
+outside its column's plausible range (each loader's ``RANGES``, checked by :func:`out_of_range`)
+is treated the same way. Nothing is dropped silently: a chapter prints :meth:`ParsedTable.report`
+and takes the rows it can use with :meth:`ParsedTable.complete`, which says how many were left out
+and for which column.
+
+A file that cannot be a table at all is refused by :func:`read_cells` with a ``ValueError`` naming
+the file: unreadable, empty, only a header, a column name given twice, a missing column. A loader refuses a duplicated id with :func:`refuse_duplicates`.
 """
 
 from __future__ import annotations
 
+import csv
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedTable"]
+__all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range", "repeated_column",
+           "first_line"]
+
+
+def _records(path: Path):
+    """The file's records (header first) as lists of cells, read by the csv module."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        yield from csv.reader(fh)
+
+
+def _long_row(path: Path) -> str:
+    """Which data row has more cells than the header (pandas would shift such a row silently)."""
+    records = _records(path)
+    width = len(next(records))
+    for i, record in enumerate(records):
+        if len(record) > width:
+            return f"row {i} has {len(record)} cells, the header {width}"
+    return "a row has more cells than the header"
+
+
+def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
+    """Every cell of the CSV file ``path`` as text (``""`` where empty), one row per data row, in
+    file order. Raises ``ValueError`` naming the file for a file that cannot be read as CSV, is
+    empty, repeats a column name (naming it and its columns), lacks a column of ``required`` or
+    has no data row. A row with fewer cells than the header gets ``""`` in the missing ones."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                              index_col=False)
+        header = first_line(path)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: empty file (no header, no rows)") from None
+    except pd.errors.ParserWarning:
+        raise ValueError(f"{path}: cannot be read as a CSV file ({_long_row(path)})") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()})") from None
+    if repeated := repeated_column(header):
+        raise ValueError(f"{path}: {repeated}")
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
+                         f"(found: {', '.join(raw.columns)})")
+    if raw.empty:
+        raise ValueError(f"{path}: no data rows (only a header)")
+    return raw
+
+
+def repeated_column(header: Sequence[str]) -> str | None:
+    """``"column 'x' appears 2 times in the header (columns 1, 3 of line 1)"`` for the first name
+    ``header`` (a file's first line, as cells) repeats; None if it repeats none. pandas would read
+    the second one as ``x.1``."""
+    for name in dict.fromkeys(header):
+        at = [k + 1 for k, c in enumerate(header) if c == name]
+        if len(at) > 1:
+            return (f"column {name!r} appears {len(at)} times in the header "
+                    f"(columns {', '.join(map(str, at))} of line 1)")
+    return None
+
+
+def first_line(path: Path) -> list[str]:
+    """The cells of the first line of the CSV file ``path`` (its header)."""
+    return next(_records(path), [])
+
+
+def refuse_duplicates(path: Path, ids: pd.Series, column: str) -> None:
+    """Raise ``ValueError`` naming the file, the first id of ``column`` that appears more than once
+    and every row (0-based data row) that holds it, with how many ids are repeated."""
+    repeated = ids[ids.duplicated(keep=False)]
+    if repeated.empty:
+        return
+    first = repeated.iat[0]
+    rows = np.flatnonzero((ids == first).to_numpy())
+    raise ValueError(f"{path}: {column} {first!r} appears in rows {', '.join(map(str, rows))}; "
+                     f"{repeated.nunique()} id(s) appear more than once")
+
+
+def out_of_range(values, low: float, high: float) -> tuple[np.ndarray, str]:
+    """The positions of ``values`` outside ``[low, high]`` (NaN is not: it is already a problem),
+    and the reason a problem gives, e.g. ``"outside 0..1e+11"``."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero((v < low) | (v > high)), f"outside {low:g}..{high:g}"
 
 
 @dataclass
@@ -27,13 +118,14 @@ class ParsedTable:
     problems: pd.DataFrame
 
     def report(self) -> str:
-        """How many cells could not be parsed, per column, with up to three examples each."""
+        """How many cells could not be parsed (or were out of range), per column and reason, with up
+        to three examples each."""
         if self.problems.empty:
             return f"{self.path.name}: {len(self.frame):,} rows, every cell parsed"
         lines = [f"{self.path.name}: {len(self.frame):,} rows; cells that could not be parsed:"]
-        for column, group in self.problems.groupby("column", sort=False):
+        for (column, reason), group in self.problems.groupby(["column", "reason"], sort=False):
             examples = ", ".join(f"row {r} {raw!r}" for r, raw in zip(group.row[:3], group.raw[:3]))
-            lines.append(f"  {column}: {len(group)} ({group.reason.iloc[0]}; e.g. {examples})")
+            lines.append(f"  {column}: {len(group)} ({reason}; e.g. {examples})")
         return "\n".join(lines)
 
     def complete(self, columns: list[str], *, verbose: bool = True, noun: str = "rows",

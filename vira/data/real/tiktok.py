@@ -5,9 +5,13 @@ Two snapshots of a Vietnamese TikTok feed (2025): ``raw_data.csv`` (10,102 video
 and lists ``vid_scrapeTime`` before ``vid_postTime``, so columns are read by name, never by
 position). Counts are text such as ``541.2K``, ``1.4M`` or ``1991``.
 
-Nothing is dropped silently: a cell that cannot be parsed becomes NaN in the parsed table and a
-row in :attr:`Snapshot.problems` (row, video id, column, raw text, reason); :meth:`Snapshot.complete`
-then leaves out rows explicitly and says how many and why. Used by chapter 1 (``01_labels``).
+Nothing is dropped silently: a cell that cannot be parsed, or whose value no real video can have
+(the plausibility rules :data:`RANGES`, :data:`AT_MOST_VIEWS`, :data:`EARLIEST`), becomes NaN in the
+parsed table and a row in :attr:`Snapshot.problems` (row, video id, column, raw text, reason);
+:meth:`Snapshot.complete` then leaves out rows explicitly and says how many and why. A file that is
+not a table of videos (empty, only a header, a column name twice, a missing column, a video id
+that is not digits or appears twice) is refused with a ``ValueError`` naming the file (and the
+rows). Used by chapter 1 (``01_labels``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vira.data.real.parsed_table import ParsedTable
+from vira.data.real.parsed_table import ParsedTable, out_of_range, read_cells, refuse_duplicates
 
 #: Count columns of the CSV and the names they get in the parsed table.
 COUNTS = {"user_nfollower": "followers", "vid_nview": "views", "vid_nlike": "likes",
@@ -27,6 +31,18 @@ COUNTS = {"user_nfollower": "followers", "vid_nview": "views", "vid_nlike": "lik
 REQUIRED = ("user_name", "vid_id", "vid_postTime", "vid_scrapeTime", "vid_duration",
             "music_id", "music_title", *COUNTS)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: The CSV column each checked number of the parsed table comes from (problems name it).
+SOURCE = {**{name: column for column, name in COUNTS.items()}, "duration_s": "vid_duration"}
+#: The plausible range of each parsed number, (low, high) inclusive; a value outside becomes NaN
+#: and a problem. TikTok's most viewed video has about 2.5e9 views, its largest account about
+#: 1.8e8 followers, its longest upload 60 minutes (this crawl: at most 30).
+RANGES = {"followers": (0, 1e10), "views": (0, 1e11), "likes": (0, 1e11), "comments": (0, 1e11),
+          "shares": (0, 1e11), "saves": (0, 1e11), "duration_s": (0, 7200)}
+#: Counts that cannot exceed the video's views (each needs someone who saw it); a larger one
+#: becomes NaN (the views stay) and a problem.
+AT_MOST_VIEWS = ("likes", "comments", "shares", "saves")
+#: No post or scrape time is earlier than TikTok (Douyin opened in September 2016).
+EARLIEST = pd.Timestamp("2016-09-01")
 _COUNT = re.compile(r"(\d+(?:\.\d+)?)([KMB]?)")
 _SUFFIX = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}
 
@@ -44,9 +60,11 @@ def parse_count(text: str) -> float:
 
 
 def parse_duration(text: str) -> float:
-    """``"mm:ss"`` (or ``"hh:mm:ss"``) -> seconds."""
+    """``"mm:ss"`` (or ``"hh:mm:ss"``) -> seconds; raises ValueError for anything else, seconds or
+    minutes after the first part of 60 or more included."""
     parts = text.strip().split(":") if isinstance(text, str) else []
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+    if (len(parts) not in (2, 3) or not all(p.isdigit() for p in parts)
+            or any(int(p) >= 60 for p in parts[1:])):
         raise ValueError(f"not a duration mm:ss: {text!r}")
     seconds = 0
     for part in parts:
@@ -69,14 +87,13 @@ class Snapshot(ParsedTable):
 def load_snapshot(path: str | Path) -> Snapshot:
     """Read and parse one TikTok CSV file (see the module docstring)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise ValueError(f"{path}: cannot be read as a CSV file ({err})") from None
-    missing = [c for c in REQUIRED if c not in raw.columns]
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
-                         f"(found: {', '.join(raw.columns)})")
+    raw = read_cells(path, REQUIRED)
+    ids = raw.vid_id.str.strip()
+    bad = np.flatnonzero(~ids.str.fullmatch(r"\d+").to_numpy())
+    if len(bad):
+        raise ValueError(f"{path}: row {bad[0]}: vid_id {raw.vid_id.iat[bad[0]]!r} is not digits; "
+                         f"{len(bad)} such row(s)")
+    refuse_duplicates(path, ids, "vid_id")
     problems: list[tuple] = []
 
     def parsed(column: str, parse, reason: str) -> np.ndarray:
@@ -98,6 +115,7 @@ def load_snapshot(path: str | Path) -> Snapshot:
         for i in np.flatnonzero(times.isna()):
             problems.append((i, raw.vid_id.iat[i], column, raw[column].iat[i], "not a time"))
         frame[name] = times
+    problems += _implausible(raw, frame)
     days = (frame.scraped - frame.posted).dt.total_seconds() / 86400
     for i in np.flatnonzero(days < 0):
         problems.append((i, raw.vid_id.iat[i], "vid_postTime", raw.vid_postTime.iat[i],
@@ -111,6 +129,28 @@ def load_snapshot(path: str | Path) -> Snapshot:
     report = pd.DataFrame(problems, columns=["row", "vid_id", "column", "raw", "reason"])
     report = report.sort_values(["column", "row"], kind="stable", ignore_index=True)
     return Snapshot(path, frame, report)
+
+
+def _implausible(raw: pd.DataFrame, frame: pd.DataFrame) -> list[tuple]:
+    """Apply the plausibility rules to the parsed ``frame`` in place: every value outside
+    :data:`RANGES`, count above the views (:data:`AT_MOST_VIEWS`) or time before
+    :data:`EARLIEST` becomes NaN (NaT); returns one problem per such cell, as in ``problems``."""
+    found: list[tuple] = []
+
+    def flag(rows, name: str, column: str, why: str) -> None:
+        found.extend((i, raw.vid_id.iat[i], column, raw[column].iat[i], why) for i in rows)
+        frame.loc[rows, name] = np.nan if frame[name].dtype.kind == "f" else pd.NaT
+
+    for name, (low, high) in RANGES.items():
+        rows, why = out_of_range(frame[name], low, high)
+        flag(rows, name, SOURCE[name], why)
+    for name in AT_MOST_VIEWS:
+        for i in np.flatnonzero((frame[name] > frame.views).to_numpy()):
+            flag([i], name, SOURCE[name], f"more than vid_nview {raw.vid_nview.iat[i]!r}")
+    for column, name in (("vid_postTime", "posted"), ("vid_scrapeTime", "scraped")):
+        flag(np.flatnonzero((frame[name] < EARLIEST).to_numpy()), name, column,
+             f"before {EARLIEST:%Y-%m-%d} (TikTok did not exist)")
+    return found
 
 
 def load_tiktok(folder: str | Path) -> tuple[Snapshot, Snapshot]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from vira.data.layout import CHALLENGES, FACIAL_OUT, HOLISTIC_OUT, SCENIC_OUT, SPLITS, STREAMS
+from vira.data.real.parsed_table import first_line, repeated_column
 from vira.skeleton import V
 
 #: The metadata table and the folder of clip files, relative to the data set's folder.
@@ -29,6 +30,14 @@ CLIPS_DIR = "clips"
 REQUIRED_COLUMNS = ("clip", "challenge", "split", "frames", "days", "likes", "comments",
                     "reposts", "label")
 COUNT_COLUMNS = ("likes", "comments", "reposts")
+#: The plausible range of each numeric column, (low, high, whole number?) inclusive; a value
+#: outside (or NaN, inf, text) is a problem naming the row. ``label`` is min-max scaled to [0, 1];
+#: ``fps`` is optional.
+COLUMN_RULES = {"frames": (1, 1e6, True), "days": (0, 3650, False), "likes": (0, 1e11, False),
+                "comments": (0, 1e11, False), "reposts": (0, 1e11, False),
+                "label": (0, 1, False), "fps": (1, 1000, False)}
+#: The largest absolute value each float array may hold: pixels of a video frame, CNN features.
+ARRAY_LIMITS = {"skeleton": 1e5, "holistic": 1e6, "facial": 1e6, "scenic": 1e6}
 #: Every array of a clip file: name -> (stream it belongs to, shape, accepted dtype kinds).
 #: Shapes use "T" (frames), "T_f" (facial rows) and "T_s" (scenic rows) for the first axis.
 ARRAYS: dict[str, tuple[str, tuple, str]] = {
@@ -84,14 +93,20 @@ def read_table(folder: str | os.PathLike) -> pd.DataFrame:
             f"{TABLE_FILE}: missing in {folder} (a VDV folder holds {TABLE_FILE} and "
             f"{CLIPS_DIR}/<clip>.npz; see vira.data.real.vdv_files)")
     try:
-        table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str})
+        table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
+                            index_col=False)
+        repeated = repeated_column(first_line(path))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err
+    if repeated:
+        raise VDVFormatError(f"{TABLE_FILE}: {repeated}")
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise VDVFormatError(
             f"{TABLE_FILE}: missing column(s) {', '.join(repr(c) for c in missing)} "
             f"(required: {', '.join(REQUIRED_COLUMNS)})")
+    if table.empty:
+        raise VDVFormatError(f"{TABLE_FILE}: no rows (only a header) in {folder}")
     problems = table_problems(table)
     if problems:
         raise VDVFormatError(summarise(problems, f"{TABLE_FILE}: {len(problems)} problems:"
@@ -132,23 +147,15 @@ def table_problems(table: pd.DataFrame) -> list[str]:
     for i, s in enumerate(table["split"]):
         if isinstance(s, str) and s not in SPLITS:
             problem(i, f"split {s!r} is not one of {', '.join(SPLITS)}")
-    numeric = ["frames", "days", *COUNT_COLUMNS, "label"]
-    if "fps" in table.columns:
-        numeric.append("fps")
-    for col in numeric:
+    for col, (low, high, whole) in COLUMN_RULES.items():
+        if col not in table.columns:
+            continue
         values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(values)
-        if col == "frames":
-            bad |= np.isfinite(values) & ((values < 1) | (values != np.round(values)))
-            rule = "an integer >= 1"
-        elif col in ("days", *COUNT_COLUMNS):
-            bad |= values < 0
-            rule = "a finite number >= 0"
-        elif col == "fps":
-            bad |= values <= 0
-            rule = "a finite number > 0"
-        else:
-            rule = "a finite number"
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values < low) | (values > high)
+        if whole:
+            bad |= values != np.round(values)
+        rule = f"{'an integer' if whole else 'a finite number'} in {low:g}..{high:g}"
         for i in np.flatnonzero(bad):
             problem(i, f"{col} = {_value(table[col].iat[i])} is not {rule}")
     return [text for _, text in sorted(found, key=lambda x: x[0])]
@@ -212,6 +219,13 @@ def check_arrays(arrays: dict, frames: int, where: str,
                 cast = "" if source_dtype[name] == a.dtype else f", as {a.dtype}"
                 problems.append(f"{where}: {name} has {int(bad.sum())} NaN or inf value(s) "
                                 f"(first at {list(first)}{cast})")
+        if name in ARRAY_LIMITS:
+            with np.errstate(invalid="ignore"):
+                beyond = np.isfinite(a) & (np.abs(a) > ARRAY_LIMITS[name])
+            if beyond.any():
+                first = tuple(int(k) for k in np.argwhere(beyond)[0])
+                problems.append(f"{where}: {name} has {int(beyond.sum())} value(s) beyond "
+                                f"+-{ARRAY_LIMITS[name]:g} (first {a[first]:g} at {list(first)})")
     for name in ("facial_frames", "scenic_frames"):
         if name not in out:
             continue
