@@ -44,6 +44,16 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
+    "01_labels": "issue-28 loaders merged (vira.data.real.tiktok/facebook)",
+    "02_psgcn": "exercises merged (issue 27); loaders merged",
+    "03_action_feedback": "exercises merged (issue 27); loaders merged",
+    "04_rtcn": "exercises merged (issue 27)",
+    "05_fusion": "no raw record printed (issue 29); loaders merged (vira.text)",
+    "07_collapse": "exercises and review items merged (issues 27, 25); checkpoint checks merged",
+    "08_attention": "exercises merged (issue 27); loaders merged",
+    "10_performance": "bench loader checks merged (issue 28)",
+    "A1_synthetic_vdv": "VDV layout checks merged (issue 28)",
+    "A2_course_map": "bench loader checks merged (issue 28)",
 }
 
 

@@ -42,23 +42,25 @@ def test_power_plan_reads_the_records_file(tmp_path):
 
 
 def test_book_in_budget_keeps_what_finished_and_stops_the_rest(tmp_path):
-    """scripts/book_in_budget.py on three tiny chapters: the first finishes, the second outlives the
-    budget and is stopped without leaving a page, the third is not started; the report runs last."""
+    """scripts/book_in_budget.py on four tiny chapters: the first finishes, the second fails and the
+    next one still starts, the third outlives the budget and is stopped without leaving a page, the
+    fourth is not started; the report runs last."""
     budget = load_script("book_in_budget")
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
-    for name, code in [("01_quick", "x = 1"), ("02_slow", "import time\ntime.sleep(120)"),
-                       ("03_never", "x = 3"), ("09_report", "print('report')")]:
+    for name, code in [("01_quick", "x = 1"), ("02_broken", "raise ValueError('planted')"),
+                       ("03_slow", "import time\ntime.sleep(120)"), ("04_never", "x = 4"),
+                       ("09_report", "print('report')")]:
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         params = nbformat.v4.new_code_cell('preset = "auto"\ndevice = "auto"\nseed = 0')
         params.metadata["tags"] = ["parameters"]
         nb.cells = [params, nbformat.v4.new_code_cell(code)]
         nbformat.write(nb, src / f"{name}.ipynb")
-    rows = budget.main(["--preset", "smoke", "--budget", "45", "--reserve", "15", "--source", str(src),
-                        "--out", str(out), "--order", "01", "02", "03", "--reports", "09"])
-    assert [(r.chapter, r.status) for r in rows] == [
-        ("01", "executed"), ("02", "stopped at the budget"), ("03", "not started"), ("09", "executed")]
+    rows = budget.main(["--preset", "smoke", "--budget", "60", "--reserve", "15", "--source", str(src),
+                        "--out", str(out), "--order", "01", "02", "03", "04", "--reports", "09"])
+    assert [(r.chapter, r.status) for r in rows] == [("01", "executed"), ("02", "failed"),
+        ("03", "stopped at the budget"), ("04", "not started"), ("09", "executed")]
     assert sorted(p.name for p in out.glob("*.ipynb")) == ["01_quick.ipynb", "09_report.ipynb"]
     assert not list(out.glob(".*partial*"))  # no half-written page
     with pytest.raises(SystemExit, match="leaves nothing"):
