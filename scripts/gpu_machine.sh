@@ -9,8 +9,9 @@
 #          need) and .whl/py/ with the pure-Python packages pytorch_grad_cam and ttach (chapter 8);
 #   .data/ the VIRA_DATA folders the chapters read (a copy of ../shared/data, or part of it).
 # VIRA_GIT_REVISION names the commit the tree was copied from (the copy has no .git).
-# Runs scripts/book_in_budget.py (chapters in the order given, each kept when it finishes) and packs
-# the pages, their results files, the failed notebooks and the log into $OUT/pages.tar.
+# Runs scripts/book_in_budget.py once per chapter, all at once, each stopped at BUDGET_S seconds and
+# kept when it finishes, and packs the pages, their results files, the failed notebooks and the logs
+# into $OUT/pages.tar; copy a page and its results file into book/ after checking its input hash.
 set -u
 preset=$1; budget=$2; shift 2
 if [ -z "${VIRA_SKIP_WHEELS:-}" ]; then  # set it to try the script where the tools are installed
@@ -21,14 +22,24 @@ export PYTHONPATH="$PWD:$PWD/.whl/py:/tmp/site" PYTHONUNBUFFERED=1 VIRA_DATA="${
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(),
   torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-python3 scripts/book_in_budget.py --preset "$preset" --budget "$budget" --reserve 0 --reports \
-  --order "$@" 2>&1 | tee book/gpu_machine.log
-rc=${PIPESTATUS[0]}
-files=(book/gpu_machine.log)
+mkdir -p book/gpu
+# the GPU's load every 20 s, for the timings page
+nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 20 > book/gpu_smi.log 2>&1 &
+# The chapters run side by side, one process each with its share of the cores, each into its own
+# folder book/gpu/NN/ (a runner cleans its output folder's temporary files when it starts, so two
+# must not share one): the chapters' networks are small, and one of them alone leaves the GPU idle.
+threads=$(( $(nproc) / $# )); [ "$threads" -ge 1 ] || threads=1
+pids=()
 for n in "$@"; do
-  files+=($(ls book/${n}_*.ipynb book/results/${n}_*.json 2>/dev/null))
+  OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads python3 scripts/book_in_budget.py --preset "$preset" \
+    --budget "$budget" --reserve 0 --reports --order "$n" --out "book/gpu/$n" > "book/gpu_$n.log" 2>&1 &
+  pids+=($!)
 done
+rc=0
+for i in "${!pids[@]}"; do wait "${pids[$i]}" || rc=1; done
+for n in "$@"; do echo "== chapter $n"; tail -n 8 "book/gpu_$n.log"; done
+files=(book/gpu book/gpu_*.log)
 [ -d _build/failed ] && files+=(_build/failed)
 tar -cf "${OUT:-/tmp}/pages.tar" "${files[@]}"
-echo "gpu_machine: packed ${#files[@]} paths into pages.tar; book_in_budget exit $rc"
+echo "gpu_machine: packed ${files[*]} into pages.tar"
 exit "$rc"
