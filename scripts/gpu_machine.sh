@@ -7,17 +7,22 @@
 # Expects, carried beside the working tree (both ignored by git):
 #   .whl/  the wheels of ../shared/gpu-wheels (papermill, jupytext, nbval, ipykernel and what they
 #          need) and .whl/py/ with the pure-Python packages pytorch_grad_cam and ttach (chapter 8);
-#   .data/ the VIRA_DATA folders the chapters read (a copy of ../shared/data, or part of it).
+#   .data/ the VIRA_DATA folders the chapters read: a copy of ../shared/data, or of every folder the
+#          chosen chapters name (chapter 8 reads tiktok_vn_2025 and facebook_2015; without one, a
+#          section is skipped and the page cannot land).
 # VIRA_GIT_REVISION names the commit the tree was copied from (the copy has no .git).
 # Runs scripts/book_in_budget.py once per chapter, all at once, each stopped at BUDGET_S seconds and
 # kept when it finishes, and packs the pages, their results files, the failed notebooks and the logs
-# into $OUT/pages.tar; copy a page and its results file into book/ after checking its input hash.
+# into $OUT/pages.tar. Then, here: scripts/land_device_pages.py --from <unpacked>/book/gpu --revision REV NN...
 set -u
 preset=$1; budget=$2; shift 2
 if [ -z "${VIRA_SKIP_WHEELS:-}" ]; then  # set it to try the script where the tools are installed
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .whl/*.whl \
     || { echo "gpu_machine: installing the wheels of .whl/ failed"; exit 1; }
 fi
+# The copy's .git (if any) is not the commit the tree came from: hide it, so that every page records
+# VIRA_GIT_REVISION ("no checkout: dirty unknown") until scripts/land_device_pages.py checks it.
+export GIT_DIR="$PWD/.no-git-on-the-gpu-machine"
 export PYTHONPATH="$PWD:$PWD/.whl/py:/tmp/site" PYTHONUNBUFFERED=1 VIRA_DATA="${VIRA_DATA:-$PWD/.data}"
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(),
   torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
