@@ -1058,7 +1058,7 @@ clips_dir = data_dir("snapugc_clips")
 if clips_dir is not None:
     files = sorted(clips_dir.glob("*.mp4"))
     titles = pd.read_csv(clips_dir / "val_data_sample.csv").set_index("Id")
-    source = f"the real SnapUGC clips in {clips_dir}"
+    source = "the real SnapUGC clips in $VIRA_DATA/snapugc_clips"  # no path of the machine on the page
 else:  # no VIRA_DATA: three generated videos stand in, so that the path still runs
     scratch = Path(tempfile.mkdtemp(prefix="vira06_"))
     gen = np.random.default_rng(seed)

@@ -149,3 +149,25 @@ def test_effective_receptive_field_sums_to_one_and_stays_inside_the_theoretical_
     assert (erf[:10] > 0).all() and (erf[-10:] > 0).all()
     assert rtcn.training is False and tcn.training is False
     assert all(p.grad is None for p in tcn.parameters())  # nothing left behind for an optimiser
+
+
+def _direct_attention(q, k, v, keep):
+    logits = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+    return logits.masked_fill(~keep, float("-inf")).softmax(-1) @ v
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs CUDA"))])
+def test_attend_is_eq_10_and_on_a_gpu_deterministic_without_a_warning(device, recwarn):
+    from vira.models.rtcn import attend
+    from vira.training.seeding import seed_everything
+
+    seed_everything(0)  # asks for deterministic algorithms, as every chapter does
+    q, k, v = (torch.randn(2, 4, 6, 3, device=device, requires_grad=True) for _ in range(3))
+    keep = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]], dtype=torch.bool, device=device)[:, None, None]
+    out = attend(q, k, v, keep)
+    torch.testing.assert_close(out, _direct_attention(q, k, v, keep), rtol=1e-5, atol=1e-5)
+    grads = [torch.autograd.grad(attend(q, k, v, keep).square().sum(), (q, k, v)) for _ in range(2)]
+    for a, b in zip(*grads):
+        assert torch.equal(a, b)  # the same gradient twice, bit for bit
+    assert not [w for w in recwarn if "deterministic" in str(w.message)]

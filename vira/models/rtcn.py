@@ -10,7 +10,8 @@ Inside, features are (N, C, T).
 * :class:`RelationalPooling` (Fig. 6a, Eq. 10-11): max pooling over time (T -> ceil(T/2)), then
   multi-head self-attention with H = 4 heads of C' = C / H channels, an output projection W^O,
   a residual connection and layer normalisation. The fused
-  :func:`torch.nn.functional.scaled_dot_product_attention` computes it;
+  :func:`torch.nn.functional.scaled_dot_product_attention` computes it (:func:`attend`: on a
+  GPU, its deterministic math kernel);
   :meth:`RelationalPooling.attention_weights` recomputes the softmax weights for figures.
 * :class:`RTCN`: a 1x1 convolution reducing D to 256 channels (§5.1 says a 1x1 reduction comes
   first but not to what width: our choice), six temporal blocks of widths 256, 256, 512, 512,
@@ -77,6 +78,22 @@ class TemporalBlock(nn.Module):
         return _masked(y + self.residual(x), mask)
 
 
+def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+    """softmax(Q K^T / sqrt(C')) V per head (Eq. 10): q, k, v (N, H, T, C'), ``keep`` (N, 1, 1, T)
+    True for the keys that take part; returns (N, H, T, C').
+
+    :func:`torch.nn.functional.scaled_dot_product_attention`, except on a GPU while deterministic
+    algorithms are asked for (:func:`vira.training.seeding.seed_everything`): there its fused
+    memory-efficient kernel has a backward pass that is not deterministic (PyTorch warns, on the
+    page), so the math kernel is used. On the CPU PyTorch's own choice is kept. Chapters 4 and 5."""
+    if q.is_cuda and torch.are_deterministic_algorithms_enabled():
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        with sdpa_kernel(SDPBackend.MATH):
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+
+
 class RelationalPooling(nn.Module):
     """Max pooling over time, then Eq. 10-11: O = LayerNorm(Concat_h Attention(I W_h^Q, I W_h^K,
     I W_h^V) W^O + I). (N, C, T), mask (N, T) -> (N, C, ceil(T/2)), mask (N, ceil(T/2))."""
@@ -112,7 +129,7 @@ class RelationalPooling(nn.Module):
         seq = x.transpose(1, 2)  # (N, T, C): the paper's I
         q, k, v = self._split(seq)
         keep = (mask > 0)[:, None, None, :]  # keys that take part
-        heads = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)  # Eq. 10 per head
+        heads = attend(q, k, v, keep)  # Eq. 10 per head
         concat = heads.transpose(1, 2).reshape(seq.shape)
         out = self.norm(self.out(concat) + seq)  # Eq. 11
         return _masked(out.transpose(1, 2), mask), mask
