@@ -48,7 +48,6 @@ AWAITING_RE_EXECUTION: dict = {
     "04_rtcn": "its GPU page shows torch's warning (memory-efficient attention is not deterministic) on stderr; fixed: vira.models.rtcn.attend (issue 29)",
     "05_fusion": "no raw record printed (issue 29); loaders merged (vira.text); attention in float64",
     "06_engagement": "printed the data folder's path of the build machine (issue 29)",
-    "08_attention": "exercises merged (issue 27); loaders merged",
     "09_reproduction_report": "chapters 2 and 4 re-executed (their results files changed)",
     "10_performance": "bench loader checks merged (issue 28)",
     "A2_course_map": "bench loader checks merged (issue 28)",
