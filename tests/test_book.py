@@ -45,7 +45,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "04_rtcn": "its GPU page shows torch's warning (memory-efficient attention is not deterministic) on stderr; fixed: vira.models.rtcn.attend (issue 29)",
     "05_fusion": "no raw record printed (issue 29); loaders merged (vira.text); attention in float64",
     "06_engagement": "printed the data folder's path of the build machine (issue 29)",
     "09_reproduction_report": "chapters 2 and 4 re-executed (their results files changed)",
