@@ -47,9 +47,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 AWAITING_RE_EXECUTION: dict = {
     "05_fusion": "no raw record printed (issue 29); loaders merged (vira.text); attention in float64",
     "06_engagement": "printed the data folder's path of the build machine (issue 29)",
-    "09_reproduction_report": "chapters 2 and 4 re-executed (their results files changed)",
-    "10_performance": "bench loader checks merged (issue 28)",
-    "A2_course_map": "bench loader checks merged (issue 28)",
 }
 
 
