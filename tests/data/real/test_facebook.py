@@ -125,13 +125,8 @@ def test_the_real_facebook_videos():
     assert (table.views == 0).sum() == 16
 
 
-def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_text("", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"empty.csv: empty file"):
-        load_facebook(empty)
-    with pytest.raises(ValueError, match=r"head.csv: no data rows \(only a header\)"):
-        load_facebook(write_csv(tmp_path / "head.csv", [], []))
+def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path, refuses_empty_files):
+    refuses_empty_files(load_facebook, write_csv(tmp_path / "head.csv", [], []))
 
 
 def test_a_repeated_column_name_is_refused(tmp_path):

@@ -190,13 +190,8 @@ def test_caption_table_on_the_real_crawl():
 GOOD = 'a,1K,11,c,2025-06-06 10:00:00,2025-06-01 10:00:00,00:30,2M,30K,657,1161,1716,x,u,7,t,3 videos,b,True'
 
 
-def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_text("", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"empty.csv: empty file"):
-        load_snapshot(empty)
-    with pytest.raises(ValueError, match=r"head.csv: no data rows \(only a header\)"):
-        load_snapshot(write(tmp_path / "head.csv", []))
+def test_an_empty_or_header_only_file_is_refused_by_name(tmp_path, refuses_empty_files):
+    refuses_empty_files(load_snapshot, write(tmp_path / "head.csv", []))
 
 
 def test_a_repeated_column_name_is_refused(tmp_path):
