@@ -46,7 +46,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: a listed page that is current).
 AWAITING_RE_EXECUTION: dict = {
     "05_fusion": "no raw record printed (issue 29); loaders merged (vira.text); attention in float64",
-    "06_engagement": "printed the data folder's path of the build machine (issue 29)",
 }
 
 
@@ -88,6 +87,14 @@ def test_committed_chapter_is_clean_current_and_records_its_preset(chapter):
         "results file from the notebook without executing it)")
 
 
+#: The same for the executed notebooks (vira.book.pagecheck.notebook_page_problems). Chapter 6's
+#: fix (print $VIRA_DATA, not the path) is on branch `eq-numbers`: its 58-minute re-execution did not
+#: fit the session that wrote it, so main keeps the source its page was executed from.
+KNOWN_NOTEBOOK_PROBLEMS: dict = {
+    "06_engagement": ["cell 40: a path of the machine that executed it: /work/shared"],
+}
+
+
 #: Current pages whose built HTML still shows a problem of vira.book.pagecheck.html_page_problems,
 #: exactly as listed (the test fails on any other, and on a listed one that is gone). Each is fixed at
 #: its source on branch `eq-numbers`, which lands with the chapters' next execution (issue 29).
@@ -108,7 +115,8 @@ def test_a_committed_page_shows_nothing_the_book_did_not_mean_to_show(chapter):
     if chapter.stem in AWAITING_RE_EXECUTION:
         pytest.skip(f"awaiting re-execution: {AWAITING_RE_EXECUTION[chapter.stem]}")
     nb = json.loads((ROOT / "book" / chapter.name).read_text(encoding="utf-8"))
-    assert notebook_page_problems(nb) == [], f"book/{chapter.name}"
+    assert notebook_page_problems(nb) == KNOWN_NOTEBOOK_PROBLEMS.get(chapter.stem, []), (
+        f"book/{chapter.name}; a page listed in KNOWN_NOTEBOOK_PROBLEMS must show exactly its listed problems")
 
 
 def build(book_root: Path, out: Path) -> subprocess.CompletedProcess:
