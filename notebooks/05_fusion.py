@@ -783,7 +783,10 @@ terms.round(4)
 # cached inputs of every clip.
 
 # %%
-display(pd.DataFrame(cost).T.round(2))
+costs = pd.DataFrame(cost).T.round(2)
+if costs["peak GPU memory (MiB)"].isna().all():  # on a CPU: no GPU memory to show
+    costs = costs.drop(columns="peak GPU memory (MiB)")
+display(costs)
 peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # Linux: KiB -> MiB
 print(f"peak resident memory of this process: {peak_rss:,.0f} MiB")
 

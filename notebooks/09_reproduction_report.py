@@ -47,7 +47,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.book.report import CSV_NAME, claims_of, forest_plot, load_results, paper_grid, verdict_table, write_csv
+from vira.book.report import (CSV_NAME, claims_of, column_parts, forest_plot, load_results, paper_grid,
+                              verdict_table, write_csv)
 from vira.book.results import validate_file
 from vira.book import power
 
@@ -207,7 +208,8 @@ values = records[records.kind == "value"]
 for paper in [p for p in PAPERS if p in set(values.paper)] + sorted(set(values.paper) - set(PAPERS)):
     display(Markdown(f"### {paper}\n\n{PAPERS.get(paper, 'checks of the book itself')}."))
     for table in dict.fromkeys(values[values.paper == paper].table):
-        display(paper_grid(records, paper, table))
+        for part in column_parts(paper_grid(records, paper, table)):  # at most five metrics side by side
+            display(part)
 
 # %% [markdown]
 # ## Where the numbers come from

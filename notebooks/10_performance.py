@@ -65,7 +65,7 @@ if not smoke.empty:
     vira.glue("smoke_total_min", float(smoke.median_ms.sum() / 60000))
 else:
     vira.glue("smoke_total_min", float("nan"))
-book_times.round(1)
+book_times.round(1).astype(object).fillna("—")  # a dash: no smoke time for that page (e.g. a new one)
 
 # %% [markdown]
 # ### The small book on two CPU cores
@@ -114,7 +114,10 @@ display(small_book.assign(minutes=small_book.seconds / 60).round(1).astype(objec
 
 # %%
 with pd.option_context("display.max_colwidth", 60, "display.max_rows", 100):
-    display(benches[["bench", "case", "device", "work", "median_ms", "items_per_s", "peak_memory_mb"]].round(2))
+    shown = benches[["bench", "case", "device", "work", "median_ms", "items_per_s", "peak_memory_mb"]]
+    # headers that wrap; a dash where a bench measured no memory
+    display(shown.rename(columns={"median_ms": "median (ms)", "items_per_s": "items per s",
+                                  "peak_memory_mb": "peak memory (MB)"}).round(2).astype(object).fillna("—"))
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -41,6 +41,16 @@ def test_power_plan_reads_the_records_file(tmp_path):
         power_plan.main(["--records", str(tmp_path / "missing.csv")])
 
 
+def _chapter(*cells):
+    """A chapter as the runner takes it: a Python 3 kernel, the parameters cell, then ``cells``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('preset = "auto"\ndevice = "auto"\nseed = 0')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *cells]
+    return nb
+
+
 def test_book_in_budget_keeps_what_finished_and_stops_the_rest(tmp_path):
     """scripts/book_in_budget.py on four tiny chapters: the first finishes, the second fails and the
     next one still starts, the third outlives the budget and is stopped without leaving a page, the
@@ -51,12 +61,7 @@ def test_book_in_budget_keeps_what_finished_and_stops_the_rest(tmp_path):
     for name, code in [("01_quick", "x = 1"), ("02_broken", "raise ValueError('planted')"),
                        ("03_slow", "import time\ntime.sleep(120)"), ("04_never", "x = 4"),
                        ("09_report", "print('report')")]:
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        params = nbformat.v4.new_code_cell('preset = "auto"\ndevice = "auto"\nseed = 0')
-        params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, nbformat.v4.new_code_cell(code)]
-        nbformat.write(nb, src / f"{name}.ipynb")
+        nbformat.write(_chapter(nbformat.v4.new_code_cell(code)), src / f"{name}.ipynb")
     rows = budget.main(["--preset", "smoke", "--budget", "60", "--reserve", "15", "--source", str(src),
                         "--out", str(out), "--order", "01", "02", "03", "04", "--reports", "09"])
     assert [(r.chapter, r.status) for r in rows] == [("01", "executed"), ("02", "failed"),
@@ -70,15 +75,12 @@ def test_book_in_budget_keeps_what_finished_and_stops_the_rest(tmp_path):
 # --- the student edition (scripts/student.py) ---------------------------------------------------
 
 def _exercise_chapter(folder: Path, name: str = "02_demo", extra_cells=()) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('preset = "auto"\ndevice = "auto"\nseed = 0')
-    params.metadata["tags"] = ["parameters"]
     code = nbformat.v4.new_code_cell("x = 21 * 2")
     code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="an output\n")]
     code.execution_count = 3
+    nb = _chapter(code)
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Demo"), params, code,
+        nbformat.v4.new_markdown_cell("# Demo"), *nb.cells,
         nbformat.v4.new_markdown_cell("## Exercises\n\n```{exercise} Double it\n:label: ex-demo-1\n\nWhat is x?\n```\n\n"
                                       "```{solution} ex-demo-1\n:class: dropdown\n\nSECRET-ANSWER-1: 42.\n```\n\nAfter it."),
         nbformat.v4.new_markdown_cell("````{exercise} Halve it\n:label: ex-demo-2\n\nWhat is x / 2?\n````"),

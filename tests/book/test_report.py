@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from vira.book.claims import from_values, make_claim
-from vira.book.report import (DASH, claims_of, forest_plot, load_results, paper_grid, verdict_table,
+from vira.book.report import (DASH, claims_of, column_parts, forest_plot, load_results, paper_grid, verdict_table,
                               write_csv)
 from vira.book.results import make_record
 
@@ -80,3 +80,15 @@ def test_write_csv_holds_every_record(folder):
     path = write_csv(folder)
     back = pd.read_csv(path)
     assert len(back) == 6 and json.loads(back["values"][0]) == [0.30, 0.34]
+
+
+def test_column_parts_cut_a_wide_grid_keeping_rows_order_and_name():
+    grid = pd.DataFrame([[1, 2, 3, 4, 5, 6, 7]], index=["RTCN"], columns=list("abcdefg"))
+    grid.columns.name = "Table 3: ours"
+    parts = column_parts(grid, most=3)
+    assert [list(p.columns) for p in parts] == [["a", "b", "c"], ["d", "e", "f"], ["g"]]
+    assert all(list(p.index) == ["RTCN"] and p.columns.name == "Table 3: ours" for p in parts)
+    assert pd.concat(parts, axis=1).equals(grid)
+    assert len(column_parts(grid.iloc[:, :0])) == 1  # an empty grid stays one (empty) table
+    with pytest.raises(ValueError, match="at least 1"):
+        column_parts(grid, most=0)

@@ -29,12 +29,12 @@ names the inputs that :func:`changed`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
 
 from vira.book.provenance import REPO_ROOT
+from vira.book.sources import chapter_code
 
 HASH_LIMIT = 256 * 2**20  #: files larger than this are listed by size and mtime, not read
 NOT_INPUTS = {"VIRA_DATA", "VIRA_CACHE", "VIRA_FORBID_NETWORK"}
@@ -57,20 +57,12 @@ def _folder_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _source(chapter: Path) -> str:
-    paired = chapter.with_suffix(".py")
-    if paired.exists():
-        return paired.read_text(encoding="utf-8")
-    nb = json.loads(chapter.read_text(encoding="utf-8"))
-    return "\n".join("".join(c["source"]) for c in nb.get("cells", []) if c.get("cell_type") == "code")
-
-
 def inputs(chapter: Path, root: Path = REPO_ROOT, environ=None) -> dict[str, str]:
     """``{label: digest}`` of every input of ``chapter`` (``notebooks/NN_slug.ipynb``) that the
     module docstring lists; labels such as ``VIRA_DATA/tiktok_vn_2025``, ``VIRA_GLOVE``,
     ``book/results/bench_video.json``. Empty for a chapter that reads none."""
     env = os.environ if environ is None else environ
-    source, found = _source(chapter), {}
+    source, found = "\n".join(chapter_code(chapter)), {}
     data = env.get("VIRA_DATA")
     for m in _DATA_DIR.finditer(source):
         name = m.group(2)

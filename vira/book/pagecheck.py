@@ -9,8 +9,8 @@ reader does; these are the same rules, without a browser, so that ``make test`` 
   marker: the section then renders in a grey code box and is missing from the contents);
 * :func:`html_page_problems` on a built page ``_build/html/.../NN_slug.html``: a MyST role left
   raw in the prose (``{glue}``, ``{cite:p}``, ``{eq}``, ...; code is not searched), "Eq. Eq.",
-  ``nan`` in a table cell, and a table wider than the content column (estimated from its
-  characters, see :data:`TABLE_CHARS`).
+  ``nan`` in a table cell, and a table wider than the content column however its cells wrap
+  (estimated from its longest words, see :data:`TABLE_CHARS`).
 
 Used by ``tests/test_book.py`` on every committed page (and by the book's build test on the HTML).
 """
@@ -28,9 +28,10 @@ MACHINE_PATH = re.compile(r"(?<![\w.$}/:])/(?:work|home|tmp|opt|root|usr|var|pri
 HEADING_IN_CODE = re.compile(r"^#\s+#{1,6}\s+\S", re.M)
 #: A MyST role as written in the source: ``{name}`` or ``{name:sub}`` followed by a backtick.
 RAW_ROLE = re.compile(r"\{(?:glue|glue:text|glue:md|cite|cite:p|cite:t|eq|numref|ref|doc|math|term)[:\w]*\}`?")
-#: A table is flagged when its widest row, counting each cell's longest text plus two characters of
-#: padding, exceeds this many characters: the content column of the book's theme is about 820 px
-#: wide, and a table cell's characters average about 7.5 px at the table's font size.
+#: A table is flagged when it cannot fit the content column however its cells wrap: the sum over
+#: its columns of the longest word in the column (text wraps between words, not inside one) plus
+#: two characters of padding exceeds this many characters. The content column of the book's theme
+#: is about 820 px wide, and a table's characters average about 7.5 px at its font size.
 TABLE_CHARS = 110
 
 
@@ -116,7 +117,7 @@ def html_page_problems(html: str) -> list[str]:
         cells = [c for row in rows for c in row]
         if any(c.lower() == "nan" for c in cells):
             problems.append(f"table {number}: a cell shows nan")
-        widths = [max((len(row[j]) for row in rows if j < len(row)), default=0) + 2
+        widths = [max((len(word) for row in rows if j < len(row) for word in row[j].split()), default=0) + 2
                   for j in range(max((len(r) for r in rows), default=0))]
         if sum(widths) > TABLE_CHARS:
             problems.append(f"table {number}: about {sum(widths)} characters wide, wider than the content "

@@ -152,6 +152,14 @@ def paper_grid(records: pd.DataFrame, paper: str, table: str) -> pd.DataFrame:
     return grid.fillna(DASH)
 
 
+def column_parts(grid: pd.DataFrame, most: int = 5) -> list[pd.DataFrame]:
+    """``grid`` cut into tables of at most ``most`` columns each (the same rows, the columns in
+    order, the columns' name kept), so that a grid of many metrics fits the page. Chapter 9."""
+    if most < 1:
+        raise ValueError(f"column_parts: most must be at least 1, got {most}")
+    return [grid.iloc[:, i:i + most] for i in range(0, max(grid.shape[1], 1), most)]
+
+
 def write_csv(folder) -> Path:
     """Write every record of ``folder/*.json`` to ``folder/records.csv`` (lists as JSON text);
     returns its path. Chapter 9 calls it, so the CSV is rewritten whenever the report is; the

@@ -57,6 +57,7 @@ from vira.book.progress_output import strip_progress
 from vira.book.provenance import REPO_ROOT
 from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
                                tidy, write_results)
+from vira.book.sources import chapter_code
 
 SOURCE_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
@@ -123,16 +124,6 @@ def _imported_names(tree: ast.AST, package: str) -> set[str]:
     return {n for n in names if n == "vira" or n.startswith("vira.")}
 
 
-def _chapter_sources(chapter: Path) -> list[str]:
-    """The code of a chapter: its paired ``.py`` if there is one, else the ``.ipynb``'s code cells."""
-    paired = chapter.with_suffix(".py")
-    if paired.exists():
-        return [paired.read_text(encoding="utf-8")]
-    nb = json.loads(chapter.read_text(encoding="utf-8"))
-    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-
-
 def vira_modules(chapter: Path, root: Path = REPO_ROOT) -> list[Path]:
     """The ``vira`` source files a chapter depends on, sorted: the modules it imports, the
     packages above them, and so on through every ``vira`` module they import in turn.
@@ -141,7 +132,7 @@ def vira_modules(chapter: Path, root: Path = REPO_ROOT) -> list[Path]:
     depends on every ``vira`` file."""
     every = sorted((root / "vira").rglob("*.py"))
     try:
-        trees = [ast.parse(src) for src in _chapter_sources(chapter)]
+        trees = [ast.parse(src) for src in chapter_code(chapter)]
     except (SyntaxError, ValueError, OSError):
         return every
     todo = set().union(*(_imported_names(t, "") for t in trees)) if trees else set()
