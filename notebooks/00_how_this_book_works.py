@@ -96,7 +96,7 @@ pd.DataFrame(
 
 # %%
 def estimate_pi(points: torch.Tensor) -> float:
-    """Eq. eq-pi-hat: 4 times the fraction of points (n, 2) inside the quarter disc."""
+    """Eq. (0.1): 4 times the fraction of points (n, 2) inside the quarter disc."""
     inside = (points**2).sum(dim=1) <= 1.0
     return 4.0 * inside.double().mean().item()
 

@@ -817,7 +817,10 @@ assert torch.allclose(eye_coarse, by_hand)
 off_diagonal = int((eye_coarse - torch.diag(eye_coarse.diagonal())).abs().gt(0).sum())
 vira.glue("ex_eye_links", off_diagonal)
 vira.glue("ex_eye_last", float(eye_coarse[-1, -1]))
-pd.DataFrame(eye_coarse.numpy(), index=names, columns=names).round(2)
+# Rows name the coarse vertex i and its joint pair; columns are numbered j as in the table of pairs
+# above (the pairs' names as column headers would make the table wider than the page).
+pair_rows = pd.Index([f"{i}: {name}" for i, name in enumerate(names)], name="coarse vertex i")
+pd.DataFrame(eye_coarse.numpy(), index=pair_rows, columns=pd.Index(range(m), name="j")).round(2)
 
 # %% [markdown]
 # The coarse matrix has {glue:text}`ex_eye_links` nonzero entries off its diagonal, and the last

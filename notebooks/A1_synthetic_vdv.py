@@ -566,7 +566,11 @@ with tempfile.TemporaryDirectory() as tmp:
     for k, i in enumerate(chosen):
         a, b = ds.clip(i), files.clip(k)
         assert all((getattr(a, s) == getattr(b, s)).all() for s in ("skeleton", "holistic", "facial", "scenic"))
-    display(files.table.head(3))
+    # The columns every clips.csv has (vira.data.real.vdv_files), rounded; the table also keeps the
+    # generator's other columns (s_raw and the synthetic truth z, move, face, scene, returns_ok),
+    # not shown here so that the head fits the page.
+    csv_columns = ["clip", "challenge", "split", "frames", "days", "likes", "comments", "reposts", "label"]
+    display(files.table[csv_columns].head(3).round(3))
 
 # %% [markdown]
 # ## What we found
