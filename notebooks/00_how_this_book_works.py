@@ -81,9 +81,10 @@ pd.DataFrame(
 # \hat\pi = \frac{4}{n} \sum_{i=1}^{n} \mathbb{1}\left[x_i^2 + y_i^2 \le 1\right],
 # \qquad
 # \operatorname{se}(\hat\pi) = 4 \sqrt{\frac{p (1 - p)}{n}} .
-# $$ (eq-pi-hat)
+# \tag{0.1}
+# $$
 #
-# The standard error in {eq}`eq-pi-hat` tells us how far from $\pi$ the estimate may honestly land.
+# The standard error in Eq. (0.1) tells us how far from $\pi$ the estimate may honestly land.
 # We will assert that it lands within four standard errors.
 
 # %% [markdown]
@@ -95,7 +96,7 @@ pd.DataFrame(
 
 # %%
 def estimate_pi(points: torch.Tensor) -> float:
-    """Eq. eq-pi-hat: 4 times the fraction of points (n, 2) inside the quarter disc."""
+    """Eq. (0.1): 4 times the fraction of points (n, 2) inside the quarter disc."""
     inside = (points**2).sum(dim=1) <= 1.0
     return 4.0 * inside.double().mean().item()
 
@@ -194,7 +195,7 @@ same_seed = vira.results.record(session, "this book", "claim", "the same seed gi
 # ```{exercise} Other seeds
 # :label: ex-00-seeds
 # Draw $\hat\pi$ again with 50 different seeds, 100,000 points each. How far do the estimates
-# spread, compared with the standard error of {eq}`eq-pi-hat`?
+# spread, compared with the standard error in Eq. (0.1)?
 # ```
 #
 # ```{solution-start} ex-00-seeds

@@ -74,13 +74,19 @@ rng = np.random.default_rng(seed)
 # ## The definitions
 #
 # **VDV, Eq. 1 and 2.** With $n_\text{like}$, $n_\text{comment}$ and $n_\text{repost}$ the counts
-# and $d$ the days since upload,
+# and $d$ the days since upload, the raw score is
 #
 # $$
 # s_r = \log_2 \frac{n_\text{like} + n_\text{comment} + n_\text{repost} + 1}{\operatorname{clip}(d, 1, 7)},
-# \qquad
+# \tag{1}
+# $$
+#
+# and the label is its min-max scaling to [0, 1],
+#
+# $$
 # s = \frac{s_r - \min_c s_r}{\max_c s_r - \min_c s_r},
-# $$ (eq-vdv)
+# \tag{2}
+# $$
 #
 # where the minimum and maximum are taken over the videos of the same challenge $c$. The $+1$ keeps
 # the log finite for a video with no reactions. `vira.labels.minmax_by_group` gives a challenge
@@ -94,7 +100,7 @@ rng = np.random.default_rng(seed)
 # $$
 # v = 0.1\,\tilde x_\text{comments} + 0.4\,\tilde x_\text{likes} + 0.3\,\tilde x_\text{plays}
 #   + 0.2\,\tilde x_\text{shares}.
-# $$ (eq-vv)
+# $$
 #
 # The paper only says "log". We use $\log(1+x)$ so that zero counts work. The base of the log does
 # not matter, because the scaler divides it out. The binary label is 1 when all four counts are

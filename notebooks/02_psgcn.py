@@ -116,12 +116,14 @@ PAPER
 # into $K = 3$ subsets by distance to the body's centre, the thorax: the joint itself (root),
 # neighbours closer to the thorax (centripetal) and neighbours farther from it (centrifugal).
 # So the adjacency is a stack $A$ of shape $(K, V, V)$, where $A_k[i, j] = 1$ when joint $i$
-# gathers from joint $j$ in subset $k$. One graph convolution (Eq. 3-4 of the paper) is then
+# gathers from joint $j$ in subset $k$. One graph convolution (the paper's Eq. 3, written for all
+# vertices at once as its Eq. 4) is then
 #
 # $$
 # f_{out} = \sum_{k=1}^{K} \Lambda_k^{-1/2} A_k \Lambda_k^{-1/2}\, f_{in} W_k,
 # \qquad \Lambda_k^{ii} = \textstyle\sum_j A_k^{ij},
-# $$ (eq-gcn)
+# \tag{4}
+# $$
 #
 # a $1 \times 1$ convolution $W_k$ per subset, then one einsum over the vertices.
 
@@ -176,12 +178,13 @@ pd.DataFrame([(i, a, b) for i, ((_, _), (a, b)) in enumerate(graph.pairs())],
 # %% [markdown]
 # Eq. 6 defines the coarse adjacency entry by entry from a $2 \times 2$ block of the fine one:
 #
-# $$
+# \begin{equation*}
 # \mathrm{sample}(\bar A)_{ij} = \tfrac14
 # \begin{bmatrix} i+2 & -i \end{bmatrix}
 # \begin{bmatrix} \bar A_{2i,\,2j} & \bar A_{2i,\,2(j+1)} \\ \bar A_{2(i+1),\,2j} & \bar A_{2(i+1),\,2(j+1)} \end{bmatrix}
 # \begin{bmatrix} j+2 \\ -j \end{bmatrix}.
-# $$ (eq-sample)
+# \tag{6}
+# \end{equation*}
 #
 # We implement it exactly as printed. Two things follow from the formula. First, at the last
 # row $i = V/2 - 1$ it reads row $V$, one past the end; we treat the matrix as zero outside its
@@ -246,7 +249,7 @@ _ = vira.results.record(session, "VDV", "Eq. 6 check", "Eq. 6 as printed gives n
 # ## The networks
 #
 # All three graph networks have nine blocks, as in Fig. 5 of the paper. A block is a graph
-# convolution ({eq}`eq-gcn`, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
+# convolution (Eq. 4, or Eq. 5 where the graph shrinks), batch norm and ReLU, a
 # temporal convolution with kernel 7 (§5.1), batch norm, dropout 0.5, and a residual connection.
 # PSGCN learns an additive adjacency $\bar A = \bar A_o + A_l$ in every block (§4.1), and ST-GCN
 # learns a multiplicative edge-importance mask. The paper's Fig. 5 gives the block layout as
@@ -814,7 +817,10 @@ assert torch.allclose(eye_coarse, by_hand)
 off_diagonal = int((eye_coarse - torch.diag(eye_coarse.diagonal())).abs().gt(0).sum())
 vira.glue("ex_eye_links", off_diagonal)
 vira.glue("ex_eye_last", float(eye_coarse[-1, -1]))
-pd.DataFrame(eye_coarse.numpy(), index=names, columns=names).round(2)
+# Rows name the coarse vertex i and its joint pair; columns are numbered j as in the table of pairs
+# above (the pairs' names as column headers would make the table wider than the page).
+pair_rows = pd.Index([f"{i}: {name}" for i, name in enumerate(names)], name="coarse vertex i")
+pd.DataFrame(eye_coarse.numpy(), index=pair_rows, columns=pd.Index(range(m), name="j")).round(2)
 
 # %% [markdown]
 # The coarse matrix has {glue:text}`ex_eye_links` nonzero entries off its diagonal, and the last

@@ -65,15 +65,26 @@ print(f"{len(ds):,} synthetic clips ({session.preset.name} preset)")
 # ## The idea
 #
 # Let $s$ be the score a trained PSGCN gives a clip and $v_{tj} = (x_{tj}, y_{tj})$ the position
-# of joint $j$ in frame $t$. The paper's three quantities are, in our notation:
+# of joint $j$ in frame $t$. The paper's three quantities are, in our notation, the action
+# guidance
 #
 # $$
-# \begin{gathered}
-# g_{tj} = \frac{\partial s}{\partial v_{tj}} \quad\text{(Eq. 7)}, \qquad
-# m_{c,tj} = \frac{1}{|c|}\sum_{i \in c} \lVert g_{i,tj} \rVert_2 \quad\text{(Eq. 8)},\\
-# m_{c,j} = \frac{1}{|c|}\sum_{i \in c} \frac{1}{T_i}\sum_{t} \lVert g_{i,tj} \rVert_2
-# \quad\text{(Eq. 9)},
-# \end{gathered}
+# g_{tj} = \frac{\partial s}{\partial v_{tj}},
+# \tag{7}
+# $$
+#
+# the temporal attention
+#
+# $$
+# m_{c,tj} = \frac{1}{|c|}\sum_{i \in c} \lVert g_{i,tj} \rVert_2 ,
+# \tag{8}
+# $$
+#
+# and the overall attention
+#
+# $$
+# m_{c,j} = \frac{1}{|c|}\sum_{i \in c} \frac{1}{T_i}\sum_{t} \lVert g_{i,tj} \rVert_2 ,
+# \tag{9}
 # $$
 #
 # for the clips $i$ of challenge $c$. Eq. 7 is one backward pass through the network. Eq. 8 needs

@@ -223,16 +223,23 @@ assert (erf["RTCN"] > 0).all(), "every frame reaches an RTCN position"
 #
 # A relational pooling block halves the length by max pooling, then lets every position gather
 # from every other. With $I \in \mathbb{R}^{T' \times C}$ the pooled sequence and $H = 4$ heads of
-# $C' = C / H$ channels, head $h$ computes
+# $C' = C / H$ channels, head $h$ applies scaled dot-product attention to its own projections of
+# $I$,
 #
 # $$
 # \mathrm{head}_h = \mathrm{softmax}\!\left(\frac{(I W_h^Q)(I W_h^K)^\top}{\sqrt{C'}}\right) I W_h^V,
-# \qquad
-# O = \mathrm{LayerNorm}\big(\mathrm{Concat}(\mathrm{head}_1, \dots, \mathrm{head}_H)\, W^O + I\big).
-# $$ (eq-rtcn-attention)
+# \tag{10}
+# $$
 #
-# We compute it with PyTorch's fused `scaled_dot_product_attention`, and recompute the softmax
-# weights only for figures. There are no position encodings (the paper gives none): a head
+# and the block joins the heads:
+#
+# $$
+# O = \mathrm{LayerNorm}\big(\mathrm{Concat}(\mathrm{head}_1, \dots, \mathrm{head}_H)\, W^O + I\big).
+# \tag{11}
+# $$
+#
+# We compute the heads with PyTorch's fused `scaled_dot_product_attention`, and recompute the
+# softmax weights only for figures. There are no position encodings (the paper gives none): a head
 # compares *contents*, and positions enter only through what the convolutions before it encode.
 #
 # **Padding and missing frames.** Clips differ in length, so a batch is zero-padded, and a mask

@@ -100,17 +100,18 @@ PAPER
 #
 # Every stream $m$ turns its input into a video-level feature (PSGCN: 256-d, RTCN: 1024-d) and
 # its head turns that into a score $s_m$. The attention concatenates the features into
-# $I \in \mathbb{R}^{1 \times C}$ and computes
+# $I \in \mathbb{R}^{1 \times C}$ and computes the weights
 #
 # $$
-# A = [a_p, a_h, a_f, a_b] = \mathrm{softmax}(I\, W^H W^O), \qquad s = A\, S^\top ,
-# $$ (eq-fusion)
+# A = [a_p, a_h, a_f, a_b] = \mathrm{softmax}(I\, W^H W^O),
+# \tag{12}
+# $$
 #
-# with $S = [s_p, s_h, s_f, s_b]$. The paper prints two fully connected layers with nothing
-# between them and no biases; we build exactly that (so the two matrices act as one linear map of
-# rank at most $C'$), and choose $C' = 128$, which the paper does not give. Nor does it give an
-# initialisation: $W^O$ starts at zero, so every stream starts with weight $1/M$. Any subset of streams
-# works the same way with a shorter $A$.
+# and the fused score is $s = A\, S^\top$ with $S = [s_p, s_h, s_f, s_b]$. The paper prints two
+# fully connected layers with nothing between them and no biases; we build exactly that (so the
+# two matrices act as one linear map of rank at most $C'$), and choose $C' = 128$, which the paper
+# does not give. Nor does it give an initialisation: $W^O$ starts at zero, so every stream starts
+# with weight $1/M$. Any subset of streams works the same way with a shorter $A$.
 #
 # **Clips without a face.** When no face is detected in a whole clip, the facial stream has no
 # frames; its feature is the zero vector and its score its head's bias, which says nothing about
@@ -136,7 +137,8 @@ assert torch.allclose(A, torch.tensor([[0.25, 0.75]])) and torch.allclose(s, tor
 #
 # $$
 # L = \alpha\, L_s(s) + \beta\, L_r(s) + \gamma\, \frac1M \sum_{m=1}^{M} L_r(s_m),
-# $$ (eq-loss14)
+# \tag{14}
+# $$
 #
 # the mean squared error and the margin ranking loss (Eq. 13) of the fused score, plus the mean
 # ranking loss of the streams' own scores, which keeps each stream a ranker in its own right.

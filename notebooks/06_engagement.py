@@ -117,14 +117,18 @@ display(PAPER_T3.rename_axis("paper, Table 3"))
 # video of duration $d$ with sessions $w_1, \dots, w_n$:
 #
 # $$
-# \begin{gathered}
 # \mathrm{AWT} = \frac1n \sum_j w_j,\quad \mathrm{AWP} = \frac{\mathrm{AWT}}{d},\quad
-# \mathrm{ECR} = \frac1n \#\{j : w_j > 5\,\mathrm{s}\},\\
-# \mathrm{NAWP} = \min\!\Big(\frac{\mathrm{AWT} - f_{min}(d)}{f_{max}(d) - f_{min}(d)},\ 1\Big)
-# \end{gathered}
-# $$ (eq-nawp)
+# \mathrm{ECR} = \frac1n \#\{j : w_j > 5\,\mathrm{s}\},
+# $$
 #
-# with $f_{min} = 0$ (Eq. 1-2). A 10 s video watched in five sessions of 0, 2, 8, 10 and 25 s (the
+# and NAWP normalises the AWT between the two lines of Eq. 1,
+#
+# $$
+# \mathrm{NAWP} = \min\!\Big(\frac{\mathrm{AWT} - f_{min}(d)}{f_{max}(d) - f_{min}(d)},\ 1\Big),
+# \tag{2}
+# $$
+#
+# with $f_{min} = 0$. A 10 s video watched in five sessions of 0, 2, 8, 10 and 25 s (the
 # last viewer watched it two and a half times) has AWT = 45 / 5 = 9 s, AWP = 0.9, ECR = 3 / 5
 # (the 5-s threshold is strict) and, with the paper's line, $f_{max}(10) = 11.2$ s and
 # NAWP = 9 / 11.2 = 0.804.
@@ -537,18 +541,24 @@ _ = claim(session, "ecr_nawp_corr", paper="SnapUGC",
 #
 # The network (module `vira.models.engagement_net`): an 8-layer MLP fuses each clip's
 # features; an 8-layer self-attention encoder relates the clips; two 2-layer heads score every
-# clip, and
+# clip, and the predictions are the clips' mean scores, over the whole video for NAWP and over
+# the first 5 s for ECR,
 #
 # $$
-# \begin{gathered}
 # \widehat{\mathrm{NAWP}} = \frac{L}{M}\sum_{i=1}^{M/L} F^1_{out}(H_i), \qquad
-# \widehat{\mathrm{ECR}} = \frac{L}{5r}\sum_{i=1}^{5r/L} F^2_{out}(H_i),\\
+# \widehat{\mathrm{ECR}} = \frac{L}{5r}\sum_{i=1}^{5r/L} F^2_{out}(H_i),
+# \tag{4}
+# $$
+#
+# trained jointly on the loss
+#
+# $$
 # \mathcal{L} = \lVert \mathrm{NAWP} - \widehat{\mathrm{NAWP}} \rVert_2
 #   + \lVert \mathrm{ECR} - \widehat{\mathrm{ECR}} \rVert_2
-# \end{gathered}
-# $$ (eq-snap-net)
+# \tag{5}
+# $$
 #
-# (Eq. 4-5; the norms are over the batch, not squared, as printed). The paper does not give the
+# (the norms are over the batch, not squared, as printed). The paper does not give the
 # width, the number of attention heads or how the clips' order reaches the attention; we chose
 # width 64 (a laptop must train eleven of these networks), 4 heads, feed-forward width 128,
 # pre-norm encoder layers and sinusoidal positions of the clips. Training as

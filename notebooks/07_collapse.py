@@ -538,7 +538,7 @@ PLAN = pd.DataFrame([
 ], columns=["stage", "bench case", "frames", "clips"])
 PLAN["clips/s (bench)"] = [bench_rate(c, f, SIZE) for c, f in zip(PLAN["bench case"], PLAN.frames)]
 PLAN["minutes (plan)"] = PLAN.clips / PLAN["clips/s (bench)"].astype(float) / 60
-display(PLAN.round(2))
+display(PLAN.round(2).astype(object).fillna("—"))  # "—": no bench of this device at this clip size
 planned = float(PLAN["minutes (plan)"].sum(min_count=len(PLAN)))  # nan when a stage has no bench
 vira.glue("planned_minutes", planned)
 print(f"planned: about {planned:.0f} minutes of network compute on {session.device} "
@@ -917,9 +917,27 @@ def summarise(results, causes, learns, versus):
     return pd.DataFrame(rows).T
 
 
+def shown(table):
+    """`table` as displayed, narrow enough for the page: without the dial (a row's name says "dial 0"
+    where it is 0, the header gives the others') and the seeds (the SRC's n=), the AUC beside its
+    95 % interval, numbers rounded, and a dash where a row has no number (a configuration not run)."""
+    dial = pd.to_numeric(table["dial"]).dropna()
+    assert all((d == 0) == ("dial 0" in name) for name, d in dial.items()), dial
+    assert set(dial[dial > 0]) <= {DIAL}, dial
+    t = table.drop(columns=["dial", "seeds"])
+    auc, interval = pd.to_numeric(t.pop("AUC")), t.pop("AUC 95 % interval").fillna("")
+    t.insert(2, "AUC [95 % interval]", [f"{a:.3f} {ci}".strip() if pd.notna(a) else np.nan
+                                         for a, ci in zip(auc, interval)])
+    for column, digits in {"output sd": 4, "dead head units": 3, "fraction of oracle SRC": 3, "epochs run": 3}.items():
+        t[column] = pd.to_numeric(t[column]).round(digits)  # output sd to 4 decimals, as in the text
+    t = t.astype(object).fillna("—")
+    t.columns.name = ", ".join(filter(None, [table.columns.name, f"dial {DIAL:g} where the row does not say 0"]))
+    return t
+
+
 cause_table = summarise(results, CAUSES, learns, versus)
 cause_table.columns.name = f"{len(test)} test videos"
-display(cause_table)
+display(shown(cause_table))
 mean_src = {name: float(np.mean([r["SRC (score)"] for r in rs])) for name, rs in results.items()}
 for name, rs in results.items():
     d = CAUSES[name][1].get("dial", 0.0)
@@ -977,7 +995,7 @@ for name, (path, change) in tqdm(FOLLOW.items(), desc="follow-ups", disable=P.na
 best_at_0_name = f"best ({best}) at dial 0"
 learns[best_at_0_name] = learns_claim(best_at_0_name, follow[best_at_0_name], 0.0, glue_as="claim_best_at_0")
 follow_table = summarise(follow, FOLLOW, learns, {}).drop(columns=["better than its reference"])
-display(follow_table)
+display(shown(follow_table))
 best_at_0 = float(np.mean([r["SRC (score)"] for r in follow[best_at_0_name]]))
 curve = {1.0: mean_src[best], **{f: float(np.mean([r["SRC (score)"] for r in follow[n]]))
                                  for f, n in ((0.5, f"best ({best}), half the training videos"),

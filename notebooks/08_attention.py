@@ -890,7 +890,9 @@ else:
         spearman=("spearman", lambda v: format_mean_std(v, 3)))
     cap_table["paper acc %"] = [69.47, 68.70, np.nan]
     cap_table["paper ρ"] = [0.542, 0.525, np.nan]
-    display(cap_table)
+    # the paper's numbers as it prints them (2 and 3 decimals), "—" for the row it has no number for
+    display(cap_table.assign(**{c: [f"{v:.{d}f}" if pd.notna(v) else "—" for v in cap_table[c]]
+                                for c, d in (("paper acc %", 2), ("paper ρ", 3))}))
     for name, g in by_video.groupby("row", sort=False):
         pv = {"headline: biLSTM": (0.6947, 0.542), "headline: + attention": (0.6870, 0.525)}.get(name, (None, None))
         vira.results.record(session, "Pay Attention", "Table 1 (real TikTok captions)", name, "accuracy", list(g.accuracy),
@@ -947,7 +949,7 @@ if tiktok is not None:
             weights.setdefault(t_, []).append(w)
     top = pd.DataFrame([(t_, np.mean(w), len(w)) for t_, w in weights.items() if len(w) >= 5],
                        columns=["token", "mean β", "count"]).sort_values("mean β", ascending=False).head(15)
-    display(top.set_index("token").round(3).T)
+    display(top.set_index("token").round(3))  # a token a row: hashtags are too long for column headers
     display(HTML("<br>".join(shade(caps.tokens.iat[int(i)][: int(cap_lens[i])], row[: int(cap_lens[i])])
                              for row, i in list(zip(b, pop))[:5])))
 
