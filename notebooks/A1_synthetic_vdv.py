@@ -630,6 +630,11 @@ vira.glue("ex_oracle_low_noise", float(noise_table.iloc[0, 0]))
 vira.glue("ex_oracle_high_noise", float(noise_table.iloc[-1, 0]))
 vira.glue("ex_consistent", ", ".join(consistent) or "none")
 vira.glue("ex_margin_tuned", float(noise_table.loc[synthetic_vdv.ENGAGEMENT_NOISE, "smallest margin over the paper's best"]))
+# the fewest test clips of one challenge, and the standard error of a Spearman rho of 0.5 there
+# (Bonett and Wright's approximation, as in the next exercise)
+fewest_test = min(len(noisy.track(c)[1]) for c in CHALLENGES.index)
+vira.glue("ex_fewest_test", fewest_test)
+vira.glue("ex_fewest_test_se", float((1 - 0.5**2) * math.sqrt((1 + 0.5**2 / 2) / (fewest_test - 3))))
 assert noise_table["oracle, all challenges"].is_monotonic_decreasing  # more noise, a lower ceiling
 assert synthetic_vdv.ENGAGEMENT_NOISE == 1.0  # the patch is gone
 noise_table.round(3)
@@ -640,8 +645,8 @@ noise_table.round(3)
 # above the paper's best SRC on it: {glue:text}`ex_consistent`. The paper's numbers bound its
 # data's ceiling only from below, so they cannot pick one value; the tuned value 1 keeps every
 # ceiling at least {glue:text}`ex_margin_tuned:.2f` above the paper's best without making the task
-# trivial (each challenge's ceiling rests on about a hundred test clips, so a margin is uncertain
-# by several hundredths).
+# trivial (the smallest challenge has {glue:text}`ex_fewest_test` test clips, where a Spearman rho
+# of 0.5 has a standard error of {glue:text}`ex_fewest_test_se:.2f`, so a margin is uncertain by about that much).
 #
 # ```{solution-end}
 # ```
