@@ -47,8 +47,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 _GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, child processes; issue 28)"
 _EQ = "displays tagged with their paper's equation numbers (issue 29)"
 AWAITING_RE_EXECUTION: dict = {
-    "00_how_this_book_works": _EQ + "; " + _GUARD,
-    "01_labels": _EQ + "; " + _GUARD,
     "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
     "03_action_feedback": _EQ + "; " + _GUARD,
     "04_rtcn": _EQ + "; " + _GUARD,
@@ -59,7 +57,6 @@ AWAITING_RE_EXECUTION: dict = {
     "08_attention": _EQ + "; tables 7 and 8 without nan and narrower; " + _GUARD,
     "09_reproduction_report": "the chapters it reads are re-executed first; " + _GUARD,
     "10_performance": _GUARD,
-    "A1_synthetic_vdv": _EQ + "; table 7 narrowed; " + _GUARD,
     "A2_course_map": _GUARD,
 }
 
@@ -116,7 +113,6 @@ KNOWN_HTML_PROBLEMS: dict = {
                     "table 9: a cell shows nan", "table 9: about 118 characters wide, wider than the content column (110)"],
     "08_attention": ["table 7: a cell shows nan",
                      "table 8: about 178 characters wide, wider than the content column (110)"],
-    "A1_synthetic_vdv": ["table 7: about 154 characters wide, wider than the content column (110)"],
 }
 
 
