@@ -238,7 +238,7 @@ _ = claim(session, name="claim_tails", paper="ours", section="how-heavy-are-the-
 # %% [markdown]
 # The counts' Hill indices lie between {glue:text}`alpha_min:.2f` and {glue:text}`alpha_max:.2f`,
 # and the top 1% of videos hold {glue:text}`top1_views:.0f`% of all views. The claim, decided by
-# the bootstrap interval of the largest index: {glue:text}`claim_tails`. Where the tail index is
+# the bootstrap interval of the largest index: {glue:text}`claim_tails` Where the tail index is
 # below 2, any label built from raw counts is decided by a few outliers unless it takes a log
 # first. All three papers take one.
 #
@@ -400,7 +400,7 @@ _ = claim(session, name="claim_filter_share", paper="VDV", section="what-does-ea
 # %% [markdown]
 # Dividing by followers is meant to take the audience out of the Pay Attention label. Here the
 # ratio has Spearman $\rho =$ {glue:text}`rho_ratio_followers:.2f` with the follower count:
-# {glue:text}`claim_ratio_followers`. Where that correlation is strongly negative, the label is
+# {glue:text}`claim_ratio_followers` Where that correlation is strongly negative, the label is
 # turned upside down: "popular" then mostly means "posted by a small account", because a small
 # account that reaches a feed at all gets many views per follower. The engagement labels have
 # $\rho =$ {glue:text}`rho_vdv_followers:.2f` (VDV) and {glue:text}`rho_vv_followers:.2f` (Viral
@@ -410,7 +410,7 @@ _ = claim(session, name="claim_filter_share", paper="VDV", section="what-does-ea
 # - {glue:text}`claim_vv_followers`
 #
 # VDV's filter keeps creators with at most 1,000 followers. In this feed that is
-# {glue:text}`n_small:,` videos ({glue:text}`pct_small:.1f`%): {glue:text}`claim_filter_share`.
+# {glue:text}`n_small:,` videos ({glue:text}`pct_small:.1f`%): {glue:text}`claim_filter_share`
 # Within them, VDV's label correlates with followers at $\rho =$
 # {glue:text}`rho_vdv_followers_small:.2f` and the ratio at $\rho =$
 # {glue:text}`rho_ratio_followers_small:.2f`:
@@ -490,13 +490,13 @@ else:
 # %% [markdown]
 # These numbers come from the {glue:text}`n_twice:,` videos that were scraped twice. Likes grow
 # most for the youngest videos, and by a median {glue:text}`growth_old:.1f`% between snapshots
-# for videos older than a month: {glue:text}`claim_clock_slows`. Within the first week the model
+# for videos older than a month: {glue:text}`claim_clock_slows` Within the first week the model
 # is linear in the age. A video 1-3 days old gains a median factor of
 # {glue:text}`growth_young:.2f` by the second snapshot, while the model predicts
-# {glue:text}`model_young:.2f`: {glue:text}`claim_clock_young`. Where the observed growth is the
+# {glue:text}`model_young:.2f`: {glue:text}`claim_clock_young` Where the observed growth is the
 # smaller, dividing by the age in days gives young videos too much credit. The model also stops
 # at day 7, while videos 7-14 days old gain a median {glue:text}`growth_week2:.0f`%:
-# {glue:text}`claim_clock_week2`. Where both claims hold, a front-loaded curve, such as a log of
+# {glue:text}`claim_clock_week2` Where both claims hold, a front-loaded curve, such as a log of
 # the age, would fit better than a clipped line.
 #
 # ## One soundtrack, one challenge?
@@ -543,7 +543,7 @@ _ = claim(session, name="claim_groups", paper="VDV", section="one-soundtrack-one
 # Only {glue:text}`n_tracks` soundtracks have at least 20 videos, and together they hold
 # {glue:text}`n_track_videos` videos. The two rankings have Spearman $\rho =$
 # {glue:text}`rho_groups:.2f`, and {glue:text}`pct_moved:.0f`% of the videos move by more than 20
-# percentiles: {glue:text}`claim_groups`. Eq. 2 makes the best
+# percentiles: {glue:text}`claim_groups` Eq. 2 makes the best
 # video of a quiet soundtrack equal to the best of a hit, by construction. That is the authors'
 # intent (they compare dancers within a challenge), but the resulting label does not mean
 # "reached more people".
@@ -599,8 +599,8 @@ assert 1 / 16 <= viral_share <= 1 / 2, "the all-four-above-median rule must lie 
 
 # %% [markdown]
 # This feed's median video has {glue:text}`median_likes_ratio:.1f` times as many likes as Viral
-# Vision's: {glue:text}`claim_engaged`. Under Viral Vision's rule, {glue:text}`viral_share:.1f`%
-# of the videos here are viral, against about a third in the paper: {glue:text}`claim_viral_share`.
+# Vision's: {glue:text}`claim_engaged` Under Viral Vision's rule, {glue:text}`viral_share:.1f`%
+# of the videos here are viral, against about a third in the paper: {glue:text}`claim_viral_share`
 # The share depends on how strongly the four counts move together. If they were independent, only
 # $1/16 \approx 6\%$ of videos would clear all four medians. If they were perfectly correlated,
 # half would. Here the mean pairwise Spearman correlation of the counts is

@@ -346,7 +346,7 @@ _ = claim(session, name="claim_likes_tail", paper="ours", section="labels-and-th
 
 # %% [markdown]
 # The generated likes have a Hill index (top 5%) of {glue:text}`likes_alpha:.2f`; every real
-# TikTok count in {doc}`01_labels` has one below 2: {glue:text}`claim_likes_tail`. On the
+# TikTok count in {doc}`01_labels` has one below 2: {glue:text}`claim_likes_tail` On the
 # all-challenge track the oracle reaches {glue:text}`oracle_all:.3f` on the test split
 # ({glue:text}`oracle_all_train:.3f` on the training split):
 #
@@ -489,7 +489,7 @@ else:
 
 # %% [markdown]
 # The median joint speed ratio of the limbs, real over synthetic, is {glue:text}`limb_ratio:.2f`:
-# {glue:text}`claim_limb_speed`. Part of our speed, though, is the pose estimator's jitter. A
+# {glue:text}`claim_limb_speed` Part of our speed, though, is the pose estimator's jitter. A
 # dancer standing perfectly still would show {glue:text}`noise_speed:.2f` torso lengths a second
 # in our data, and our head, which hardly moves, shows {glue:text}`syn_head_speed:.2f`
 # ({glue:text}`real_head_speed:.2f` for the AIST++ head):
@@ -546,7 +546,7 @@ _ = claim(session, name="claim_speed", paper="ours", section="speed",
 
 # %% [markdown]
 # Generating all four streams of a 15-second clip takes {glue:text}`bench_ms:.1f` ms
-# ({glue:text}`bench_rate:.0f` clips per second on one core): {glue:text}`claim_speed`. The
+# ({glue:text}`bench_rate:.0f` clips per second on one core): {glue:text}`claim_speed` The
 # full-preset holistic stream alone would take {glue:text}`holistic_gb:.1f` GB if stored as
 # float32, so nothing is precomputed: every clip is regenerated from (seed, index) when it is
 # needed.

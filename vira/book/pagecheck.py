@@ -9,8 +9,12 @@ reader does; these are the same rules, without a browser, so that ``make test`` 
   marker: the section then renders in a grey code box and is missing from the contents);
 * :func:`html_page_problems` on a built page ``_build/html/.../NN_slug.html``: a MyST role left
   raw in the prose (``{glue}``, ``{cite:p}``, ``{eq}``, ...; code is not searched), "Eq. Eq.",
-  ``nan`` in a table cell, and a table wider than the content column however its cells wrap
-  (estimated from its longest words, see :data:`TABLE_CHARS`).
+  a doubled full stop (a glued sentence that ends in one, followed by a typed one), and ``nan``
+  in a table cell;
+* :func:`wide_tables` on a built page, in headless Chromium: a table wider than the column that
+  holds it however its cells wrap (its CSS ``min-content`` width), in a window 1280 px wide, the
+  width at which ``check_pages.py`` takes its screenshots. A browser is the only honest measure:
+  an estimate from the characters missed most of the tables that a reader saw cut.
 
 Used by ``tests/test_book.py`` on every committed page (and by the book's build test on the HTML).
 """
@@ -19,7 +23,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 #: An absolute path of a build machine (the leading ``/`` not part of a URL, a ``$VIRA_DATA/...``
 #: or a relative path).
@@ -28,11 +35,10 @@ MACHINE_PATH = re.compile(r"(?<![\w.$}/:])/(?:work|home|tmp|opt|root|usr|var|pri
 HEADING_IN_CODE = re.compile(r"^#\s+#{1,6}\s+\S", re.M)
 #: A MyST role as written in the source: ``{name}`` or ``{name:sub}`` followed by a backtick.
 RAW_ROLE = re.compile(r"\{(?:glue|glue:text|glue:md|cite|cite:p|cite:t|eq|numref|ref|doc|math|term)[:\w]*\}`?")
-#: A table is flagged when it cannot fit the content column however its cells wrap: the sum over
-#: its columns of the longest word in the column (text wraps between words, not inside one) plus
-#: two characters of padding exceeds this many characters. The content column of the book's theme
-#: is about 820 px wide, and a table's characters average about 7.5 px at its font size.
-TABLE_CHARS = 110
+#: A sentence that ends in two full stops (not an ellipsis): a glued sentence ends in its own.
+DOUBLED_STOP = re.compile(r"[\w)\]]\.\.(?!\.)")
+#: The browser window in which :func:`wide_tables` lays a page out (that of check_pages.py).
+WINDOW = (1280, 2000)
 
 
 def _text(value) -> str:
@@ -113,13 +119,53 @@ def html_page_problems(html: str) -> list[str]:
     problems = [f"a raw MyST role in the text: {m!r}" for m in sorted(set(RAW_ROLE.findall(prose)))]
     if "Eq. Eq." in prose:
         problems.append("'Eq. Eq.' in the text")
+    for m in DOUBLED_STOP.finditer(prose):
+        problems.append(f"a doubled full stop: {' '.join(prose[max(0, m.start() - 40):m.end() + 10].split())!r}")
     for number, rows in enumerate(page.tables, 1):
         cells = [c for row in rows for c in row]
         if any(c.lower() == "nan" for c in cells):
             problems.append(f"table {number}: a cell shows nan")
-        widths = [max((len(word) for row in rows if j < len(row) for word in row[j].split()), default=0) + 2
-                  for j in range(max((len(r) for r in rows), default=0))]
-        if sum(widths) > TABLE_CHARS:
-            problems.append(f"table {number}: about {sum(widths)} characters wide, wider than the content "
-                            f"column ({TABLE_CHARS})")
     return problems
+
+
+#: Appended to a copy of the page: once it has loaded, write each table's narrowest width and the
+#: width of the column that holds it into the document, where ``--dump-dom`` can read them.
+_MEASURE = """<script>window.addEventListener('load', () => {
+  const root = document.querySelector('article') || document.querySelector('main') || document.body;
+  const tables = [...root.querySelectorAll('table')];
+  const column = tables.map(t => t.parentElement.clientWidth);
+  tables.forEach(t => { t.style.width = 'min-content'; t.style.maxWidth = 'none'; });
+  const out = tables.map((t, i) => [Math.round(t.getBoundingClientRect().width), column[i]]);
+  const pre = document.createElement('pre');
+  pre.id = 'vira-table-widths';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});</script>"""
+
+
+def wide_tables(page: Path, chromium: str, timeout: float = 120) -> list[str]:
+    """Tables of the built page ``page`` wider than their column however their cells wrap, laid out by
+    ``chromium`` (a headless Chromium binary) in a :data:`WINDOW`-sized window: one string per table,
+    ``"table 3: 786 px at its narrowest, in a column of 688 px"``. The page is copied next to itself
+    (so that its style sheets load) with a measuring script, and removed again."""
+    page = Path(page)
+    html = page.read_text(encoding="utf-8")
+    with tempfile.NamedTemporaryFile("w", suffix=".html", prefix=".measure-", dir=page.parent,
+                                     encoding="utf-8", delete=False) as f:
+        f.write(html.replace("</body>", _MEASURE + "</body>", 1) if "</body>" in html else html + _MEASURE)
+        copy = Path(f.name)
+    try:
+        with tempfile.TemporaryDirectory(prefix="vira-chromium-") as profile:
+            done = subprocess.run(
+                [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                 "--force-device-scale-factor=1", f"--user-data-dir={profile}",
+                 f"--window-size={WINDOW[0]},{WINDOW[1]}", "--virtual-time-budget=20000", "--dump-dom",
+                 copy.as_uri()], capture_output=True, text=True, timeout=timeout)
+    finally:
+        copy.unlink()
+    found = re.search(r'<pre id="vira-table-widths"[^>]*>(.*?)</pre>', done.stdout, re.S)
+    if not found:
+        raise RuntimeError(f"{page}: chromium did not lay the page out (exit {done.returncode}): "
+                           f"{done.stderr.strip()[-300:]}")
+    return [f"table {number}: {width} px at its narrowest, in a column of {column} px"
+            for number, (width, column) in enumerate(json.loads(found.group(1)), 1) if width > column + 1]
