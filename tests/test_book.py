@@ -47,8 +47,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 _GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, child processes; issue 28)"
 _EQ = "displays tagged with their paper's equation numbers (issue 29)"
 AWAITING_RE_EXECUTION: dict = {
-    "01_labels": "a glued claim sentence followed by a typed full stop (issue 29)",
-    "A1_synthetic_vdv": "a glued claim sentence followed by a typed full stop (issue 29)",
     "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
     "03_action_feedback": _EQ + "; " + _GUARD,
     "04_rtcn": _EQ + "; " + _GUARD,
