@@ -245,14 +245,14 @@ vira.glue("sd_max", float(feat_sd.max()))
 # %% [markdown]
 # ## The models
 #
-# `vira.models.pay_attention` follows §2. A frame model embeds each frame feature x_i with a
-# linear map and a ReLU, q_i = ReLU(W_q x_i + b_q); the attention is a two-layer network,
+# `vira.models.pay_attention` follows §2. A frame model embeds each frame feature $x_i$ with a
+# linear map and a ReLU, $q_i = \mathrm{ReLU}(W_q x_i + b_q)$; the attention is a two-layer network,
 #
 # $$ u_i = \tanh(W_u q_i + b_u), \quad a_i = W_a u_i + b_a, \quad \alpha_i = \frac{e^{a_i}}{\sum_k e^{a_k}}, \quad v = \sum_i \alpha_i q_i ,$$
 #
-# and a two-layer network classifies v as popular or not, with cross-entropy. The headline model
+# and a two-layer network classifies $v$ as popular or not, with cross-entropy. The headline model
 # reads word vectors with a bidirectional LSTM {cite:p}`hochreiter1997lstm` and applies the same
-# attention to its hidden states (weights β, text embedding d = Σ β_t h_t). The baselines are the
+# attention to its hidden states $h_t$ (weights $\beta_t$, text embedding $d = \sum_t \beta_t h_t$). The baselines are the
 # mean of the frame features, and the concatenated last states of the LSTM. The multimodal model
 # concatenates the embeddings of a trained frame model and a trained headline model and trains a
 # two-layer network on them. The paper used frozen GloVe vectors {cite:p}`pennington2014glove`;
