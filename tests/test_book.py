@@ -48,7 +48,6 @@ _GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, 
 _EQ = "displays tagged with their paper's equation numbers (issue 29)"
 AWAITING_RE_EXECUTION: dict = {
     "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
-    "03_action_feedback": _EQ + "; " + _GUARD,
     "05_fusion": ("no raw record printed (issue 29); loaders merged (vira.text); attention in float64; "
                   + _EQ + "; " + _GUARD),
     "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
