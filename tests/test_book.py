@@ -48,8 +48,9 @@ _GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, 
 _EQ = "displays tagged with their paper's equation numbers (issue 29)"
 AWAITING_RE_EXECUTION: dict = {
     "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
-    "05_fusion": ("no raw record printed (issue 29); loaders merged (vira.text); attention in float64; "
-                  + _EQ + "; " + _GUARD),
+    "05_fusion": ("scored on the held-out pool of 858 clips (issue 24); no raw record printed (issue 29); "
+                  + _EQ + "; " + _GUARD + "; its run of 2026-12-04 was killed for memory (it peaks near 13 GB) "
+                  "beside two other processes: execute it alone"),
     "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
     "07_collapse": _EQ + "; tables 8 and 9 without nan and narrower; " + _GUARD,
     "08_attention": "the models' section writes its symbols as math ($x_i$, $q_i$), not as plain text (issue 29)",
