@@ -54,9 +54,6 @@ AWAITING_RE_EXECUTION: dict = {
     "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
     "07_collapse": _EQ + "; tables 8 and 9 without nan and narrower; " + _GUARD,
     "08_attention": "the models' section writes its symbols as math ($x_i$, $q_i$), not as plain text (issue 29)",
-    "09_reproduction_report": "the chapters it reads are re-executed first; " + _GUARD,
-    "10_performance": _GUARD,
-    "A2_course_map": _GUARD,
 }
 
 
