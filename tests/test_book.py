@@ -52,7 +52,6 @@ AWAITING_RE_EXECUTION: dict = {
                   + _EQ + "; " + _GUARD + "; its run of 2026-12-04 was killed for memory (it peaks near 13 GB) "
                   "beside two other processes: execute it alone"),
     "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
-    "07_collapse": _EQ + "; tables 8 and 9 without nan and narrower; " + _GUARD,
     "08_attention": "the models' section writes its symbols as math ($x_i$, $q_i$), not as plain text (issue 29)",
 }
 
