@@ -82,3 +82,6 @@ def test_wide_tables_are_measured_in_the_browser(tmp_path):
     assert len(found) == 1 and found[0].startswith("table 2: ") and found[0].endswith("in a column of 600 px"), found
     assert int(found[0].split()[2]) > 1000  # ten words of twenty letters, at about 8 px a letter
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # the measuring copy is gone
+    stub = tmp_path / "index.html"  # a redirect stub, as Jupyter Book writes: no table, no browser
+    stub.write_text('<html><head><meta http-equiv="refresh" content="0; url=intro.html"></head></html>')
+    assert wide_tables(stub, CHROMIUM) == []

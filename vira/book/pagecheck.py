@@ -150,6 +150,8 @@ def wide_tables(page: Path, chromium: str, timeout: float = 120) -> list[str]:
     (so that its style sheets load) with a measuring script, and removed again."""
     page = Path(page)
     html = page.read_text(encoding="utf-8")
+    if "<table" not in html:  # nothing to measure (and a redirect stub such as index.html would navigate away)
+        return []
     with tempfile.NamedTemporaryFile("w", suffix=".html", prefix=".measure-", dir=page.parent,
                                      encoding="utf-8", delete=False) as f:
         f.write(html.replace("</body>", _MEASURE + "</body>", 1) if "</body>" in html else html + _MEASURE)
