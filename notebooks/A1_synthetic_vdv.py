@@ -57,7 +57,7 @@ from vira.data.synthetic.synthetic_vdv import SyntheticVDV
 from vira.data.real.vdv_export import export
 from vira.data.real.vdv_files import VDVFiles
 from vira.book.bench import read_bench
-from vira.book.claims import claim, evidence, findings, from_values
+from vira.book.claims import claim, evidence, findings, from_values, paper_se
 from vira.book.provenance import REPO_ROOT
 from vira.metrics import srcc
 from vira.skeleton import BODY_PARTS, BONES, JOINTS
@@ -631,10 +631,10 @@ vira.glue("ex_oracle_high_noise", float(noise_table.iloc[-1, 0]))
 vira.glue("ex_consistent", ", ".join(consistent) or "none")
 vira.glue("ex_margin_tuned", float(noise_table.loc[synthetic_vdv.ENGAGEMENT_NOISE, "smallest margin over the paper's best"]))
 # the fewest test clips of one challenge, and the standard error of a Spearman rho of 0.5 there
-# (Bonett and Wright's approximation, as in the next exercise)
+# (Bonett and Wright's approximation, vira.book.claims.paper_se, as in the next exercise)
 fewest_test = min(len(noisy.track(c)[1]) for c in CHALLENGES.index)
 vira.glue("ex_fewest_test", fewest_test)
-vira.glue("ex_fewest_test_se", float((1 - 0.5**2) * math.sqrt((1 + 0.5**2 / 2) / (fewest_test - 3))))
+vira.glue("ex_fewest_test_se", paper_se("spearman", 0.5, fewest_test))
 assert noise_table["oracle, all challenges"].is_monotonic_decreasing  # more noise, a lower ceiling
 assert synthetic_vdv.ENGAGEMENT_NOISE == 1.0  # the patch is gone
 noise_table.round(3)
@@ -675,7 +675,7 @@ resampled = np.array(resampled)
 n_split = len(test_rows)
 rho_bar = resampled.mean()
 # Bonett and Wright's approximation on Fisher's z scale, back to rho by the delta method
-se_formula = (1 - rho_bar**2) * math.sqrt((1 + rho_bar**2 / 2) / (n_split - 3))
+se_formula = paper_se("spearman", float(rho_bar), n_split)
 vira.glue("ex_split_sd", float(resampled.std(ddof=1)))
 vira.glue("ex_split_se", float(se_formula))
 vira.glue("ex_split_n", n_split)
