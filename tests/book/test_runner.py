@@ -73,6 +73,55 @@ def test_unchanged_chapters_are_skipped_and_changes_re_execute(chapters, tmp_pat
     assert [o.status for o in forced] == ["executed"]
 
 
+@pytest.mark.slow
+def test_auto_keeps_a_page_current_at_its_committed_preset_and_re_executes_a_stale_one(chapters, tmp_path,
+                                                                                     monkeypatch):
+    """A fresh clone's `make book` (preset auto, small on a CPU) executes nothing: chapters 00, 01
+    and A1 are committed at full, and stay as they are while current."""
+    monkeypatch.setattr("vira.book.presets.cuda_available", lambda: False)  # auto is small here
+    out = tmp_path / "book"
+    assert [o.status for o in runner.run_chapters(["01"], preset="full", source_dir=chapters, out_dir=out,
+                                                  progress=False)] == ["executed"]
+    kept = runner.run_chapters(["01"], preset="auto", source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in kept] == ["skipped"]
+    assert runner.stored_parameters(out / "01_fine.ipynb") == {"preset": "full"}
+    # asked for explicitly, small is small: the full page does not stand for it
+    asked = runner.run_chapters(["01"], preset="small", source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in asked] == ["executed"]
+    assert runner.stored_parameters(out / "01_fine.ipynb") == {"preset": "small"}
+    # another parameter than the committed page's: executed, not kept
+    runner.run_chapters(["01"], preset="full", source_dir=chapters, out_dir=out, progress=False)
+    other = runner.run_chapters(["01"], preset="auto", parameters={"seed": 2}, source_dir=chapters,
+                                out_dir=out, progress=False)
+    assert [o.status for o in other] == ["executed"]
+    # a stale full page is executed at the auto preset (small on this CPU)
+    runner.run_chapters(["01"], preset="full", source_dir=chapters, out_dir=out, progress=False)
+    make_chapter(chapters, "01_fine", "x = seed + 2", "print('x =', x)")
+    stale = runner.run_chapters(["01"], preset="auto", source_dir=chapters, out_dir=out, progress=False)
+    assert [o.status for o in stale] == ["executed"]
+    assert runner.stored_parameters(out / "01_fine.ipynb") == {"preset": "small"}
+    assert "x = 2" in (out / "01_fine.ipynb").read_text()
+
+
+def test_current_parameters_without_a_page_or_with_a_broken_one(chapters, tmp_path):
+    out = tmp_path / "book"
+    out.mkdir()
+    page = out / "01_fine.ipynb"
+    params = {"preset": "small"}
+    assert runner.current_parameters(chapters / "01_fine.ipynb", page, params, keep_committed_preset=True) is None
+    page.write_text("{not json")
+    assert runner.current_parameters(chapters / "01_fine.ipynb", page, params, keep_committed_preset=True) is None
+    assert runner.stored_parameters(page) is None
+    # a page whose stored hash is that of the chapter at full is current at full, only when kept
+    nb = {"metadata": {"vira": {"parameters": {"preset": "full"},
+                                "input_hash": runner.input_hash(chapters / "01_fine.ipynb", {"preset": "full"})}},
+          "cells": []}
+    page.write_text(json.dumps(nb))
+    assert runner.current_parameters(chapters / "01_fine.ipynb", page, params,
+                                     keep_committed_preset=True) == {"preset": "full"}
+    assert runner.current_parameters(chapters / "01_fine.ipynb", page, params, keep_committed_preset=False) is None
+
+
 def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path):
     (tmp_path / "vira" / "sub").mkdir(parents=True)
     (tmp_path / "vira" / "__init__.py").write_text("LAZY = {'x': 'vira.lazy'}")

@@ -9,6 +9,9 @@
 What it guarantees:
 
 * all chapters run from one Python process (importing papermill costs seconds per process);
+* with the preset left at ``auto``, a page that is current at the preset it was committed with
+  is kept (chapters 00, 01 and A1 are cheap enough to be committed at ``full`` from a CPU), so a
+  fresh clone's ``make book`` executes nothing; a stale page runs at the ``auto`` preset;
 * a chapter is skipped when its inputs are unchanged: the hash of the chapter (``.py`` and
   ``.ipynb``), of the ``vira`` source files it imports (directly or through other ``vira``
   modules, see :func:`vira_modules`), of the pins (``requirements.txt``) and of the parameters
@@ -289,6 +292,39 @@ def stored_data_inputs(executed: Path) -> dict | None:
     return nb.get("metadata", {}).get("vira", {}).get("data_inputs")
 
 
+def stored_parameters(executed: Path) -> dict | None:
+    """The parameters an executed chapter ran with (``metadata.vira.parameters``), or None."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = nb.get("metadata", {}).get("vira", {}).get("parameters")
+    return found if isinstance(found, dict) and isinstance(found.get("preset"), str) else None
+
+
+def current_parameters(chapter: Path, out: Path, params: dict, *, keep_committed_preset: bool) -> dict | None:
+    """The parameters at which the executed page ``out`` is current (its stored input hash and data
+    inputs equal those of ``chapter`` now), or None when it must be executed.
+
+    ``params`` is what was asked for. With ``keep_committed_preset`` (the preset was left at
+    ``auto``), a page that is current at the preset it was committed with, with the same other
+    parameters, counts as current too: chapters cheap enough for ``full`` on a CPU (00, 01, A1) are
+    committed at ``full``, and ``make book`` on a laptop keeps them instead of re-executing them at
+    ``small``. A stale page is executed at the asked-for preset."""
+    stored = stored_hash(out)
+    if stored is None:
+        return None
+    stored_reads = stored_data_inputs(out)
+    if stored_reads is not None and stored_reads != data_inputs.inputs(chapter):
+        return None
+    candidates = [params]
+    committed = stored_parameters(out) if keep_committed_preset else None
+    if committed and committed != params and \
+            {k: v for k, v in committed.items() if k != "preset"} == {k: v for k, v in params.items() if k != "preset"}:
+        candidates.append(committed)
+    return next((c for c in candidates if input_hash(chapter, c) == stored), None)
+
+
 def _command(chapter: Path, params: dict) -> str:
     return " ".join(["python -m vira", chapter.stem[:2], "--preset", params["preset"]]
                     + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
@@ -314,17 +350,18 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
     for i, chapter in enumerate(chapters, 1):
         out = Path(out_dir) / chapter.name
         results = Path(out_dir) / "results" / f"{chapter.stem}.json"
-        digest, reads = input_hash(chapter, params), data_inputs.inputs(chapter)
         head = f"[{i}/{len(chapters)}] {chapter.stem}"
-        stored_reads = stored_data_inputs(out)
-        if not force and stored_hash(out) == digest and (stored_reads is None or stored_reads == reads):
+        current = None if force else current_parameters(chapter, out, params, keep_committed_preset=preset == "auto")
+        if current is not None:
             if not results_consistent(out, results):
-                written = write_results(out, results, _command(chapter, params))
+                written = write_results(out, results, _command(chapter, current))
                 print(f"{head}: results file {'rewritten' if written else 'removed'} to agree with "
                       "its notebook (an earlier run was interrupted)", flush=True)
-            print(f"{head}: unchanged since its last execution, skipped", flush=True)
+            at = "" if current == params else f" (current at its committed preset {current['preset']})"
+            print(f"{head}: unchanged since its last execution{at}, skipped", flush=True)
             outcomes.append(Outcome(chapter.stem, "skipped", 0.0))
             continue
+        digest, reads = input_hash(chapter, params), data_inputs.inputs(chapter)
         print(f"{head}: executing with {params} -> {out}", flush=True)
         t0 = time.perf_counter()
         try:
