@@ -8,6 +8,7 @@
 #
 # Variables: PRESET=smoke|small|full (default: full with CUDA, small on a CPU),
 #            CHAPTERS="00 02" (name prefixes), FORCE=1 (re-execute unchanged chapters),
+#            JOBS=2 (chapters executed at once; each one's output goes to _build/logs/),
 #            ARGS="-p seed 1" (more runner arguments), PYTEST_ARGS="-k labels".
 
 PY := .venv/bin/python
@@ -26,7 +27,7 @@ venv:
 
 book: venv
 	@echo "book: executing the chapters with papermill (python -m vira)"
-	$(PY) -m vira --preset $(or $(PRESET),auto) $(if $(FORCE),--force) $(ARGS) $(CHAPTERS)
+	$(PY) -m vira --preset $(or $(PRESET),auto) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS)) $(ARGS) $(CHAPTERS)
 	@$(MAKE) --no-print-directory html
 
 book-gpu: venv

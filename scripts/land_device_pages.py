@@ -7,7 +7,7 @@ The machine receives a copy of the working tree, not a faithful checkout: the pa
 cell then shows whatever git revision that copy carried (or "unknown"). For each chapter NN this
 script
 
-1. checks the page's stored input hash (:func:`vira.book.runner.input_hash`: the chapter's source,
+1. checks the page's stored input hash (:func:`vira.book.freshness.input_hash`: the chapter's source,
    the ``vira`` modules it imports, the pins, its parameters) against the chapter at ``--revision``
    (a temporary worktree) and against the chapter in this checkout, so the page is the code of that
    commit and is current on this one; and that what it read (:mod:`vira.book.data_inputs`) is what
@@ -35,7 +35,9 @@ sys.path.insert(0, str(ROOT))
 from vira.book import data_inputs  # noqa: E402
 from vira.book.publish import write_results  # noqa: E402
 from vira.book.results import validate_file  # noqa: E402
-from vira.book.runner import _command, input_hash, stored_data_inputs, stored_hash  # noqa: E402
+from vira.book.freshness import input_hash, stored_data_inputs  # noqa: E402
+from vira.book.publish import stored_hash  # noqa: E402
+from vira.book.runner import _command  # noqa: E402
 
 
 def restamp(page: Path, revision: str) -> str:

@@ -64,3 +64,11 @@ def test_without_data_a_folder_is_absent_and_a_computed_name_means_all_of_it(tmp
 def test_a_chapter_that_reads_nothing_has_no_inputs(tmp_path):
     chapter = _chapter(tmp_path / "notebooks", "00_pi", "import torch\nx = torch.rand(3)\n# a comment on VIRA_DATA\n")
     assert data_inputs.inputs(chapter, root=tmp_path, environ={"VIRA_DATA": str(tmp_path)}) == {}
+
+
+def test_a_chapter_reads_other_chapters_when_it_loads_their_results_or_pages(tmp_path):
+    folder = tmp_path / "notebooks"
+    assert data_inputs.reads_other_chapters(_chapter(folder, "09_r", "records = load_results(ROOT)\n"))
+    assert data_inputs.reads_other_chapters(_chapter(folder, "10_p", "t = report.chapter_times(BOOK)\n"))
+    assert not data_inputs.reads_other_chapters(_chapter(folder, "02_p", "x = load_benches('bench_rtcn.json')\n"))
+    assert not data_inputs.reads_other_chapters(_chapter(folder, "03_q", "loaded_results = 1\n"))

@@ -1,6 +1,6 @@
 """What a chapter reads besides code: the data, weight and results files its source names.
 
-The runner's input hash (:func:`vira.book.runner.input_hash`) covers a chapter's code: its
+The runner's input hash (:func:`vira.book.freshness.input_hash`) covers a chapter's code: its
 source, the ``vira`` modules it imports, the pins and its parameters. This module lists the rest,
 found in the chapter's source the same way (statically, before it runs):
 
@@ -87,6 +87,13 @@ def inputs(chapter: Path, root: Path = REPO_ROOT, environ=None) -> dict[str, str
     for path in sorted(files):
         found[path.relative_to(root).as_posix()] = _file_digest(path)
     return found
+
+
+def reads_other_chapters(chapter: Path) -> bool:
+    """True when ``chapter`` reads what other chapters write: their results files
+    (``load_results``) or their executed pages (``chapter_times``). A parallel run
+    (:mod:`vira.book.parallel`) executes such a chapter only after all the others."""
+    return bool(re.search(r"\b(load_results|chapter_times)\(", "\n".join(chapter_code(chapter))))
 
 
 def changed(stored: dict[str, str], current: dict[str, str], skip_data: bool = False) -> list[str]:

@@ -14,7 +14,7 @@ What it guarantees:
   fresh clone's ``make book`` executes nothing; a stale page runs at the ``auto`` preset;
 * a chapter is skipped when its inputs are unchanged: the hash of the chapter (``.py`` and
   ``.ipynb``), of the ``vira`` source files it imports (directly or through other ``vira``
-  modules, see :func:`vira_modules`), of the pins (``requirements.txt``) and of the parameters
+  modules, see :mod:`vira.book.freshness`), of the pins (``requirements.txt``) and of the parameters
   equals the one stored in the executed notebook (``metadata.vira.input_hash``), and so do the
   data, weight and results files its source names (:mod:`vira.book.data_inputs`, stored as
   ``metadata.vira.data_inputs``; a page executed before they were recorded is judged by the hash
@@ -45,10 +45,8 @@ from __future__ import annotations
 
 import argparse
 import ast
-import hashlib
 import json
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -60,7 +58,8 @@ from vira.book.progress_output import strip_progress
 from vira.book.provenance import REPO_ROOT
 from vira.book.publish import (clean_leftovers, partial_path, publish, results_consistent, stored_hash,
                                tidy, write_results)
-from vira.book.sources import chapter_code
+from vira.book.freshness import (current_parameters, input_hash, stored_data_inputs,  # noqa: F401
+                                 stored_parameters, vira_modules)
 
 SOURCE_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
@@ -93,89 +92,6 @@ def discover(source_dir: Path = SOURCE_DIR, selection: list[str] | None = None) 
     if unmatched:
         raise SystemExit(f"vira.book.runner: no chapter in {source_dir} matches {', '.join(unmatched)}")
     return chosen
-
-
-def _module_file(name: str, root: Path) -> Path | None:
-    """The source file of module ``name`` (``vira.a.b``) under ``root``, or None."""
-    base = root.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-def _imported_names(tree: ast.AST, package: str) -> set[str]:
-    """Every ``vira`` module a parsed source may import: ``import`` and ``from ... import``
-    statements anywhere (also inside functions, where ``vira`` imports lazily), relative imports
-    resolved against ``package``, and string constants that name a module (``importlib`` targets
-    such as ``vira.__init__``'s lazy entry points)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            names.add(base)
-            names.update(f"{base}.{a.name}" for a in node.names)  # a submodule, if it is one
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if re.fullmatch(r"vira(\.\w+)*", node.value):
-                names.add(node.value)
-    return {n for n in names if n == "vira" or n.startswith("vira.")}
-
-
-def vira_modules(chapter: Path, root: Path = REPO_ROOT) -> list[Path]:
-    """The ``vira`` source files a chapter depends on, sorted: the modules it imports, the
-    packages above them, and so on through every ``vira`` module they import in turn.
-
-    Conservative where it cannot see: a chapter whose code does not parse (a cell magic, say)
-    depends on every ``vira`` file."""
-    every = sorted((root / "vira").rglob("*.py"))
-    try:
-        trees = [ast.parse(src) for src in chapter_code(chapter)]
-    except (SyntaxError, ValueError, OSError):
-        return every
-    todo = set().union(*(_imported_names(t, "") for t in trees)) if trees else set()
-    seen: dict[str, Path] = {}
-    while todo:
-        name = todo.pop()
-        parts = name.split(".")
-        for k in range(1, len(parts) + 1):  # importing vira.a.b runs vira/__init__ and vira/a/__init__
-            sub = ".".join(parts[:k])
-            if sub in seen:
-                continue
-            path = _module_file(sub, root)
-            if path is None:
-                continue  # an attribute (``from vira.x import f``), not a module
-            seen[sub] = path
-            package = sub if path.name == "__init__.py" else sub.rpartition(".")[0]
-            try:
-                todo |= _imported_names(ast.parse(path.read_text(encoding="utf-8")), package) - set(seen)
-            except SyntaxError:
-                return every
-    return sorted(set(seen.values()))
-
-
-def input_hash(chapter: Path, parameters: dict, root: Path = REPO_ROOT) -> str:
-    """SHA-256 over everything an executed chapter depends on (see the module docstring)."""
-    h = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        h.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
-
-    for path in (chapter, chapter.with_suffix(".py")):
-        if path.exists():
-            add(path.name, path.read_bytes())
-    for path in vira_modules(chapter, root):
-        add(path.relative_to(root).as_posix(), path.read_bytes())
-    pins = root / "requirements.txt"
-    if pins.exists():
-        add("requirements.txt", pins.read_bytes())
-    add("parameters", json.dumps(parameters, sort_keys=True).encode())
-    return h.hexdigest()
 
 
 def parse_value(text: str):
@@ -282,83 +198,99 @@ def execute(chapter: Path, out: Path, parameters: dict, digest: str, progress: b
     return partial
 
 
-def stored_data_inputs(executed: Path) -> dict | None:
-    """The data, weight and results inputs recorded in an executed chapter
-    (:mod:`vira.book.data_inputs`), or None for a page executed before they were recorded."""
-    try:
-        nb = json.loads(executed.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return nb.get("metadata", {}).get("vira", {}).get("data_inputs")
-
-
-def stored_parameters(executed: Path) -> dict | None:
-    """The parameters an executed chapter ran with (``metadata.vira.parameters``), or None."""
-    try:
-        nb = json.loads(executed.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    found = nb.get("metadata", {}).get("vira", {}).get("parameters")
-    return found if isinstance(found, dict) and isinstance(found.get("preset"), str) else None
-
-
-def current_parameters(chapter: Path, out: Path, params: dict, *, keep_committed_preset: bool) -> dict | None:
-    """The parameters at which the executed page ``out`` is current (its stored input hash and data
-    inputs equal those of ``chapter`` now), or None when it must be executed.
-
-    ``params`` is what was asked for. With ``keep_committed_preset`` (the preset was left at
-    ``auto``), a page that is current at the preset it was committed with, with the same other
-    parameters, counts as current too: chapters cheap enough for ``full`` on a CPU (00, 01, A1) are
-    committed at ``full``, and ``make book`` on a laptop keeps them instead of re-executing them at
-    ``small``. A stale page is executed at the asked-for preset."""
-    stored = stored_hash(out)
-    if stored is None:
-        return None
-    stored_reads = stored_data_inputs(out)
-    if stored_reads is not None and stored_reads != data_inputs.inputs(chapter):
-        return None
-    candidates = [params]
-    committed = stored_parameters(out) if keep_committed_preset else None
-    if committed and committed != params and \
-            {k: v for k, v in committed.items() if k != "preset"} == {k: v for k, v in params.items() if k != "preset"}:
-        candidates.append(committed)
-    return next((c for c in candidates if input_hash(chapter, c) == stored), None)
-
-
 def _command(chapter: Path, params: dict) -> str:
     return " ".join(["python -m vira", chapter.stem[:2], "--preset", params["preset"]]
                     + [f"-p {k} {v}" for k, v in params.items() if k != "preset"])
 
 
+def _kept(chapter: Path, out_dir: Path, params: dict, *, auto: bool, force: bool, head: str) -> bool:
+    """True (and says so) when the page of ``chapter`` is current and is kept; repairs a results
+    file that disagrees with its notebook."""
+    out = Path(out_dir) / chapter.name
+    results = Path(out_dir) / "results" / f"{chapter.stem}.json"
+    current = None if force else current_parameters(chapter, out, params, keep_committed_preset=auto)
+    if current is None:
+        return False
+    if not results_consistent(out, results):
+        written = write_results(out, results, _command(chapter, current))
+        print(f"{head}: results file {'rewritten' if written else 'removed'} to agree with "
+              "its notebook (an earlier run was interrupted)", flush=True)
+    at = "" if current == params else f" (current at its committed preset {current['preset']})"
+    print(f"{head}: unchanged since its last execution{at}, skipped", flush=True)
+    return True
+
+
+def _side_by_side(chapters: list[Path], params: dict, *, jobs: int, auto: bool, force: bool,
+                  source_dir: Path, out_dir: Path, heads: dict[str, str]) -> list[Outcome]:
+    """Execute the chapters that are not current, ``jobs`` at a time, each in a child
+    ``python -m vira`` (:mod:`vira.book.parallel`); raise like :func:`execute` does."""
+    from vira.book import parallel
+
+    outcomes, todo = [], []
+    for chapter in chapters:
+        if _kept(chapter, out_dir, params, auto=auto, force=force, head=heads[chapter.stem]):
+            outcomes.append(Outcome(chapter.stem, "skipped", 0.0))
+        else:
+            todo.append(chapter)
+    todo.sort(key=lambda c: -parallel.page_seconds(Path(out_dir) / c.name))
+    logs = Path(out_dir).resolve().parent / "_build" / "logs"
+    more = [x for k, v in params.items() if k != "preset" for x in ("-p", k, repr(v))]
+    work = [parallel.Job(c.stem, [sys.executable, "-m", "vira", c.stem, "--preset", params["preset"], *more,
+                                  "--source", str(source_dir), "--out", str(out_dir), "--no-progress",
+                                  "--force", "--keep-leftovers"], logs / f"{c.stem}.log") for c in todo]
+    if work:
+        print(f"executing {', '.join(j.name for j in work)} with {params}, {jobs} at a time, the longest "
+              "first; each one's output goes to its log", flush=True)
+    try:
+        ended = parallel.run_side_by_side(work, jobs)
+    except KeyboardInterrupt as err:
+        names = [n for n in str(err).split(", ") if n]
+        raise Interrupted(f"chapter{'s' * (len(names) > 1)} {', '.join(names)}" if names else "") from None
+    status = {0: "executed", None: "not run"}
+    outcomes += [Outcome(e.name, status.get(e.returncode, "failed"), e.seconds) for e in ended]
+    failed = [e for e in ended if e.returncode not in (0, None)]
+    if failed:
+        print(timing_table(outcomes), flush=True)
+        raise ChapterFailed("\n".join(f"chapter {e.name} failed (exit {e.returncode}); the end of its log "
+                                       f"{e.log}:\n{parallel.tail(e.log)}" for e in failed))
+    return outcomes
+
+
 def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", parameters: dict | None = None,
                  force: bool = False, source_dir: Path = SOURCE_DIR, out_dir: Path = BOOK_DIR,
-                 progress: bool = True) -> list[Outcome]:
+                 progress: bool = True, jobs: int = 1, clean: bool = True) -> list[Outcome]:
     """Execute the selected chapters (all by default); stops at the first failure (raises).
+
+    ``jobs`` > 1 executes the chapters that read no other chapter's output that many at a time
+    (:func:`_side_by_side`), then the others one by one. ``clean=False`` leaves other runs'
+    temporary files alone (a child of a parallel run).
 
     What ``python -m vira`` (:func:`main`, ``make book``) and ``scripts/bench_smoke_book.py`` call."""
     from vira.book.presets import get_preset
 
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, not {jobs}")
     params = {"preset": get_preset(preset).name, **(parameters or {})}
     chapters = discover(Path(source_dir), selection)
     # nothing may reach the network while the book runs: every kernel started below inherits this
     # variable and turns the guard on when it imports vira (vira/__init__.py); this process too
     os.environ["VIRA_FORBID_NETWORK"] = "1"
     forbid_network()
-    for path in clean_leftovers(out_dir):
+    for path in clean_leftovers(out_dir) if clean else []:
         print(f"removed {path}, left by an interrupted run", flush=True)
+    heads = {c.stem: f"[{i}/{len(chapters)}] {c.stem}" for i, c in enumerate(chapters, 1)}
+    auto = preset == "auto"
     outcomes: list[Outcome] = []
-    for i, chapter in enumerate(chapters, 1):
+    if jobs > 1:
+        side = [c for c in chapters if not data_inputs.reads_other_chapters(c)]
+        outcomes += _side_by_side(side, params, jobs=jobs, auto=auto, force=force, source_dir=Path(source_dir),
+                                  out_dir=Path(out_dir), heads=heads)
+        chapters = [c for c in chapters if c not in side]
+    for chapter in chapters:
         out = Path(out_dir) / chapter.name
         results = Path(out_dir) / "results" / f"{chapter.stem}.json"
-        head = f"[{i}/{len(chapters)}] {chapter.stem}"
-        current = None if force else current_parameters(chapter, out, params, keep_committed_preset=preset == "auto")
-        if current is not None:
-            if not results_consistent(out, results):
-                written = write_results(out, results, _command(chapter, current))
-                print(f"{head}: results file {'rewritten' if written else 'removed'} to agree with "
-                      "its notebook (an earlier run was interrupted)", flush=True)
-            at = "" if current == params else f" (current at its committed preset {current['preset']})"
-            print(f"{head}: unchanged since its last execution{at}, skipped", flush=True)
+        head = heads[chapter.stem]
+        if _kept(chapter, out_dir, params, auto=auto, force=force, head=head):
             outcomes.append(Outcome(chapter.stem, "skipped", 0.0))
             continue
         digest, reads = input_hash(chapter, params), data_inputs.inputs(chapter)
@@ -399,18 +331,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="chapter folder")
     parser.add_argument("--out", type=Path, default=BOOK_DIR, help="executed chapters folder")
     parser.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),
+                        help="chapters executed at once (default: $JOBS or 1; 2 on a 2-core CPU "
+                             "finishes the small book sooner)")
+    parser.add_argument("--keep-leftovers", action="store_true", help=argparse.SUPPRESS)  # a parallel run's child
     args = parser.parse_args(argv)
     params = {key: parse_value(value) for key, value in args.parameter}
     if "preset" in params:
         parser.error("give the preset with --preset, not -p preset")
     try:
         run_chapters(args.chapters, preset=args.preset, parameters=params, force=args.force,
-                     source_dir=args.source, out_dir=args.out, progress=not args.no_progress)
+                     source_dir=args.source, out_dir=args.out, progress=not args.no_progress,
+                     jobs=args.jobs, clean=not args.keep_leftovers)
     except ChapterFailed as err:
         print(f"vira.book.runner: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as err:
-        what = f"{err} was discarded" if str(err) else "nothing was being executed"
+        what = (f"{err} {'were' if str(err).startswith('chapters ') else 'was'} discarded" if str(err)
+                else "nothing was being executed")
         print(f"vira.book.runner: interrupted (Ctrl-C): {what}; no later chapter was run",
               file=sys.stderr)
         return 130
