@@ -28,7 +28,7 @@ import pandas as pd
 from vira.files import file_problem
 
 __all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range", "repeated_column",
-           "first_line", "column_hint"]
+           "first_line", "column_hint", "long_row"]
 
 
 def _records(path: Path):
@@ -37,7 +37,7 @@ def _records(path: Path):
         yield from csv.reader(fh)
 
 
-def _long_row(path: Path) -> str:
+def long_row(path: Path) -> str:
     """Which data row has more cells than the header (pandas would shift such a row silently)."""
     records = _records(path)
     width = len(next(records))
@@ -63,7 +63,7 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path}: empty file (no header, no rows)") from None
     except pd.errors.ParserWarning:
-        raise ValueError(f"{path}: cannot be read as a CSV file ({_long_row(path)})") from None
+        raise ValueError(f"{path}: cannot be read as a CSV file ({long_row(path)})") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         gzip = " (it is gzip-compressed: decompress it first)" if _is_gzip(path) else ""
         raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()}){gzip}") from None
