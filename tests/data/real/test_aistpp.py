@@ -189,3 +189,21 @@ def test_real_files():
         mpii = to_mpii(clip)
         assert mpii.shape == (720, 16, 3)
         assert np.isfinite(mpii[~clip.missing[0]]).all()
+
+
+def test_a_missing_pose_with_a_detection_is_refused(tmp_path):
+    fields = _fields()
+    fields["keypoints2d"][1, 2] = np.nan  # no pose, but the detector says 0.9
+    fields["det_scores"][1, 2] = 0.9
+    with pytest.raises(ValueError, match=r"gap.pkl: keypoints2d has a wholly NaN pose \(no person\) "
+                                         r"where det_scores is not 0 \(at camera 1, frame 2\); 1 such"):
+        load_keypoints(_write(tmp_path / "gap.pkl", fields))
+
+
+def test_a_folder_or_a_looping_link_is_named(tmp_path):
+    (tmp_path / "dir.pkl").mkdir()
+    (tmp_path / "loop.pkl").symlink_to(tmp_path / "loop.pkl")
+    with pytest.raises(ValueError, match=r"dir.pkl: keypoint file is a folder, not a file"):
+        load_keypoints(tmp_path / "dir.pkl")
+    with pytest.raises(ValueError, match=r"loop.pkl: keypoint file is a symbolic link that loops"):
+        load_keypoints(tmp_path / "loop.pkl")

@@ -76,3 +76,30 @@ def test_refuse_duplicates_names_every_row_of_the_first_repeated_id():
 def test_out_of_range_skips_nan_and_words_the_reason():
     bad, why = out_of_range([-1.0, 0.0, np.nan, 5.0, 5.5, np.inf], 0, 5)
     assert bad.tolist() == [0, 4, 5] and why == "outside 0..5"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a; b\n1; 2\n", r"e.csv: missing column\(s\) a, b \(found: a; b\); the header is one column: "
+                     r"cells separated by ';', not ','\?"),
+    (" A ,b\n1,2\n", r"e.csv: missing column\(s\) a \(found:  A , b\); 'a' is spelt ' A ' "
+                     r"\(names must match exactly\)"),
+    ("a\tb\n1\t2\n", r"cells separated by '\\t'"),
+])
+def test_a_missing_column_says_how_the_header_spells_it(tmp_path, text, message):
+    path = tmp_path / "e.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        read_cells(path, ["a", "b"])
+
+
+def test_read_cells_names_a_folder_a_loop_and_a_gzip_file(tmp_path):
+    import gzip
+
+    (tmp_path / "dir.csv").mkdir()
+    (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+    (tmp_path / "z.csv").write_bytes(gzip.compress(b"a,b\n1,2\n"))
+    for name, why in [("dir.csv", r"\(a folder, not a file\)"),
+                      ("loop.csv", r"\(a symbolic link that loops\)"),
+                      ("z.csv", r"\(it is gzip-compressed: decompress it first\)")]:
+        with pytest.raises(ValueError, match=rf"{name}: cannot be read as a CSV file .*{why}"):
+            read_cells(tmp_path / name, ["a", "b"])

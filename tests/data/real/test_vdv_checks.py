@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from vira.data.layout import STREAMS
-from vira.data.real.vdv_checks import (ARRAY_LIMITS, ARRAYS, COLUMN_RULES, MAX_LISTED, REQUIRED_COLUMNS,
+from vira.data.real.vdv_checks import (ARRAY_LIMITS, ARRAYS, CHANNEL_RANGES, COLUMN_RULES, MAX_LISTED, REQUIRED_COLUMNS,
                                        VDVFormatError, check_arrays, read_table, summarise, table_problems)
 from vira.data.real.vdv_files import VDVFiles
 
@@ -283,3 +283,52 @@ def test_object_arrays_are_refused(vdv_folder):
 def test_corrupt_file(vdv_folder):
     (vdv_folder / NPZ).write_bytes(b"not a zip file")
     assert clip_error(vdv_folder).startswith(f"{NPZ}: cannot be read as a NumPy .npz file")
+
+
+@pytest.mark.parametrize("value", [-1.0, 5.0])
+def test_a_skeleton_confidence_outside_its_range_names_the_position(vdv_folder, value):
+    (name, channel), (what, low, high) = next(iter(CHANNEL_RANGES.items()))
+    bad = arrays(vdv_folder)[name].copy()
+    bad[3, 4, channel] = value
+    rewrite(vdv_folder, **{name: bad})
+    assert clip_error(vdv_folder) == (f"{NPZ}: {name} has 1 {what} value(s) outside {low:g}..{high:g} "
+                                      f"(first {value:g} at [3, 4, {channel}])")
+
+
+def test_a_first_row_longer_than_the_header_is_refused_not_shifted(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace(",", ",1,2k,", 1)  # an unquoted "1,2k" (and one more cell)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: cannot be read as CSV \(row 0 has \d+ cells, "
+                                             r"the header \d+\)$"):
+        VDVFiles(vdv_folder)
+
+
+@pytest.mark.parametrize("text, hint", [(" Frames ", r"'frames' is spelt ' Frames ' \(names must match exactly\)"),
+                                        (None, r"the header is one column: cells separated by ';'")])
+def test_a_missing_column_says_how_the_header_spells_it(vdv_folder, text, hint):
+    path = vdv_folder / "clips.csv"
+    content = path.read_text()
+    path.write_text(content.replace("frames", text, 1) if text else content.replace(",", ";"))
+    with pytest.raises(VDVFormatError, match=rf"^clips\.csv: missing column.*; {hint}"):
+        VDVFiles(vdv_folder)
+
+
+def test_a_bom_and_windows_line_ends_are_read(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    before = VDVFiles(vdv_folder).table
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    pd.testing.assert_frame_equal(VDVFiles(vdv_folder).table, before)
+
+
+def test_a_folder_or_a_looping_link_in_place_of_a_file_is_named(vdv_folder):
+    npz = vdv_folder / NPZ
+    npz.unlink()
+    npz.mkdir()
+    assert clip_error(vdv_folder) == f"{NPZ}: is a folder, not a file"
+    table = vdv_folder / "clips.csv"
+    table.unlink()
+    table.symlink_to(table)
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: is a symbolic link that loops"):
+        VDVFiles(vdv_folder)

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from vira.files import require_file
 from vira.skeleton import COCO17, coco_to_mpii
 
 #: The keys every file must have (other keys are ignored).
@@ -92,7 +93,9 @@ class _NumpyUnpickler(pickle.Unpickler):
 
 
 def _safe_load(path: Path) -> Any:
-    """Unpickle ``path`` with :class:`_NumpyUnpickler`; every failure names the file."""
+    """Unpickle ``path`` with :class:`_NumpyUnpickler`; every failure names the file (a folder or
+    a looping link: :func:`vira.files.require_file`)."""
+    require_file(path, "keypoint file")
     with open(path, "rb") as fh:
         try:
             return _NumpyUnpickler(fh, path.name).load()
@@ -184,7 +187,8 @@ def load_keypoints(path: str | Path) -> AistppClip:
     (see :data:`ALLOWED_GLOBALS`) or is not a readable pickle, and ValueError, naming the file
     and the field, for anything else unexpected: not a dict, a missing key, a field that is not
     an array of the right kind, inconsistent shapes, timestamps that do not increase, a
-    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept), or a
+    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept; its
+    ``det_scores`` must be 0), or a
     value outside :data:`RANGES`; a bad value's message names its camera, frame and joint.
     """
     path = Path(path)
@@ -217,6 +221,8 @@ def load_keypoints(path: str | Path) -> AistppClip:
     _refuse(~(finite | np.isnan(kp).all(axis=(2, 3), keepdims=True)), fname,
             "keypoints2d has non-finite values other than wholly NaN poses (first at {at})")
     _refuse(~np.isfinite(det), fname, "det_scores has non-finite values (first at {at})")
+    _refuse(np.isnan(kp).all(axis=(2, 3)) & (det != 0), fname,
+            "keypoints2d has a wholly NaN pose (no person) where det_scores is not 0 (at {at})")
     if frames < 2 or not (np.diff(ts.astype(np.int64)) > 0).all():
         raise ValueError(f"{fname}: timestamps must be at least 2 strictly increasing values")
 

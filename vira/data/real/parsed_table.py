@@ -9,7 +9,9 @@ and takes the rows it can use with :meth:`ParsedTable.complete`, which says how 
 and for which column.
 
 A file that cannot be a table at all is refused by :func:`read_cells` with a ``ValueError`` naming
-the file: unreadable, empty, only a header, a column name given twice, a missing column. A loader refuses a duplicated id with :func:`refuse_duplicates`.
+the file: unreadable (a folder, a symbolic link that loops, gzip-compressed, not UTF-8), empty,
+only a header, a column name given twice, a missing column (with a hint where the header spells it
+with other case or spaces, or uses another delimiter). A loader refuses a duplicated id with :func:`refuse_duplicates`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vira.files import file_problem
+
 __all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range", "repeated_column",
-           "first_line"]
+           "first_line", "column_hint", "long_row"]
 
 
 def _records(path: Path):
@@ -33,7 +37,7 @@ def _records(path: Path):
         yield from csv.reader(fh)
 
 
-def _long_row(path: Path) -> str:
+def long_row(path: Path) -> str:
     """Which data row has more cells than the header (pandas would shift such a row silently)."""
     records = _records(path)
     width = len(next(records))
@@ -48,6 +52,8 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     file order. Raises ``ValueError`` naming the file for a file that cannot be read as CSV, is
     empty, repeats a column name (naming it and its columns), lacks a column of ``required`` or
     has no data row. A row with fewer cells than the header gets ``""`` in the missing ones."""
+    if why := file_problem(path):
+        raise ValueError(f"{path}: cannot be read as a CSV file ({why})")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -57,18 +63,40 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path}: empty file (no header, no rows)") from None
     except pd.errors.ParserWarning:
-        raise ValueError(f"{path}: cannot be read as a CSV file ({_long_row(path)})") from None
+        raise ValueError(f"{path}: cannot be read as a CSV file ({long_row(path)})") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()})") from None
+        gzip = " (it is gzip-compressed: decompress it first)" if _is_gzip(path) else ""
+        raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()}){gzip}") from None
     if repeated := repeated_column(header):
         raise ValueError(f"{path}: {repeated}")
     missing = [c for c in required if c not in raw.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
-                         f"(found: {', '.join(raw.columns)})")
+                         f"(found: {', '.join(raw.columns)}){column_hint(missing, header)}")
     if raw.empty:
         raise ValueError(f"{path}: no data rows (only a header)")
     return raw
+
+
+def _is_gzip(path: Path) -> bool:
+    """Whether ``path`` starts with gzip's magic bytes (a compressed file under a .csv name)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
+def column_hint(missing: Sequence[str], header: Sequence[str]) -> str:
+    """Why ``header`` (a file's first line, as cells) seems to lack the ``missing`` names: a name
+    spelt with other case or stray spaces (``"; 'vid_nview' is spelt ' Vid_NView '"``), or a
+    header of one cell holding ``;`` or a tab (another delimiter); ``""`` if neither."""
+    if len(header) == 1 and (sep := next((c for c in ";\t|" if c in header[0]), None)):
+        return f"; the header is one column: cells separated by {sep!r}, not ','?"
+    near = {name: cell for name in missing for cell in header
+            if cell != name and cell.strip().casefold() == name.casefold()}
+    return "".join(f"; {name!r} is spelt {cell!r} (names must match exactly)"
+                   for name, cell in near.items())
 
 
 def repeated_column(header: Sequence[str]) -> str | None:

@@ -13,6 +13,7 @@ this module holds it as constants (:data:`REQUIRED_COLUMNS`, :data:`ARRAYS`) and
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -20,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from vira.data.layout import CHALLENGES, FACIAL_OUT, HOLISTIC_OUT, SCENIC_OUT, SPLITS, STREAMS
-from vira.data.real.parsed_table import first_line, repeated_column
+from vira.data.real.parsed_table import column_hint, first_line, long_row, repeated_column
+from vira.files import file_problem
 from vira.skeleton import V
 
 #: The metadata table and the folder of clip files, relative to the data set's folder.
@@ -38,6 +40,9 @@ COLUMN_RULES = {"frames": (1, 1e6, True), "days": (0, 3650, False), "likes": (0,
                 "label": (0, 1, False), "fps": (1, 1000, False)}
 #: The largest absolute value each float array may hold: pixels of a video frame, CNN features.
 ARRAY_LIMITS = {"skeleton": 1e5, "holistic": 1e6, "facial": 1e6, "scenic": 1e6}
+#: The range of one channel of an array's last axis, (array, channel) -> (name, low, high):
+#: a pose estimator's confidence is a score in [0, 1] (AIST++'s reach 1.03).
+CHANNEL_RANGES = {("skeleton", 2): ("confidence", 0.0, 1.5)}
 #: Every array of a clip file: name -> (stream it belongs to, shape, accepted dtype kinds).
 #: Shapes use "T" (frames), "T_f" (facial rows) and "T_s" (scenic rows) for the first axis.
 ARRAYS: dict[str, tuple[str, tuple, str]] = {
@@ -88,23 +93,29 @@ def read_table(folder: str | os.PathLike) -> pd.DataFrame:
     """
     folder = Path(folder)
     path = folder / TABLE_FILE
-    if not path.is_file():
+    if (why := file_problem(path)) in ("no such file", "a broken symbolic link"):
         raise VDVFileNotFoundError(
             f"{TABLE_FILE}: missing in {folder} (a VDV folder holds {TABLE_FILE} and "
             f"{CLIPS_DIR}/<clip>.npz; see vira.data.real.vdv_files)")
+    if why:
+        raise VDVFormatError(f"{TABLE_FILE}: is {why} (in {folder})")
     try:
-        table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
-                            index_col=False)
-        repeated = repeated_column(first_line(path))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
+                                index_col=False, encoding="utf-8-sig")
+        header = first_line(path)
+    except pd.errors.ParserWarning:  # a first row longer than the header: pandas shifts it
+        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({long_row(path)})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err
-    if repeated:
+    if repeated := repeated_column(header):
         raise VDVFormatError(f"{TABLE_FILE}: {repeated}")
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise VDVFormatError(
             f"{TABLE_FILE}: missing column(s) {', '.join(repr(c) for c in missing)} "
-            f"(required: {', '.join(REQUIRED_COLUMNS)})")
+            f"(required: {', '.join(REQUIRED_COLUMNS)}){column_hint(missing, header)}")
     if table.empty:
         raise VDVFormatError(f"{TABLE_FILE}: no rows (only a header) in {folder}")
     problems = table_problems(table)
@@ -226,6 +237,16 @@ def check_arrays(arrays: dict, frames: int, where: str,
                 first = tuple(int(k) for k in np.argwhere(beyond)[0])
                 problems.append(f"{where}: {name} has {int(beyond.sum())} value(s) beyond "
                                 f"+-{ARRAY_LIMITS[name]:g} (first {a[first]:g} at {list(first)})")
+    for (name, channel), (what, low, high) in CHANNEL_RANGES.items():
+        if name in out:
+            values = out[name][..., channel]
+            with np.errstate(invalid="ignore"):
+                outside = (values < low) | (values > high)
+            if outside.any():
+                first = tuple(int(k) for k in np.argwhere(outside)[0])
+                problems.append(f"{where}: {name} has {int(outside.sum())} {what} value(s) outside "
+                                f"{low:g}..{high:g} (first {values[first]:g} at "
+                                f"{[*first, channel]})")
     for name in ("facial_frames", "scenic_frames"):
         if name not in out:
             continue
@@ -252,8 +273,10 @@ def load_npz(path: str | os.PathLike, frames: int, streams: Sequence[str] = STRE
     problems) as :func:`check_arrays`. A missing file raises :class:`VDVFileNotFoundError`."""
     path = Path(path)
     where = where or str(path)
-    if not path.is_file():
+    if (why := file_problem(path)) in ("no such file", "a broken symbolic link"):
         raise VDVFileNotFoundError(f"{where}: missing (listed in {TABLE_FILE})")
+    if why:
+        return {}, [f"{where}: is {why}"]
     wanted = [n for n, spec in ARRAYS.items() if spec[0] in streams]
     arrays, problems, unreadable = {}, [], []
     try:
