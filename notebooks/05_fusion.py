@@ -256,13 +256,6 @@ label = pool.table.label.to_numpy()  # the held-out pool's truth (every row is a
 challenge = pool.table.challenge.to_numpy()[test_idx]
 
 
-def oracle(track):
-    """SRC of the planted score z with the label on the held-out clips of ``track``: the ceiling."""
-    rows = pool.table if track == "all" else pool.table[pool.table.challenge == track]
-    return srcc(rows.z.to_numpy(), rows.label.to_numpy())
-
-
-
 def track_scores(pred, target=label):
     return track_srcc(pred, target[test_idx], challenge, TRACKS)
 
@@ -272,7 +265,7 @@ scores = {name: np.array([track_scores(outputs[name, s]["score"]) for s in runs[
 ours = pd.DataFrame({t: {name: (format_mean_std(scores[name][:, k], 2).split(" (")[0]
                                 if len(runs[name]) > 1 else f"{scores[name][0, k]:.2f}")
                          for name in CONFIGS} for k, t in enumerate(TRACKS)})
-ours.loc["oracle ceiling"] = [f"{oracle(t):.2f}" for t in TRACKS]
+ours.loc["oracle ceiling"] = [f"{pool.oracle_ceiling(t, split='all'):.2f}" for t in TRACKS]
 ours.loc["test clips"] = [str(int((challenge == t).sum())) if t != "all" else str(len(test_idx))
                           for t in TRACKS]
 ours.columns.name = f"ours, {session.preset.name} preset (SRC)"
@@ -286,7 +279,7 @@ for key, name in {"hf": "RTCN H+F", "hs": "RTCN H+S", "hfs": "RTCN H+F+S", "int"
                   "nof": "w/o facial stream", "nos": "w/o scenic stream", "nomse": "w/o MSE loss",
                   "norank": "w/o ranking loss", "fixed": "fixed weights (no GradNorm)"}.items():
     vira.glue(f"src_{key}", float(all_src[name]))
-vira.glue("oracle_all", oracle("all"))
+vira.glue("oracle_all", pool.oracle_ceiling("all", split="all"))
 vira.glue("best_config", all_src.idxmax())
 for key, name in {"hf": "RTCN H+F", "hs": "RTCN H+S", "hfs": "RTCN H+F+S", "int": "Integrated"}.items():
     vira.glue(f"paper_{key}", float(PAPER.loc[name, "all"]))
@@ -300,7 +293,7 @@ for name in CONFIGS:  # every number of the two tables, for the reproduction rep
         vira.results.record(session, "VDV", "Table 3" if name in MAIN else "Table 5", name,
                             f"SRC, {'all challenges' if t == 'all' else t}", scores[name][:, k],
                             paper_value=PAPER.loc[name, t] if name in PAPER.index else None,
-                            oracle=oracle(t), section="results")
+                            oracle=pool.oracle_ceiling(t, split="all"), section="results")
 all_src.round(3).to_frame()
 
 # %% [markdown]
@@ -415,7 +408,7 @@ _ = claim(session, "claim_oracle", paper="ours",
           statement="No configuration reaches the oracle ceiling (tested on the best one)",
           metric=f"all-challenge SRC of the best configuration ({best})",
           ev=evidence(srcc, fused(best, runs[best]), y_test, seed=session.seed),
-          null=oracle("all"), direction=-1, expect="reproduced", section="the-fusion-claims-decided")
+          null=pool.oracle_ceiling("all", split="all"), direction=-1, expect="reproduced", section="the-fusion-claims-decided")
 
 # %% [markdown]
 # For the two central claims: {glue:text}`claim_int_vs_appearance` {glue:text}`claim_attention`
