@@ -288,3 +288,11 @@ def test_a_change_in_the_data_a_chapter_reads_re_executes_it(tmp_path, monkeypat
     (out / "04_reads.ipynb").write_text(json.dumps(nb))
     (data / "d" / "f.csv").write_text("3\n")
     assert status() == "skipped"
+
+
+def test_the_timing_table_sums_the_chapters_and_gives_the_wall_time():
+    table = runner.timing_table([runner.Outcome("02_psgcn", "executed", 60.0),
+                                 runner.Outcome("04_rtcn", "executed", 90.0)], wall=95.0)
+    lines = table.splitlines()
+    assert lines[-2].split() == ["total", "150.0"] and lines[-1].split() == ["wall", "time", "95.0"]
+    assert "wall time" not in runner.timing_table([runner.Outcome("02_psgcn", "skipped", 0.0)])

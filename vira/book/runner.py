@@ -270,6 +270,7 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
 
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
+    started = time.perf_counter()
     params = {"preset": get_preset(preset).name, **(parameters or {})}
     chapters = discover(Path(source_dir), selection)
     # nothing may reach the network while the book runs: every kernel started below inherits this
@@ -302,21 +303,25 @@ def run_chapters(selection: list[str] | None = None, *, preset: str = "auto", pa
         except (ChapterFailed, Interrupted) as err:
             status = "interrupted" if isinstance(err, Interrupted) else "failed"
             outcomes.append(Outcome(chapter.stem, status, time.perf_counter() - t0))
-            print(timing_table(outcomes), flush=True)
+            print(timing_table(outcomes, time.perf_counter() - started), flush=True)
             raise
         outcomes.append(Outcome(chapter.stem, "executed", time.perf_counter() - t0))
         if written is not None:
             print(f"{head}: results -> {written}", flush=True)
-    print(timing_table(outcomes), flush=True)
+    print(timing_table(outcomes, time.perf_counter() - started), flush=True)
     return outcomes
 
 
-def timing_table(outcomes: list[Outcome]) -> str:
-    width = max([len(o.chapter) for o in outcomes] + [7])
+def timing_table(outcomes: list[Outcome], wall: float | None = None) -> str:
+    """Each chapter's status and seconds, their sum, and (``wall``) the run's own wall time, which
+    is below the sum when chapters ran side by side."""
+    width = max([len(o.chapter) for o in outcomes] + [len("wall time")])
     swidth = max([len(o.status) for o in outcomes] + [8])
     lines = [f"{'chapter':<{width}}  {'status':<{swidth}}  {'seconds':>8}"]
     lines += [f"{o.chapter:<{width}}  {o.status:<{swidth}}  {o.seconds:>8.1f}" for o in outcomes]
     lines.append(f"{'total':<{width}}  {'':<{swidth}}  {sum(o.seconds for o in outcomes):>8.1f}")
+    if wall is not None:
+        lines.append(f"{'wall time':<{width}}  {'':<{swidth}}  {wall:>8.1f}")
     return "\n".join(lines)
 
 
