@@ -40,6 +40,8 @@ def test_report_counts_problems_per_column_with_examples():
 
 # --- read_cells, refuse_duplicates, out_of_range: the checks every CSV loader shares ----------
 
+import re  # noqa: E402
+
 import pytest  # noqa: E402
 
 from vira.data.real.parsed_table import out_of_range, read_cells, refuse_duplicates  # noqa: E402
@@ -103,3 +105,37 @@ def test_read_cells_names_a_folder_a_loop_and_a_gzip_file(tmp_path):
                       ("z.csv", r"\(it is gzip-compressed: decompress it first\)")]:
         with pytest.raises(ValueError, match=rf"{name}: cannot be read as a CSV file .*{why}"):
             read_cells(tmp_path / name, ["a", "b"])
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_data_row(tmp_path):
+    path = tmp_path / "l1.csv"
+    path.write_bytes(b"a,b\n1,2\n3,caf\xe9\n")
+    with pytest.raises(ValueError, match=r"l1.csv: cannot be read as a CSV file \(not UTF-8: line 3 "
+                                         r"\(data row 1\), byte 6: b'\\xe9' is not UTF-8\)"):
+        read_cells(path, ["a", "b"])
+
+
+@pytest.mark.parametrize("cell", ["b\x00", "\ufeffb", "b\u200b"])
+def test_a_name_with_an_invisible_character_is_shown_and_named(tmp_path, cell):
+    path = tmp_path / "inv.csv"
+    path.write_text(f"a,{cell}\n1,2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"found: a, {re.escape(repr(cell))}\); 'b' is spelt "
+                                         rf"{re.escape(repr(cell))} \(names must match exactly; invisible"):
+        read_cells(path, ["a", "b"])
+
+
+def test_a_cell_beyond_the_csv_modules_limit_is_named_with_its_line(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("a," + "b" * 200_000 + "\n1,2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"long.csv: cannot be read as a CSV file \(line 1: field larger"):
+        read_cells(path, ["a", "b"])
+
+
+def test_a_file_that_ends_inside_its_last_row_is_refused_and_a_short_row_inside_is_not(tmp_path):
+    cut = tmp_path / "cut.csv"
+    cut.write_text("a,b,c\n1,2,3\n4,5", encoding="utf-8")  # a copy stopped after "5"
+    with pytest.raises(ValueError, match=r"cut.csv: the file ends inside a row: its last line has 2 of 3 cells"):
+        read_cells(cut, ["a", "b"])
+    ok = tmp_path / "ok.csv"
+    ok.write_text("a,b,c\n1,2\n4,5,6", encoding="utf-8")  # no final newline, but the last row is whole
+    assert read_cells(ok, ["a", "b"]).c.tolist() == ["", "6"]

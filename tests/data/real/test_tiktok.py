@@ -218,7 +218,7 @@ def test_a_repeated_video_id_names_both_rows(tmp_path):
 
 def test_a_video_id_must_be_digits(tmp_path):
     with pytest.raises(ValueError, match=r"ids.csv: row 1: vid_id '' is not a video id "
-                                         r"\(1 to 20 digits 0-9, no leading 0\); 1 such row"):
+                                         r"\(1 to 20 digits 0-9, no leading 0, below 2\*\*64\); 1 such row"):
         load_snapshot(write(tmp_path / "ids.csv", [GOOD, GOOD.replace(",11,", ",,")]))
 
 
@@ -301,3 +301,16 @@ def test_a_time_in_the_future_is_a_problem(tmp_path, column):
     assert snap.problems[["row", "column", "reason"]].values.tolist() == [
         [1, column, "in the future (after the file was read)"]]
     assert np.isnan(snap.frame.days.iat[1]) and not np.isnan(snap.frame.days.iat[0])
+
+
+def test_an_id_of_2_to_the_64_or_more_is_no_video_id(tmp_path):
+    with pytest.raises(ValueError, match=r"big.csv: row 1: vid_id '99999999999999999999' is not a video id"):
+        load_snapshot(write(tmp_path / "big.csv", [GOOD, GOOD.replace(",11,", ",99999999999999999999,")]))
+
+
+@pytest.mark.parametrize("text, why", [("1991.7", "fraction without K"), ("2.5", "fraction without K"),
+                                       ("9" * 401, "too large")])
+def test_a_count_with_a_bare_fraction_or_beyond_a_float_is_no_count(text, why):
+    with pytest.raises(ValueError, match=why):
+        parse_count(text)
+    assert parse_count("1.5K") == 1500 and parse_count("1991") == 1991

@@ -332,3 +332,58 @@ def test_a_folder_or_a_looping_link_in_place_of_a_file_is_named(vdv_folder):
     table.symlink_to(table)
     with pytest.raises(VDVFormatError, match=r"^clips\.csv: is a symbolic link that loops"):
         VDVFiles(vdv_folder)
+
+
+def test_a_clip_named_na_is_a_name_and_a_true_false_label_is_no_number(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[3].split(",")
+    row[header.index("clip")] = "NA"  # pandas would read NA, null or None as a missing cell
+    lines[3] = ",".join(row)
+    path.write_text("\n".join(lines) + "\n")
+    assert read_table(vdv_folder)["clip"].iat[2] == "NA"
+    t = pd.read_csv(path, keep_default_na=False)
+    t["label"] = [True, False] * (len(t) // 2) + [True] * (len(t) % 2)
+    t.to_csv(path, index=False)
+    with pytest.raises(VDVFormatError, match=r"row 0 .*label = True is not a finite number in 0\.\.1"):
+        read_table(vdv_folder)
+
+
+def test_stems_that_differ_only_in_case_or_hold_a_control_character_are_problems(vdv_folder):
+    def edit(t):
+        t["clip"] = t["clip"].astype(object)
+        t.loc[1, "clip"] = t.loc[0, "clip"].lower()
+        t.loc[2, "clip"] = "C1_\x07bell"
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError) as err:
+        read_table(vdv_folder)
+    msg = str(err.value)
+    assert f"clip '{STEM.lower()}' differs from clip '{STEM}' only in case" in msg
+    assert r"clip 'C1_\x07bell' is not a plain file stem" in msg
+
+
+def test_an_archive_holding_one_name_twice_is_named(vdv_folder):
+    import zipfile
+    import warnings
+
+    path = vdv_folder / NPZ
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it is told to write
+        with zipfile.ZipFile(path, "w") as z:
+            for n, data in members.items():
+                z.writestr(n, data)
+            z.writestr("skeleton.npy", members["skeleton.npy"])
+    assert f"{NPZ}: the archive holds skeleton.npy more than once" in clip_error(vdv_folder)
+
+
+def test_a_cell_too_long_for_the_csv_module_is_a_format_error(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0] + ",note" + "x" * 200_000
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(VDVFormatError, match=r"cannot be read as CSV .*field larger"):
+        read_table(vdv_folder)

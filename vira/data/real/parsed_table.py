@@ -11,12 +11,15 @@ and for which column.
 A file that cannot be a table at all is refused by :func:`read_cells` with a ``ValueError`` naming
 the file: unreadable (a folder, a symbolic link that loops, gzip-compressed, not UTF-8), empty,
 only a header, a column name given twice, a missing column (with a hint where the header spells it
-with other case or spaces, or uses another delimiter). A loader refuses a duplicated id with :func:`refuse_duplicates`.
+with other case, spaces or invisible characters, or uses another delimiter), a cell longer than the
+csv module's limit, a file that ends inside its last row; a byte that is not UTF-8 is named with its
+line. A loader refuses a duplicated id with :func:`refuse_duplicates`.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,9 +35,64 @@ __all__ = ["ParsedTable", "read_cells", "refuse_duplicates", "out_of_range", "re
 
 
 def _records(path: Path):
-    """The file's records (header first) as lists of cells, read by the csv module."""
+    """The file's records (header first) as lists of cells, read by the csv module; a record the
+    csv module cannot read (a cell longer than its field limit) raises ``ValueError`` naming the
+    file and the line."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        yield from csv.reader(fh)
+        reader = csv.reader(fh)
+        try:
+            yield from reader
+        except csv.Error as err:
+            raise ValueError(f"{path}: cannot be read as a CSV file (line {reader.line_num}: {err})") from None
+
+
+def _bad_utf8_line(path: Path) -> str:
+    """Where the file first stops being UTF-8: ``"line 17 (data row 15), byte 3"``, or ``""``."""
+    try:
+        lines = path.read_bytes().split(b"\n")
+    except OSError:
+        return ""
+    for k, line in enumerate(lines, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            row = f" (data row {k - 2})" if k > 1 else " (the header)"
+            return f"line {k}{row}, byte {err.start + 1}: {line[err.start:err.start + 1]!r} is not UTF-8"
+    return ""
+
+
+def _shown(name: str) -> str:
+    """A column name as a message shows it: as written, or as Python writes it where it holds
+    characters that cannot be seen (a NUL, a BOM, a zero-width space)."""
+    return name if name.isprintable() and not any(unicodedata.category(ch) == "Cf" for ch in name) else repr(name)
+
+
+def _bare(name: str) -> str:
+    """A name without invisible characters (control and format: NUL, BOM, zero-width) and spaces
+    around it, case-folded: how two spellings of one column are compared."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf")).strip().casefold()
+
+
+def truncated(path: Path, width: int) -> str | None:
+    """Why the file looks cut short: its last line has no newline and fewer cells than the header
+    (``width``), as when a copy stopped inside the last row; None otherwise."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            if fh.tell() == 0:
+                return None
+            fh.seek(-1, 2)
+            if fh.read(1) in (b"\n", b"\r"):
+                return None
+    except OSError:
+        return None
+    last = None
+    for last in _records(path):
+        pass
+    if last is not None and len(last) < width:
+        return (f"the file ends inside a row: its last line has {len(last)} of {width} cells and no "
+                "newline (a copy cut short?)")
+    return None
 
 
 def long_row(path: Path) -> str:
@@ -64,7 +122,11 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
         raise ValueError(f"{path}: empty file (no header, no rows)") from None
     except pd.errors.ParserWarning:
         raise ValueError(f"{path}: cannot be read as a CSV file ({long_row(path)})") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+    except UnicodeDecodeError as err:
+        gzip = " (it is gzip-compressed: decompress it first)" if _is_gzip(path) else ""
+        where = _bad_utf8_line(path) or str(err).strip()
+        raise ValueError(f"{path}: cannot be read as a CSV file (not UTF-8: {where}){gzip}") from None
+    except (OSError, pd.errors.ParserError, csv.Error) as err:
         gzip = " (it is gzip-compressed: decompress it first)" if _is_gzip(path) else ""
         raise ValueError(f"{path}: cannot be read as a CSV file ({str(err).strip()}){gzip}") from None
     if repeated := repeated_column(header):
@@ -72,9 +134,11 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     missing = [c for c in required if c not in raw.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)} "
-                         f"(found: {', '.join(raw.columns)}){column_hint(missing, header)}")
+                         f"(found: {', '.join(map(_shown, raw.columns))}){column_hint(missing, header)}")
     if raw.empty:
         raise ValueError(f"{path}: no data rows (only a header)")
+    if why := truncated(path, len(header)):
+        raise ValueError(f"{path}: {why}")
     return raw
 
 
@@ -94,8 +158,11 @@ def column_hint(missing: Sequence[str], header: Sequence[str]) -> str:
     if len(header) == 1 and (sep := next((c for c in ";\t|" if c in header[0]), None)):
         return f"; the header is one column: cells separated by {sep!r}, not ','?"
     near = {name: cell for name in missing for cell in header
-            if cell != name and cell.strip().casefold() == name.casefold()}
-    return "".join(f"; {name!r} is spelt {cell!r} (names must match exactly)"
+            if cell != name and _bare(cell) == _bare(name)}
+    return "".join(f"; {name!r} is spelt {cell!r} (names must match exactly; invisible characters "
+                   "such as a NUL, a BOM or a zero-width space count)" if not cell.isprintable() or
+                   any(unicodedata.category(ch) == "Cf" for ch in cell) else
+                   f"; {name!r} is spelt {cell!r} (names must match exactly)"
                    for name, cell in near.items())
 
 

@@ -45,7 +45,7 @@ AT_MOST_VIEWS = ("likes", "comments", "shares", "saves")
 #: than the moment the file is read (a time in the future).
 EARLIEST = pd.Timestamp("2016-09-01")
 #: A video id: TikTok's are 64-bit integers (19 digits in this crawl), so 1 to 20 ASCII digits
-#: without a leading zero (``011`` and ``11`` cannot hide one video twice); anything else refuses
+#: below 2**64 (checked beside the pattern) without a leading zero (``011`` and ``11`` cannot hide one video twice); anything else refuses
 #: the file.
 VIDEO_ID = re.compile(r"[1-9][0-9]{0,19}")
 _COUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)([KMB]?)")  # ASCII digits only: not '１２' or '١٢'
@@ -56,13 +56,19 @@ _SUFFIX = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}
 def parse_count(text: str) -> float:
     """``"541.2K"`` -> 541200.0, ``"1.4M"`` -> 1400000.0, ``"1991"`` -> 1991.0.
 
-    Raises ValueError for anything else (empty cells, words such as ``"Share"``, signs, commas).
+    Raises ValueError for anything else (empty cells, words such as ``"Share"``, signs, commas, a
+    fraction without a suffix such as ``"1991.7"``, a number too large for a float).
     The K/M suffixes round the true count (``541.2K`` is 541,150 to 541,249).
     """
     match = _COUNT.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a count: {text!r}")
-    return round(float(match.group(1)) * _SUFFIX[match.group(2)])
+    if "." in match.group(1) and not match.group(2):
+        raise ValueError(f"not a count: {text!r} (a fraction without K, M or B)")
+    value = float(match.group(1)) * _SUFFIX[match.group(2)]
+    if not np.isfinite(value):
+        raise ValueError(f"not a count: {text!r} (too large to be a number)")
+    return round(value)
 
 
 def parse_duration(text: str) -> float:
@@ -95,10 +101,10 @@ def load_snapshot(path: str | Path) -> Snapshot:
     path = Path(path)
     raw = read_cells(path, REQUIRED)
     ids = raw.vid_id.str.strip()
-    bad = [i for i, text in enumerate(ids) if not VIDEO_ID.fullmatch(text)]
+    bad = [i for i, text in enumerate(ids) if not (VIDEO_ID.fullmatch(text) and int(text) < 2**64)]
     if bad:
         raise ValueError(f"{path}: row {bad[0]}: vid_id {raw.vid_id.iat[bad[0]]!r} is not a video id "
-                         f"(1 to 20 digits 0-9, no leading 0); {len(bad)} such row(s)")
+                         f"(1 to 20 digits 0-9, no leading 0, below 2**64); {len(bad)} such row(s)")
     refuse_duplicates(path, ids, "vid_id")
     problems: list[tuple] = []
 

@@ -13,6 +13,7 @@ this module holds it as constants (:data:`REQUIRED_COLUMNS`, :data:`ARRAYS`) and
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -102,13 +103,14 @@ def read_table(folder: str | os.PathLike) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            # only an empty cell is missing: a clip named NA, null or None is a name, not a gap
             table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
-                                index_col=False, encoding="utf-8-sig")
+                                index_col=False, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
         header = first_line(path)
     except pd.errors.ParserWarning:  # a first row longer than the header: pandas shifts it
         raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({long_row(path)})") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:  # ValueError: not
+        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err  # UTF-8, a cell too long
     if repeated := repeated_column(header):
         raise VDVFormatError(f"{TABLE_FILE}: {repeated}")
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
@@ -148,10 +150,17 @@ def table_problems(table: pd.DataFrame) -> list[str]:
     stems = table["clip"]
     for i, stem in enumerate(stems):
         if isinstance(stem, str) and (not stem.strip() or "/" in stem or "\\" in stem
-                                      or stem.startswith(".") or stem != stem.strip()):
+                                      or stem.startswith(".") or stem != stem.strip()
+                                      or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in stem)):
             problem(i, f"clip {stem!r} is not a plain file stem")
     for i in np.flatnonzero(stems.duplicated().to_numpy() & stems.notna().to_numpy()):
         problem(i, f"clip {stems.iat[i]!r} appears more than once")
+    folded = stems.map(lambda x: x.casefold() if isinstance(x, str) else x)
+    for i in np.flatnonzero(folded.duplicated().to_numpy() & ~stems.duplicated().to_numpy()
+                            & stems.notna().to_numpy()):
+        first = stems[folded == folded.iat[i]].iat[0]
+        problem(i, f"clip {stems.iat[i]!r} differs from clip {first!r} only in case (one file where "
+                   "case is not told apart)")
     for i, c in enumerate(table["challenge"]):
         if isinstance(c, str) and c not in CHALLENGES.index:
             problem(i, f"challenge {c!r} is not one of {', '.join(CHALLENGES.index)}")
@@ -162,8 +171,9 @@ def table_problems(table: pd.DataFrame) -> list[str]:
         if col not in table.columns:
             continue
         values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
+        boolean = table[col].map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)
         with np.errstate(invalid="ignore"):
-            bad = ~np.isfinite(values) | (values < low) | (values > high)
+            bad = ~np.isfinite(values) | (values < low) | (values > high) | boolean
         if whole:
             bad |= values != np.round(values)
         rule = f"{'an integer' if whole else 'a finite number'} in {low:g}..{high:g}"
@@ -286,6 +296,10 @@ def load_npz(path: str | os.PathLike, frames: int, streams: Sequence[str] = STRE
                     f"({type(err).__name__}: {err})"]
     if not hasattr(archive, "files"):
         return {}, [f"{where}: is a single .npy array, not an .npz archive of named arrays"]
+    names = archive.zip.namelist()
+    if twice := sorted({n for n in names if names.count(n) > 1}):
+        archive.close()
+        return {}, [f"{where}: the archive holds {', '.join(twice)} more than once (which one is meant?)"]
     with archive:
         for name in wanted:
             if name not in archive.files:
