@@ -137,6 +137,7 @@ def test_report_pages_type_no_numbers_in_their_prose(page):
         if cell.startswith(" [markdown]"):
             body = "\n".join(line[2:] for line in cell.splitlines()[1:] if line.startswith("#"))
             body = re.sub(r"```.*?```", "", body, flags=re.S)  # commands in code fences
+            body = re.sub(r"`(make|python) [^`]*`", "", body)  # and inline (`make book JOBS=2`)
             body = re.sub(r"^# \d+\.", "", body.strip())  # the title's chapter number
             body = re.sub(r"\{glue:text\}`[^`]*`", "", body)
             body = re.sub(r"\{download\}`[^`]*`", "", body)
