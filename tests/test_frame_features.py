@@ -115,3 +115,28 @@ def test_a_folder_in_place_of_a_cache_entry_is_named(tmp_path):
     cache.path(frames).mkdir()
     with pytest.raises(ValueError, match=rf"{cache.path(frames).name}: a folder where a feature cache entry belongs"):
         cache(frames)
+
+
+@pytest.mark.parametrize("damage", ["meta", "sparse", "fifo", "device"])
+def test_a_cache_entry_that_is_not_a_cpu_tensor_in_a_file_is_recomputed(tmp_path, damage):
+    import os
+
+    cache = FeatureCache(tmp_path, torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.AdaptiveAvgPool2d(1),
+                                                       torch.nn.Flatten()), width=4)
+    frames = torch.randint(0, 256, (2, 8, 8, 3), dtype=torch.uint8)
+    good = cache(frames)
+    path = cache.path(frames)
+    if damage == "meta":
+        torch.save(torch.empty(2, 4, device="meta"), path)
+    elif damage == "sparse":
+        torch.save(good.to_sparse(), path)
+    else:
+        path.unlink()
+        os.mkfifo(path) if damage == "fifo" else path.symlink_to("/dev/zero")
+    with pytest.warns(UserWarning, match=rf"{path.name}: a broken feature cache entry .*; computing it again"):
+        again = cache(frames)
+    assert torch.equal(again, good) and (cache.hits, cache.misses) == (0, 2)
+    assert path.is_file() and not path.is_symlink()  # replaced by a regular file
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert torch.equal(cache(frames), good) and cache.hits == 1

@@ -30,6 +30,7 @@ import torchvision
 from torch import nn
 
 from vira.checkpoint import load_weights
+from vira.files import file_problem
 
 __all__ = ["resnet50_trunk", "to_input", "weights_digest", "FeatureCache", "train_proxy_trunk",
            "IMAGENET_MEAN", "IMAGENET_STD"]
@@ -82,7 +83,10 @@ class FeatureCache:
     ``<frames sha256>-<weights sha256>.pt``. ``hits`` and ``misses`` count lookups. An entry that
     cannot be read or is not a finite float32 tensor (F, ``width``) (a truncated or damaged file,
     another trunk's features) is computed again and rewritten, with a warning naming its file; it
-    counts as a miss. A folder in place of an entry raises ``ValueError`` naming it."""
+    counts as a miss; so is a tensor that is sparse or on another device (``meta``), and anything
+    but a regular file in place of an entry (a named pipe, a device, a broken link: see
+    :func:`vira.files.file_problem`). A folder in place of an entry raises ``ValueError`` naming
+    it."""
 
     def __init__(self, folder, trunk: nn.Module, device="cpu", batch_size: int = 18,
                  width: int = 2048):
@@ -102,9 +106,13 @@ class FeatureCache:
     def __call__(self, frames) -> torch.Tensor:
         frames = torch.as_tensor(frames)
         path = self.path(frames)
-        if path.is_dir():
+        why = file_problem(path)
+        if why == "a folder, not a file":
             raise ValueError(f"{path}: a folder where a feature cache entry belongs; remove it")
-        if path.exists() and (cached := self._read(path, len(frames), self.width)) is not None:
+        if why not in (None, "no such file"):  # a pipe, a device, a broken or looping link, ...
+            warnings.warn(f"{path}: a broken feature cache entry (it is {why}); computing it again",
+                          stacklevel=2)
+        elif why is None and (cached := self._read(path, len(frames), self.width)) is not None:
             self.hits += 1
             return cached
         self.misses += 1
@@ -132,6 +140,9 @@ class FeatureCache:
                 shape = f"{out.dtype} {tuple(out.shape)}" if isinstance(out, torch.Tensor) else ""
                 why = (f"holds a {type(out).__name__} {shape}, not a float32 tensor "
                        f"({n_frames}, {width})")
+            elif out.layout != torch.strided or out.device.type != "cpu":
+                why = (f"holds a tensor with layout {out.layout} on device {out.device}, not a "
+                       "strided tensor on the CPU")
             elif not torch.isfinite(out).all():
                 why = "has NaN or inf values"
             else:

@@ -218,9 +218,12 @@ _GLOVE_NUMBERS = re.compile(rf"{_GLOVE_NUMBER.pattern}(?: {_GLOVE_NUMBER.pattern
 
 def _glove_lines(path):
     """``(line number, word, numbers as text)`` of every non-blank line of a GloVe file; a line
-    that is not UTF-8, has no word or has no numbers raises ValueError naming the file and line.
-    A UTF-8 byte order mark before the first word is dropped; words are NFC-normalised, as
-    :func:`tokenize` normalises text."""
+    that is not UTF-8, has no word or has no numbers, a word with an invisible format character
+    (Unicode category Cf: a byte order mark inside the file, a zero-width space; the zero-width
+    joiner inside emoji is allowed, as :func:`tokenize` keeps it) and a last line without a
+    newline (a file cut short) raise ValueError naming the file and line. A UTF-8 byte order mark
+    before the first word is dropped; words are NFC-normalised, as :func:`tokenize` normalises
+    text."""
     with path.open("rb") as f:
         for n, data in enumerate(f, 1):
             try:
@@ -235,6 +238,14 @@ def _glove_lines(path):
                 raise ValueError(f"{path}, line {n}: no word before the numbers")
             if not numbers:
                 raise ValueError(f"{path}, line {n}: {word!r} has no numbers")
+            hidden = next((c for c in word if c != _ZWJ and unicodedata.category(c) == "Cf"), None)
+            if hidden is not None:
+                raise ValueError(f"{path}, line {n}: {word!r} holds the invisible character "
+                                 f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'format')}); "
+                                 "no token has one")
+            if not data.endswith(b"\n"):
+                raise ValueError(f"{path}, line {n}: the last line has no newline (a file cut "
+                                 "short?); GloVe files end every line with one")
             yield n, unicodedata.normalize("NFC", word), numbers
 
 
@@ -264,8 +275,10 @@ def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, fl
     share of the vocabulary found)``: ``<pad>`` is zero, a token the file lacks gets a seeded
     N(0, 0.1^2) vector. Blank lines are skipped; every other line is checked, and a line that is
     not UTF-8, has another width than the first, a word without numbers, text, NaN, inf or a
-    number beyond :data:`GLOVE_LIMIT`, or repeats an earlier line's word (compared in NFC, as
-    tokens are) raises ``ValueError`` naming the file and line. A folder or a looping link in
+    number beyond :data:`GLOVE_LIMIT`, repeats an earlier line's word (compared in NFC, as
+    tokens are), gives a vector for ``<pad>`` (which stays zero), has a word with an invisible
+    format character or is the last line and lacks its newline (see :func:`_glove_lines`) raises
+    ``ValueError`` naming the file and line. A folder or a looping link in
     place of the file raises ``ValueError``, a missing file ``FileNotFoundError``."""
     from pathlib import Path
 
@@ -283,6 +296,9 @@ def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, fl
             raise ValueError(f"{path}, line {n}: {word!r} is repeated (first on line "
                              f"{first_line[word]})")
         first_line[word] = n
+        if word == PAD:
+            raise ValueError(f"{path}, line {n}: a vector for {PAD!r}, the padding token, which "
+                             "stays zero")
         vector = _glove_vector(numbers, word, f"{path}, line {n}")
         if word in vocab.stoi:
             found[word] = vector
