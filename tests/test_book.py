@@ -44,15 +44,19 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: (chapter -> why). Empty since issue 23 re-executed every chapter with
 #: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
 #: a listed page that is current).
-_GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, child processes; issue 28)"
-_EQ = "displays tagged with their paper's equation numbers (issue 29)"
+_HARD = ("branch loader-hardening merged and a further round of hostile inputs (vira.book.results, "
+         "vira.files, vira.checkpoint, the loaders; issue 28); claim sentences begin with a capital")
 AWAITING_RE_EXECUTION: dict = {
-    "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
-    "05_fusion": ("scored on the held-out pool of 858 clips (issue 24); no raw record printed (issue 29); "
-                  + _EQ + "; " + _GUARD + "; its run of 2026-12-04 was killed for memory (it peaks near 13 GB) "
-                  "beside two other processes: execute it alone"),
-    "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
-    "08_attention": "the models' section writes its symbols as math ($x_i$, $q_i$), not as plain text (issue 29)",
+    "02_psgcn": _HARD + "; displays tagged with their paper's equation numbers (issue 29)",
+    "03_action_feedback": _HARD + "; its paired bootstrap over joints is vira.book.claims.evidence_over",
+    "04_rtcn": _HARD + "; SyntheticVDV.oracle_ceiling(split='all'); the comment on its third seed",
+    "05_fusion": _HARD + "; scored on the held-out pool of 858 clips (issue 24); peaks near 13 GB",
+    "06_engagement": _HARD + "; prints $VIRA_DATA, not the machine's path (issue 29); evidence_over",
+    "07_collapse": _HARD,
+    "08_attention": _HARD + "; the models' section writes its symbols as math (issue 29)",
+    "09_reproduction_report": _HARD + "; reads every chapter's results: run it after them",
+    "10_performance": _HARD + "; measures the book on the clock (vira.book.course.wall_clock); run it last",
+    "A2_course_map": _HARD + "; reads the chapters' pages: run it last",
 }
 
 
