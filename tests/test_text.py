@@ -137,6 +137,7 @@ def test_load_glove_by_hand(tmp_path):
     (b"cat 1 2 1e39\n", r"g.txt, line 1: 'cat' has 1e\+39 \(number 3\), beyond \+-1000"),  # inf as float32
     ("caf\u00e9 1 2 3\ncafe\u0301 1 2 3\n".encode(), r"g.txt, line 2: 'café' is repeated \(first on line 1\)"),
     (b"\n\n", r"g.txt: no vectors in the file"),
+    (b"2 3\ncat 1 2 3\ndog 1 2 3\n", r"g.txt, line 2: 3 numbers, the first line had 1 \(is line 1 a word2vec header"),
 ])
 def test_load_glove_refuses_a_bad_file_naming_it_and_the_line(tmp_path, content, message):
     from vira.text import load_glove

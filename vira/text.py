@@ -291,7 +291,9 @@ def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, fl
     for n, word, numbers in _glove_lines(path):
         dim = dim or len(numbers)
         if len(numbers) != dim:
-            raise ValueError(f"{path}, line {n}: {len(numbers)} numbers, the first line had {dim}")
+            header = (" (is line 1 a word2vec header, a count and a width? GloVe's text format has none: "
+                      "drop that line)") if dim == 1 and n == 2 else ""
+            raise ValueError(f"{path}, line {n}: {len(numbers)} numbers, the first line had {dim}{header}")
         if word in first_line:
             raise ValueError(f"{path}, line {n}: {word!r} is repeated (first on line "
                              f"{first_line[word]})")

@@ -139,3 +139,12 @@ def test_a_file_that_ends_inside_its_last_row_is_refused_and_a_short_row_inside_
     ok = tmp_path / "ok.csv"
     ok.write_text("a,b,c\n1,2\n4,5,6", encoding="utf-8")  # no final newline, but the last row is whole
     assert read_cells(ok, ["a", "b"]).c.tolist() == ["", "6"]
+
+
+@pytest.mark.parametrize("encoding, said", [("utf-16", "starts with UTF-16's byte-order mark"),
+                                            ("utf-16-le", "UTF-16 without a byte-order mark")])
+def test_a_utf16_file_is_named_as_utf16_not_as_missing_columns(tmp_path, encoding, said):
+    path = tmp_path / "w.csv"
+    path.write_bytes("a,b\n1,2\n".encode(encoding))
+    with pytest.raises(ValueError, match=rf"w.csv: cannot be read as a CSV file \(.*{said}.*save it as UTF-8\)"):
+        read_cells(path, ["a", "b"])

@@ -112,6 +112,8 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     has no data row. A row with fewer cells than the header gets ``""`` in the missing ones."""
     if why := file_problem(path):
         raise ValueError(f"{path}: cannot be read as a CSV file ({why})")
+    if wide := _utf16(path):
+        raise ValueError(f"{path}: cannot be read as a CSV file ({wide}: save it as UTF-8)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -140,6 +142,23 @@ def read_cells(path: Path, required: Sequence[str]) -> pd.DataFrame:
     if why := truncated(path, len(header)):
         raise ValueError(f"{path}: {why}")
     return raw
+
+
+def _utf16(path: Path) -> str | None:
+    """``"it is UTF-16"`` when the file starts with a UTF-16 byte-order mark or its first line
+    holds NUL bytes (UTF-16 without a mark: every ASCII letter is followed or preceded by one);
+    None otherwise."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "it is UTF-16 (it starts with UTF-16's byte-order mark)"
+    first = head.split(b"\n", 1)[0]
+    if first.count(b"\x00") * 3 >= len(first) > 0:
+        return "it looks like UTF-16 without a byte-order mark (NUL bytes between the letters of line 1)"
+    return None
 
 
 def _is_gzip(path: Path) -> bool:
