@@ -49,7 +49,6 @@ _HARD = ("branch loader-hardening merged and a further round of hostile inputs (
 AWAITING_RE_EXECUTION: dict = {
     "02_psgcn": _HARD + "; displays tagged with their paper's equation numbers (issue 29)",
     "03_action_feedback": _HARD + "; its paired bootstrap over joints is vira.book.claims.evidence_over",
-    "05_fusion": _HARD + "; scored on the held-out pool of 858 clips (issue 24); peaks near 13 GB",
     "06_engagement": _HARD + "; prints $VIRA_DATA, not the machine's path (issue 29); evidence_over",
     "07_collapse": _HARD,
     "08_attention": _HARD + "; the models' section writes its symbols as math (issue 29)",
