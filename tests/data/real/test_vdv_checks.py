@@ -295,23 +295,27 @@ def test_a_skeleton_confidence_outside_its_range_names_the_position(vdv_folder, 
                                       f"(first {value:g} at [3, 4, {channel}])")
 
 
-def test_a_first_row_longer_than_the_header_is_refused_not_shifted(vdv_folder):
-    path = vdv_folder / "clips.csv"
-    lines = path.read_text().splitlines()
+def _first_row_longer(text):
+    lines = text.splitlines()
     lines[1] = lines[1].replace(",", ",1,2k,", 1)  # an unquoted "1,2k" (and one more cell)
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(VDVFormatError, match=r"^clips\.csv: cannot be read as CSV \(row 0 has \d+ cells, "
-                                             r"the header \d+\)$"):
-        VDVFiles(vdv_folder)
+    return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("text, hint", [(" Frames ", r"'frames' is spelt ' Frames ' \(names must match exactly\)"),
-                                        (None, r"the header is one column: cells separated by ';'")])
-def test_a_missing_column_says_how_the_header_spells_it(vdv_folder, text, hint):
+@pytest.mark.parametrize("edit, message", [
+    pytest.param(_first_row_longer, r"^clips\.csv: cannot be read as CSV \(row 0 has \d+ cells, the header \d+\)$",
+                 id="first row longer than the header (refused, not shifted)"),
+    pytest.param(lambda text: text.replace("frames", " Frames ", 1),
+                 r"^clips\.csv: missing column.*; 'frames' is spelt ' Frames ' \(names must match exactly\)",
+                 id="a name spelt otherwise"),
+    pytest.param(lambda text: text.replace(",", ";"),
+                 r"^clips\.csv: missing column.*; the header is one column: cells separated by ';'", id="semicolons"),
+    pytest.param(lambda text: text.replace("\n", ",note" + "x" * 200_000 + "\n", 1),
+                 r"cannot be read as CSV .*field larger", id="a cell too long for the csv module"),
+])
+def test_a_clips_csv_that_is_no_table_of_the_layout_is_refused_by_name(vdv_folder, edit, message):
     path = vdv_folder / "clips.csv"
-    content = path.read_text()
-    path.write_text(content.replace("frames", text, 1) if text else content.replace(",", ";"))
-    with pytest.raises(VDVFormatError, match=rf"^clips\.csv: missing column.*; {hint}"):
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(VDVFormatError, match=message):
         VDVFiles(vdv_folder)
 
 
@@ -378,12 +382,3 @@ def test_an_archive_holding_one_name_twice_is_named(vdv_folder):
                 z.writestr(n, data)
             z.writestr("skeleton.npy", members["skeleton.npy"])
     assert f"{NPZ}: the archive holds skeleton.npy more than once" in clip_error(vdv_folder)
-
-
-def test_a_cell_too_long_for_the_csv_module_is_a_format_error(vdv_folder):
-    path = vdv_folder / "clips.csv"
-    lines = path.read_text().splitlines()
-    lines[0] = lines[0] + ",note" + "x" * 200_000
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(VDVFormatError, match=r"cannot be read as CSV .*field larger"):
-        read_table(vdv_folder)
