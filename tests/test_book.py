@@ -41,16 +41,10 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 
 #: Pages whose committed execution predates a change to their cells or to their inputs (the vira
 #: modules they import, the pins) that re-executing could not follow in the same session
-#: (chapter -> why). Empty since issue 23 re-executed every chapter with
-#: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
-#: a listed page that is current).
-_HARD = ("branch loader-hardening merged and a further round of hostile inputs (vira.book.results, "
-         "vira.files, vira.checkpoint, the loaders; issue 28); claim sentences begin with a capital")
-AWAITING_RE_EXECUTION: dict = {
-    "09_reproduction_report": _HARD + "; reads every chapter's results: run it after them",
-    "10_performance": _HARD + "; measures the book on the clock (vira.book.course.wall_clock); run it last",
-    "A2_course_map": _HARD + "; reads the chapters' pages: run it last",
-}
+#: (chapter -> why). Empty since every chapter was re-executed with the loader hardening of issue
+#: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
+#: that is current).
+AWAITING_RE_EXECUTION: dict = {}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
