@@ -44,7 +44,7 @@ from tqdm.auto import tqdm
 import vira
 from vira import explain
 from vira.book import power
-from vira.book.claims import claim, evidence, findings
+from vira.book.claims import claim, evidence, evidence_over, findings
 from vira.data import data_dir
 from vira.data.clips import SkeletonClips
 from vira.data.layout import CHALLENGES
@@ -260,16 +260,13 @@ for s in tqdm(TIP_SEEDS[1:], desc="more seeds"):
 def over_seeds_and_joints(stat):
     """Evidence for ``stat(att, idx)`` on each seed's attention ``att``: per-seed values on all joints,
     and the error of their mean from a bootstrap over the joints (the same resample for every seed)."""
-    rows = np.repeat(np.arange(len(seed_attention), dtype=float)[:, None], len(joints), axis=1)
-    return evidence(lambda k, idx: stat(seed_attention[int(k[0])], idx.astype(int)), rows,
-                    np.arange(len(joints), dtype=float), n_resamples=1000, seed=seed)
+    return evidence_over(lambda k, idx: stat(seed_attention[k], idx), len(seed_attention), len(joints), seed=seed)
 
 
 def over_joints(stat):
     """Evidence for ``stat(idx)``, a statistic of the joints ``idx``: its value on all joints and its
     error from a bootstrap over the joints."""
-    items = np.arange(len(joints))
-    return evidence(lambda idx, _: stat(idx.astype(int)), items, items, n_resamples=1000, seed=seed)
+    return evidence_over(lambda _, idx: stat(idx), 1, len(joints), seed=seed)
 
 
 def arms_over_legs(name):

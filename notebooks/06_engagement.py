@@ -55,7 +55,7 @@ from tqdm.auto import tqdm
 
 import vira
 from vira.book import power
-from vira.book.claims import claim, evidence, findings, paper_se
+from vira.book.claims import claim, evidence, evidence_over, findings, paper_se
 from vira.data import data_dir
 from vira.data.synthetic.viewer_sessions import SessionModel, ViewerSessions
 from vira.engagement import PAPER_INTERCEPT, PAPER_SLOPE, awp, awt, ecr, f_max, fit_fmax, nawp
@@ -662,13 +662,10 @@ def stacked(name, metric):
 
 
 def indexed(quantity, n_seeds):
-    """evidence() for a quantity that needs more per test video than one prediction and one target
-    (two targets, or the duration groups): evidence() resamples the videos' positions in the test
-    set, and quantity(s, items) computes seed s's value on those positions; every seed and every
-    arm sees the same resamples, so the comparison stays paired."""
-    rows = np.repeat(np.arange(n_seeds, dtype=float)[:, None], len(test_idx), axis=1)
-    return evidence(lambda s, items: quantity(int(s[0]), items.astype(int)), rows,
-                    np.arange(len(test_idx), dtype=float), seed=seed)
+    """evidence_over() on the test videos: quantity(s, items) is seed s's value on the videos at
+    positions items of the test set (two targets, or the duration groups); every seed and every arm
+    sees the same resamples, so the comparison stays paired."""
+    return evidence_over(quantity, n_seeds, len(test_idx), seed=seed)
 
 
 oracle_pred = {"nawp": t.nawp_expected.to_numpy()[test_idx], "ecr": t.ecr_expected.to_numpy()[test_idx]}

@@ -38,3 +38,31 @@ def _headlines(n=4, length=7, vocab=20, seed=0):
 def headlines():
     """The headline-batch maker shared by the Pay Attention tests of models/ and training/."""
     return _headlines
+
+
+CHAPTER_PARAMETERS = 'preset = "auto"\ndevice = "auto"\nseed = 0'
+
+
+def _write_chapter(folder, name, *cells):
+    """Write ``folder/name.ipynb`` as the runner expects a chapter: a title, the cell tagged
+    ``parameters`` (:data:`CHAPTER_PARAMETERS`), then one code cell per string of ``cells``. Once
+    papermill injects its parameters the cells are numbered: title 0, parameters 1, injected 2,
+    ``cells[0]`` 3, and so on. Returns the path."""
+    import nbformat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell(CHAPTER_PARAMETERS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), params]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def write_chapter():
+    """The chapter-notebook writer shared by the runner, freshness and parallel tests (tests/book)."""
+    return _write_chapter

@@ -41,19 +41,10 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 
 #: Pages whose committed execution predates a change to their cells or to their inputs (the vira
 #: modules they import, the pins) that re-executing could not follow in the same session
-#: (chapter -> why). Empty since issue 23 re-executed every chapter with
-#: vira.book.claims. An entry must go as soon as its chapter is re-executed (the test below fails on
-#: a listed page that is current).
-_GUARD = "offline guard merged (vira.book.offline: name resolution, send paths, child processes; issue 28)"
-_EQ = "displays tagged with their paper's equation numbers (issue 29)"
-AWAITING_RE_EXECUTION: dict = {
-    "02_psgcn": _EQ + "; table 13 narrowed; " + _GUARD,
-    "05_fusion": ("scored on the held-out pool of 858 clips (issue 24); no raw record printed (issue 29); "
-                  + _EQ + "; " + _GUARD + "; its run of 2026-12-04 was killed for memory (it peaks near 13 GB) "
-                  "beside two other processes: execute it alone"),
-    "06_engagement": "prints $VIRA_DATA, not the machine's path (issue 29); " + _EQ + "; " + _GUARD,
-    "08_attention": "the models' section writes its symbols as math ($x_i$, $q_i$), not as plain text (issue 29)",
-}
+#: (chapter -> why). Empty since every chapter was re-executed with the loader hardening of issue
+#: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
+#: that is current).
+AWAITING_RE_EXECUTION: dict = {}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])

@@ -30,6 +30,8 @@ def test_a_good_file_loads_and_skipped_prefixes_are_left_out(tmp_path):
     ([torch.zeros(2)], r"w.pt: holds a list, not a state dict"),
     ({"0.weight": [1.0]}, r"w.pt: '0.weight' is a list, not a tensor"),
     ({1: torch.zeros(1)}, r"w.pt: key 1 is a int, not a parameter name"),
+    ({"state_dict": {"0.weight": torch.zeros(1)}},
+     r"w.pt: 'state_dict' is a dict, not a tensor: not a state dict \(is the state dict under 'state_dict'\?"),
 ])
 def test_what_is_not_a_state_dict_is_named(tmp_path, content, message):
     torch.save(content, tmp_path / "w.pt")
@@ -58,3 +60,38 @@ def test_unreadable_or_missing_files_are_named(tmp_path):
         read_file(tmp_path / "cut.pt")
     with pytest.raises(FileNotFoundError, match=r"none.pt: no such weights file"):
         read_file(tmp_path / "none.pt")
+
+
+@pytest.mark.parametrize("dtype", [torch.long, torch.bool, torch.complex64])
+def test_a_tensor_of_another_kind_of_dtype_is_named(tmp_path, dtype):
+    state = {k: v.to(dtype) if k == "0.weight" else v for k, v in _net().state_dict().items()}
+    torch.save(state, tmp_path / "w.pt")
+    with pytest.raises(ValueError, match=rf"w.pt: 1 tensor\(s\) of the wrong kind of dtype: "
+                                         rf"'0.weight' is {dtype}, the network's torch.float32"):
+        load_weights(_net(), tmp_path / "w.pt")
+    half = {k: v.half() for k, v in _net(3).state_dict().items()}  # a float16 file is cast
+    torch.save(half, tmp_path / "h.pt")
+    load_weights(net := _net(), tmp_path / "h.pt")
+    assert torch.equal(net[0].weight, half["0.weight"].float())
+
+
+def test_a_folder_or_a_looping_link_is_named(tmp_path):
+    (tmp_path / "dir.pt").mkdir()
+    (tmp_path / "loop.pt").symlink_to(tmp_path / "loop.pt")
+    with pytest.raises(ValueError, match=r"dir.pt: weights file is a folder, not a file"):
+        read_file(tmp_path / "dir.pt")
+    with pytest.raises(ValueError, match=r"loop.pt: weights file is a symbolic link that loops"):
+        read_file(tmp_path / "loop.pt")
+
+
+@pytest.mark.parametrize("kind", ["sparse_coo", "quantized"])
+def test_a_sparse_or_quantized_tensor_is_named(tmp_path, kind):
+    import warnings
+
+    with warnings.catch_warnings():  # torch warns that both are deprecated or slow to check
+        warnings.simplefilter("ignore")
+        weight = (torch.eye(3).to_sparse() if kind == "sparse_coo"
+                  else torch.quantize_per_tensor(torch.eye(3), 0.1, 0, torch.qint8))
+        torch.save({"0.weight": weight}, tmp_path / "w.pt")
+        with pytest.raises(ValueError, match=rf"w.pt: '0.weight' is a {kind} tensor; a state dict holds plain"):
+            read_state_dict(tmp_path / "w.pt")

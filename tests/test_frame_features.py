@@ -80,7 +80,8 @@ def test_nan_weights_are_named(tmp_path):
         resnet50_trunk(tmp_path / "nan.pt")
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "list", "wrong rows", "nan"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "list", "wrong rows", "nan", "wrong width",
+                                    "float16", "int"])
 def test_a_broken_cache_entry_is_recomputed_with_a_warning(tmp_path, damage):
     cache = FeatureCache(tmp_path, resnet50_trunk("random", seed=0))
     frames = torch.randint(0, 256, (2, 32, 32, 3), dtype=torch.uint8)
@@ -94,6 +95,10 @@ def test_a_broken_cache_entry_is_recomputed_with_a_warning(tmp_path, damage):
         torch.save([good], path)
     elif damage == "wrong rows":
         torch.save(good[:1], path)
+    elif damage == "wrong width":  # another trunk's features under this key
+        torch.save(good[:, :512].clone(), path)
+    elif damage in ("float16", "int"):
+        torch.save(good.to(torch.float16 if damage == "float16" else torch.long), path)
     else:
         torch.save(torch.full_like(good, float("nan")), path)
     with pytest.warns(UserWarning, match=rf"{path.name}: a broken feature cache entry .*; computing it again"):
@@ -102,3 +107,36 @@ def test_a_broken_cache_entry_is_recomputed_with_a_warning(tmp_path, damage):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert torch.equal(cache(frames), good) and cache.hits == 1  # rewritten whole
+
+
+def test_a_folder_in_place_of_a_cache_entry_is_named(tmp_path):
+    cache = FeatureCache(tmp_path, resnet50_trunk("random", seed=0))
+    frames = torch.randint(0, 256, (1, 32, 32, 3), dtype=torch.uint8)
+    cache.path(frames).mkdir()
+    with pytest.raises(ValueError, match=rf"{cache.path(frames).name}: a folder where a feature cache entry belongs"):
+        cache(frames)
+
+
+@pytest.mark.parametrize("damage", ["meta", "sparse", "fifo", "device"])
+def test_a_cache_entry_that_is_not_a_cpu_tensor_in_a_file_is_recomputed(tmp_path, damage):
+    import os
+
+    cache = FeatureCache(tmp_path, torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.AdaptiveAvgPool2d(1),
+                                                       torch.nn.Flatten()), width=4)
+    frames = torch.randint(0, 256, (2, 8, 8, 3), dtype=torch.uint8)
+    good = cache(frames)
+    path = cache.path(frames)
+    if damage == "meta":
+        torch.save(torch.empty(2, 4, device="meta"), path)
+    elif damage == "sparse":
+        torch.save(good.to_sparse(), path)
+    else:
+        path.unlink()
+        os.mkfifo(path) if damage == "fifo" else path.symlink_to("/dev/zero")
+    with pytest.warns(UserWarning, match=rf"{path.name}: a broken feature cache entry .*; computing it again"):
+        again = cache(frames)
+    assert torch.equal(again, good) and (cache.hits, cache.misses) == (0, 2)
+    assert path.is_file() and not path.is_symlink()  # replaced by a regular file
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert torch.equal(cache(frames), good) and cache.hits == 1

@@ -129,8 +129,19 @@ def test_load_glove_by_hand(tmp_path):
     (b"cat 1 2 3\ndog 1 2 3\ncat 4 5 6\n", r"g.txt, line 3: 'cat' is repeated \(first on line 1\)"),
     (b"cat 1 2 3\ndog\n", r"g.txt, line 2: 'dog' has no numbers"),
     (b"cat 1 2 3\n 1 2 3\n", r"g.txt, line 2: no word before the numbers"),
-    (b"cat 1 2 x\n", r"g.txt, line 1: not a vector of numbers"),
+    (b"cat 1 2 x\n", r"g.txt, line 1: not a vector of numbers \('cat': number 3 is 'x'\)"),
+    (b"cat 1_0 2 3\n", r"g.txt, line 1: not a vector of numbers \('cat': number 1 is '1_0'\)"),
+    ("cat \u0661 2 3\n".encode(), r"g.txt, line 1: not a vector of numbers \('cat': number 1 is '\u0661'\)"),
+    (b"cat 1  2\n", r"number 2 is '': two spaces, or a space at the end of the line\?"),
+    (b"cat 1 2 3 \n", r"number 4 is '': two spaces, or a space at the end of the line\?"),
+    (b"cat 1 2 1e39\n", r"g.txt, line 1: 'cat' has 1e\+39 \(number 3\), beyond \+-1000"),  # inf as float32
+    ("caf\u00e9 1 2 3\ncafe\u0301 1 2 3\n".encode(), r"g.txt, line 2: 'café' is repeated \(first on line 1\)"),
     (b"\n\n", r"g.txt: no vectors in the file"),
+    (b"2 3\ncat 1 2 3\ndog 1 2 3\n", r"g.txt, line 2: 3 numbers, the first line had 1 \(is line 1 a word2vec header"),
+    (b"cat 1 2 3\n<pad> 9 9 9\n", r"g.txt, line 2: a vector for '<pad>', the padding token, which stays zero"),
+    ("cat 1 2 3\n\ufeffdog 4 5 6\n".encode(), r"g.txt, line 2: '\\ufeffdog' holds the invisible character U\+FEFF"),
+    ("cat 1 2 3\ndog\u200b 4 5 6\n".encode(), r"g.txt, line 2: 'dog\\u200b' holds the invisible character U\+200B"),
+    (b"cat 1 2 3\ndog 0.25 0.5 0.1", r"g.txt, line 2: the last line has no newline"),
 ])
 def test_load_glove_refuses_a_bad_file_naming_it_and_the_line(tmp_path, content, message):
     from vira.text import load_glove
@@ -150,3 +161,39 @@ def test_load_glove_skips_blank_lines_and_reads_crlf(tmp_path):
     path.write_bytes(f"\r\ncat 1 -2 {GLOVE_LIMIT:g}\r\n\r\ndog 0 0 0\r\n".encode())
     vectors, share = load_glove(path, vocab)
     assert vectors[vocab.index("cat")].tolist() == [1, -2, GLOVE_LIMIT] and share == 1.0
+
+
+def test_load_glove_drops_a_bom_and_matches_words_in_nfc(tmp_path):
+    from vira.text import load_glove
+
+    vocab = Vocabulary.build([["cat", "café"]], min_count=1)
+    path = tmp_path / "g.txt"
+    path.write_bytes("\ufeffcat 1 2\ncafe\u0301 3 4\n".encode())  # a BOM; a decomposed é
+    vectors, share = load_glove(path, vocab)
+    assert vectors[vocab.index("cat")].tolist() == [1, 2] and share == 1.0
+    assert vectors[vocab.index("café")].tolist() == [3, 4]
+
+
+def test_load_glove_names_a_folder_and_a_looping_link(tmp_path):
+    from vira.text import load_glove
+
+    vocab = Vocabulary.build([["cat"]], min_count=1)
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    with pytest.raises(ValueError, match=r"dir.txt: GloVe file is a folder, not a file"):
+        load_glove(tmp_path / "dir.txt", vocab)
+    with pytest.raises(ValueError, match=r"loop.txt: GloVe file is a symbolic link that loops"):
+        load_glove(tmp_path / "loop.txt", vocab)
+    with pytest.raises(FileNotFoundError, match=r"absent.txt: no such GloVe file"):
+        load_glove(tmp_path / "absent.txt", vocab)
+
+
+def test_load_glove_keeps_the_zero_width_joiner_of_emoji(tmp_path):
+    from vira.text import load_glove
+
+    family = tokenize("👨\u200d👩\u200d👧")[0]
+    vocab = Vocabulary.build([[family]], min_count=1)
+    path = tmp_path / "g.txt"
+    path.write_bytes(f"{family} 1 2\n".encode())
+    vectors, share = load_glove(path, vocab)
+    assert vectors[vocab.index(family)].tolist() == [1, 2] and share == 1.0

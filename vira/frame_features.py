@@ -30,6 +30,7 @@ import torchvision
 from torch import nn
 
 from vira.checkpoint import load_weights
+from vira.files import file_problem
 
 __all__ = ["resnet50_trunk", "to_input", "weights_digest", "FeatureCache", "train_proxy_trunk",
            "IMAGENET_MEAN", "IMAGENET_STD"]
@@ -80,16 +81,22 @@ def weights_digest(net: nn.Module) -> str:
 class FeatureCache:
     """Features (F, 2048) of frames (F, H, W, 3) through ``trunk``, cached in ``folder`` as
     ``<frames sha256>-<weights sha256>.pt``. ``hits`` and ``misses`` count lookups. An entry that
-    cannot be read or is not a finite float tensor with one row per frame (a truncated or damaged
-    file) is computed again and rewritten, with a warning naming its file; it counts as a miss."""
+    cannot be read or is not a finite float32 tensor (F, ``width``) (a truncated or damaged file,
+    another trunk's features) is computed again and rewritten, with a warning naming its file; it
+    counts as a miss; so is a tensor that is sparse or on another device (``meta``), and anything
+    but a regular file in place of an entry (a named pipe, a device, a broken link: see
+    :func:`vira.files.file_problem`). A folder in place of an entry raises ``ValueError`` naming
+    it."""
 
-    def __init__(self, folder, trunk: nn.Module, device="cpu", batch_size: int = 18):
+    def __init__(self, folder, trunk: nn.Module, device="cpu", batch_size: int = 18,
+                 width: int = 2048):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.trunk = trunk.to(device).eval()
         self.device = torch.device(device)
         self.batch_size = batch_size
         self.digest = weights_digest(trunk)
+        self.width = width  # numbers per frame: ResNet50's 2048
         self.hits = self.misses = 0
 
     def path(self, frames: torch.Tensor) -> Path:
@@ -99,7 +106,13 @@ class FeatureCache:
     def __call__(self, frames) -> torch.Tensor:
         frames = torch.as_tensor(frames)
         path = self.path(frames)
-        if path.exists() and (cached := self._read(path, len(frames))) is not None:
+        why = file_problem(path)
+        if why == "a folder, not a file":
+            raise ValueError(f"{path}: a folder where a feature cache entry belongs; remove it")
+        if why not in (None, "no such file"):  # a pipe, a device, a broken or looping link, ...
+            warnings.warn(f"{path}: a broken feature cache entry (it is {why}); computing it again",
+                          stacklevel=2)
+        elif why is None and (cached := self._read(path, len(frames), self.width)) is not None:
             self.hits += 1
             return cached
         self.misses += 1
@@ -114,18 +127,22 @@ class FeatureCache:
 
 
     @staticmethod
-    def _read(path: Path, n_frames: int) -> torch.Tensor | None:
-        """The cached features (F, d) at ``path``, or None with a warning naming the file."""
+    def _read(path: Path, n_frames: int, width: int) -> torch.Tensor | None:
+        """The cached features (``n_frames``, ``width``) float32 at ``path``, or None with a
+        warning naming the file."""
         try:
             out = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as err:  # noqa: BLE001 -- a truncated or damaged file fails in many ways
             why = f"cannot be read: {type(err).__name__}: {(str(err).strip().splitlines() or [''])[0]}"
         else:
-            if not (isinstance(out, torch.Tensor) and out.is_floating_point() and out.ndim == 2
-                    and len(out) == n_frames):
-                shape = tuple(out.shape) if isinstance(out, torch.Tensor) else ""
-                why = (f"holds a {type(out).__name__} {shape}, not a float tensor of "
-                       f"{n_frames} rows")
+            if not (isinstance(out, torch.Tensor) and out.dtype == torch.float32
+                    and tuple(out.shape) == (n_frames, width)):
+                shape = f"{out.dtype} {tuple(out.shape)}" if isinstance(out, torch.Tensor) else ""
+                why = (f"holds a {type(out).__name__} {shape}, not a float32 tensor "
+                       f"({n_frames}, {width})")
+            elif out.layout != torch.strided or out.device.type != "cpu":
+                why = (f"holds a tensor with layout {out.layout} on device {out.device}, not a "
+                       "strided tensor on the CPU")
             elif not torch.isfinite(out).all():
                 why = "has NaN or inf values"
             else:

@@ -210,15 +210,24 @@ def bow_logistic_baseline(train_texts: Sequence[str], train_y, test_texts: Seque
 #: The largest absolute number a word vector may hold (GloVe's lie within about +-5); a larger
 #: one means a broken file.
 GLOVE_LIMIT = 1e3
+#: One number of a vector as GloVe writes it: ASCII digits, a point, an exponent. Python's float()
+#: would also take ``1_0``, ``nan``, ``infinity`` and digits of other scripts.
+_GLOVE_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_GLOVE_NUMBERS = re.compile(rf"{_GLOVE_NUMBER.pattern}(?: {_GLOVE_NUMBER.pattern})*")
 
 
 def _glove_lines(path):
     """``(line number, word, numbers as text)`` of every non-blank line of a GloVe file; a line
-    that is not UTF-8, has no word or has no numbers raises ValueError naming the file and line."""
+    that is not UTF-8, has no word or has no numbers, a word with an invisible format character
+    (Unicode category Cf: a byte order mark inside the file, a zero-width space; the zero-width
+    joiner inside emoji is allowed, as :func:`tokenize` keeps it) and a last line without a
+    newline (a file cut short) raise ValueError naming the file and line. A UTF-8 byte order mark
+    before the first word is dropped; words are NFC-normalised, as :func:`tokenize` normalises
+    text."""
     with path.open("rb") as f:
         for n, data in enumerate(f, 1):
             try:
-                line = data.decode("utf-8").rstrip("\r\n")
+                line = data.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r\n")
             except UnicodeDecodeError as err:
                 raise ValueError(f"{path}, line {n}: not UTF-8 ({err.reason} at byte {err.start} "
                                  "of the line); GloVe files are UTF-8") from None
@@ -229,23 +238,35 @@ def _glove_lines(path):
                 raise ValueError(f"{path}, line {n}: no word before the numbers")
             if not numbers:
                 raise ValueError(f"{path}, line {n}: {word!r} has no numbers")
-            yield n, word, numbers
+            hidden = next((c for c in word if c != _ZWJ and unicodedata.category(c) == "Cf"), None)
+            if hidden is not None:
+                raise ValueError(f"{path}, line {n}: {word!r} holds the invisible character "
+                                 f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'format')}); "
+                                 "no token has one")
+            if not data.endswith(b"\n"):
+                raise ValueError(f"{path}, line {n}: the last line has no newline (a file cut "
+                                 "short?); GloVe files end every line with one")
+            yield n, unicodedata.normalize("NFC", word), numbers
 
 
 def _glove_vector(numbers: list[str], word: str, where: str) -> np.ndarray:
-    """The numbers of one line as float32 (d,); ValueError (``where`` = file and line) for text,
-    NaN or inf, or a number beyond :data:`GLOVE_LIMIT`."""
-    try:
-        v = np.asarray(numbers, dtype=np.float32)
-    except ValueError:
-        raise ValueError(f"{where}: not a vector of numbers") from None
-    bad = np.flatnonzero(~np.isfinite(v) | (np.abs(v) > GLOVE_LIMIT))
-    if len(bad) == 0:
-        return v
-    k = bad[0]
-    if not np.isfinite(v[k]):
-        raise ValueError(f"{where}: {word!r} has a non-finite number ({v[k]}, number {k + 1})")
-    raise ValueError(f"{where}: {word!r} has {v[k]:g} (number {k + 1}), beyond +-{GLOVE_LIMIT:g}")
+    """The numbers of one line as float32 (d,); ValueError (``where`` = file and line) naming the
+    first number (its position and text) that is not written as :data:`_GLOVE_NUMBER` (text,
+    an empty field from two spaces or a trailing space, NaN, inf, ``1_0``) or lies beyond
+    :data:`GLOVE_LIMIT`."""
+    if not _GLOVE_NUMBERS.fullmatch(" ".join(numbers)):
+        k = next(k for k, x in enumerate(numbers) if not _GLOVE_NUMBER.fullmatch(x))
+        text = numbers[k]
+        if text.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"{where}: {word!r} has a non-finite number ({float(text)}, number {k + 1})")
+        raise ValueError(f"{where}: not a vector of numbers ({word!r}: number {k + 1} is {text!r}"
+                         + (": two spaces, or a space at the end of the line?)" if not text else ")"))
+    v = np.asarray(numbers, dtype=np.float64)
+    bad = np.flatnonzero(np.abs(v) > GLOVE_LIMIT)
+    if len(bad):
+        k = bad[0]
+        raise ValueError(f"{where}: {word!r} has {v[k]:g} (number {k + 1}), beyond +-{GLOVE_LIMIT:g}")
+    return v.astype(np.float32)
 
 
 def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, float]:
@@ -254,24 +275,32 @@ def load_glove(path, vocab: Vocabulary, seed: int = 0) -> tuple[torch.Tensor, fl
     share of the vocabulary found)``: ``<pad>`` is zero, a token the file lacks gets a seeded
     N(0, 0.1^2) vector. Blank lines are skipped; every other line is checked, and a line that is
     not UTF-8, has another width than the first, a word without numbers, text, NaN, inf or a
-    number beyond :data:`GLOVE_LIMIT`, or repeats an earlier line's word raises ``ValueError``
-    naming the file and line."""
+    number beyond :data:`GLOVE_LIMIT`, repeats an earlier line's word (compared in NFC, as
+    tokens are), gives a vector for ``<pad>`` (which stays zero), has a word with an invisible
+    format character or is the last line and lacks its newline (see :func:`_glove_lines`) raises
+    ``ValueError`` naming the file and line. A folder or a looping link in
+    place of the file raises ``ValueError``, a missing file ``FileNotFoundError``."""
     from pathlib import Path
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such GloVe file")
+    from vira.files import require_file
+
+    path = require_file(path, "GloVe file")
     found: dict[str, np.ndarray] = {}
     first_line: dict[str, int] = {}
     dim = None
     for n, word, numbers in _glove_lines(path):
         dim = dim or len(numbers)
         if len(numbers) != dim:
-            raise ValueError(f"{path}, line {n}: {len(numbers)} numbers, the first line had {dim}")
+            header = (" (is line 1 a word2vec header, a count and a width? GloVe's text format has none: "
+                      "drop that line)") if dim == 1 and n == 2 else ""
+            raise ValueError(f"{path}, line {n}: {len(numbers)} numbers, the first line had {dim}{header}")
         if word in first_line:
             raise ValueError(f"{path}, line {n}: {word!r} is repeated (first on line "
                              f"{first_line[word]})")
         first_line[word] = n
+        if word == PAD:
+            raise ValueError(f"{path}, line {n}: a vector for {PAD!r}, the padding token, which "
+                             "stays zero")
         vector = _glove_vector(numbers, word, f"{path}, line {n}")
         if word in vocab.stoi:
             found[word] = vector

@@ -110,3 +110,36 @@ def test_a_bench_file_with_a_non_finite_number_is_named(tmp_path, text):
     (tmp_path / "bench_x.json").write_text(raw)
     with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file: {text} is not a finite number"):
         read_bench(tmp_path / "bench_x.json")
+
+
+@pytest.mark.parametrize("edit, complaint", [
+    (lambda r: r.update(min_ms=r["max_ms"] * 2), r"min_ms <= median_ms <= max_ms does not hold \(at results/0\)"),
+    (lambda r: r.update(case=" "), r"' ' does not match '\\\\S' \(at results/0/case\)"),
+    (lambda r: r.update(items_per_s=1e300), r"1e\+300 is greater than the maximum of 1000000000.0 \(at results/0/items_per_s\)"),
+    (lambda r: r.update(peak_memory_mb=1e12), r"1000000000000.0 is greater than the maximum of 10000000.0 \(at results/0/peak_memory_mb\)"),
+])
+def test_a_row_outside_its_plausible_range_is_named(tmp_path, edit, complaint):
+    content = _write(tmp_path)
+    edit(content["results"][0])
+    (tmp_path / "bench_x.json").write_text(json.dumps(content))
+    with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file: {complaint}"):
+        read_bench(tmp_path / "bench_x.json")
+
+
+@pytest.mark.parametrize("text, complaint", [
+    (lambda c: json.dumps([c]), r"it holds a list, not an object"),
+    (lambda c: json.dumps(c).replace('"name": "x"', '"name": "y", "name": "x"'), r"key 'name' appears 2 times"),
+    (lambda c: json.dumps({**c, "results": c["results"] * 2}),
+     r"case 'step' with the same work appears twice \(at results/0 and results/1\)"),
+])
+def test_a_bench_file_that_is_not_one_object_or_repeats_a_row_is_named(tmp_path, text, complaint):
+    content = _write(tmp_path)
+    (tmp_path / "bench_x.json").write_text(text(content))
+    with pytest.raises(ValueError, match=rf"bench_x.json: not a valid bench file: {complaint}"):
+        read_bench(tmp_path / "bench_x.json")
+
+
+def test_a_folder_in_place_of_a_bench_file_is_named(tmp_path):
+    (tmp_path / "bench_x.json").mkdir()
+    with pytest.raises(ValueError, match=r"bench_x.json: bench file is a folder, not a file"):
+        load_benches(tmp_path)

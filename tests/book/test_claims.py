@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from vira.book.claims import (Evidence, check_record, claim, evidence, from_values, interval, make_claim, mde,
+from vira.book.claims import (Evidence, check_record, claim, evidence, evidence_over, from_values, interval, make_claim, mde,
                               paper_se, scale_to_decide, verdict)
 from vira.metrics import srcc
 
@@ -178,3 +178,21 @@ def test_check_record_rejects_inconsistent_claims():
                    {"values": [0.2, float("nan"), 0.19]}, {"estimate": 5.0}):
         with pytest.raises(ValueError):
             check_record({**rec, **change})
+
+
+def test_a_claim_sentence_begins_with_a_capital_even_when_its_statement_does_not():
+    rec = make_claim(paper="VDV", statement="the trunk ranks videos", metric="SRC", ev=from_values([0.5, 0.6], n_test=80))
+    assert rec["sentence"].startswith("The trunk ranks videos (SRC): ours")
+    assert rec["statement"] == "the trunk ranks videos"  # the record keeps the chapter's own words
+
+
+def test_evidence_over_positions_is_paired_across_seeds_and_matches_a_hand_bootstrap():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 60)) + np.array([[0.0], [0.5], [1.0]])
+    ev = evidence_over(lambda s, idx: float(x[s, idx].mean()), 3, 60, n_resamples=2000, seed=1)
+    assert np.allclose(ev.values, x.mean(axis=1)) and ev.n_test == 60
+    # the mean over seeds of per-seed means is the mean of the per-item seed averages: its error is
+    # that of a mean of 60 numbers, std / sqrt(60)
+    assert ev.se_test == pytest.approx(x.mean(axis=0).std(ddof=1) / math.sqrt(60), rel=0.1)
+    one = evidence_over(lambda _, idx: float(x[0, idx].mean()), 1, 60, seed=1)
+    assert one.values == (pytest.approx(x[0].mean()),)

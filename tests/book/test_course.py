@@ -71,3 +71,25 @@ def test_an_exercise_without_a_label_is_refused_by_file(tmp_path):
     (tmp_path / "01_labels.py").write_text("# %% [markdown]\n# ```{exercise} Lost\n# text\n# ```\n")
     with pytest.raises(ValueError, match=r"01_labels.py.*'Lost'.*:label:"):
         exercises(tmp_path)
+
+
+def _timed(path, preset, start, end):
+    path.write_text(json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {"papermill": {
+        "parameters": {"preset": preset}, "start_time": f"2026-12-05T{start}+00:00", "end_time": f"2026-12-05T{end}+00:00"}}}))
+
+
+def test_wall_clock_is_the_union_of_the_execution_intervals(tmp_path):
+    from vira.book.course import wall_clock
+
+    _timed(tmp_path / "04_rtcn.ipynb", "small", "01:00:00", "02:00:00")   # 3600 s
+    _timed(tmp_path / "05_fusion.ipynb", "small", "01:30:00", "02:30:00")  # overlaps the first by 30 min
+    _timed(tmp_path / "06_engagement.ipynb", "small", "03:00:00", "03:10:00")  # alone, 600 s
+    _timed(tmp_path / "01_labels.ipynb", "full", "00:00:00", "00:01:00")
+    (tmp_path / "07_collapse.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))  # no times
+    assert wall_clock(tmp_path, "small") == (pytest.approx(5400 + 600), pytest.approx(7800))
+    assert wall_clock(tmp_path) == (pytest.approx(6060), pytest.approx(7860))
+    _timed(tmp_path / "08_attention.ipynb", "small", "01:10:00", "01:20:00")  # inside the first
+    assert wall_clock(tmp_path, "small")[0] == pytest.approx(6000)
+    (tmp_path / "09_x.ipynb").write_text("{ truncated")
+    with pytest.raises(ValueError, match="09_x.ipynb"):
+        wall_clock(tmp_path)

@@ -4,27 +4,17 @@ at which a committed page stands."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from vira.book import freshness
 
 
-def make_chapter(folder: Path, name: str, *cells: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('preset = "auto"')] + [nbformat.v4.new_code_cell(c) for c in cells]
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
-def chapters(tmp_path):
+def chapters(tmp_path, write_chapter):
     src = tmp_path / "notebooks"
     src.mkdir()
-    make_chapter(src, "01_fine", "x = 1")
+    write_chapter(src, "01_fine", "x = 1")
     return src
 
 
@@ -47,7 +37,7 @@ def test_current_parameters_without_a_page_or_with_a_broken_one(chapters, tmp_pa
     assert freshness.current_parameters(chapters / "01_fine.ipynb", page, params, keep_committed_preset=False) is None
 
 
-def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path):
+def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path, write_chapter):
     (tmp_path / "vira" / "sub").mkdir(parents=True)
     (tmp_path / "vira" / "__init__.py").write_text("LAZY = {'x': 'vira.lazy'}")
     (tmp_path / "vira" / "lazy.py").write_text("a = 0")
@@ -57,7 +47,7 @@ def test_input_hash_covers_chapter_vira_pins_and_parameters(tmp_path):
     (tmp_path / "vira" / "inner.py").write_text("b = 1")
     (tmp_path / "vira" / "unused.py").write_text("c = 1")
     (tmp_path / "requirements.txt").write_text("torch==1")
-    chapter = make_chapter(tmp_path, "01_x", "1")
+    chapter = write_chapter(tmp_path, "01_x", "1")
     chapter.with_suffix(".py").write_text("# %%\nfrom vira.m import a\n")
     assert [p.relative_to(tmp_path).as_posix() for p in freshness.vira_modules(chapter, tmp_path)] == [
         "vira/__init__.py", "vira/inner.py", "vira/lazy.py", "vira/m.py", "vira/sub/__init__.py",

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from vira.book import parallel, runner
@@ -88,29 +87,19 @@ def test_page_seconds_reads_papermills_duration(tmp_path):
     assert parallel.page_seconds(page) == float("inf")
 
 
-def chapter(folder: Path, name: str, *cells: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    first = nbformat.v4.new_code_cell('preset = "auto"\nseed = 0')
-    first.metadata["tags"] = ["parameters"]
-    nb.cells = [first] + [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, folder / f"{name}.ipynb")
-    return folder / f"{name}.ipynb"
-
-
 def times(page: Path) -> list[float]:
     nb = json.loads(page.read_text())
     return [float(x) for c in nb["cells"] for o in c.get("outputs", []) for x in "".join(o.get("text", "")).split()]
 
 
 @pytest.mark.slow
-def test_the_runner_runs_chapters_side_by_side_and_the_readers_after_them(tmp_path):
+def test_the_runner_runs_chapters_side_by_side_and_the_readers_after_them(tmp_path, write_chapter):
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
     timed = "import time\nt0 = time.time()\ntime.sleep(4)\nprint(t0, time.time())"
-    chapter(src, "01_a", timed)
-    chapter(src, "02_b", timed)
-    chapter(src, "09_report", "# reads the others: load_results(...)\n" + timed)
+    write_chapter(src, "01_a", timed)
+    write_chapter(src, "02_b", timed)
+    write_chapter(src, "09_report", "# reads the others: load_results(...)\n" + timed)
     outcomes = runner.run_chapters(preset="smoke", parameters={"seed": 3}, source_dir=src, out_dir=out,
                                    progress=False, jobs=2)
     assert sorted((o.chapter, o.status) for o in outcomes) == [("01_a", "executed"), ("02_b", "executed"),
@@ -128,11 +117,11 @@ def test_the_runner_runs_chapters_side_by_side_and_the_readers_after_them(tmp_pa
 
 
 @pytest.mark.slow
-def test_a_failing_chapter_side_by_side_is_named_with_the_end_of_its_log(tmp_path):
+def test_a_failing_chapter_side_by_side_is_named_with_the_end_of_its_log(tmp_path, write_chapter):
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
-    chapter(src, "01_ok", "print('fine')")
-    chapter(src, "02_boom", "raise ValueError('planted failure')")
+    write_chapter(src, "01_ok", "print('fine')")
+    write_chapter(src, "02_boom", "raise ValueError('planted failure')")
     with pytest.raises(runner.ChapterFailed) as err:
         runner.run_chapters(preset="smoke", source_dir=src, out_dir=out, progress=False, jobs=2)
     message = str(err.value)
@@ -142,13 +131,13 @@ def test_a_failing_chapter_side_by_side_is_named_with_the_end_of_its_log(tmp_pat
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_a_parallel_runner_and_discards_every_running_chapter(tmp_path):
+def test_ctrl_c_stops_a_parallel_runner_and_discards_every_running_chapter(tmp_path, write_chapter):
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
     slow = "import time\nfor _ in range(240):\n    time.sleep(0.5)"
-    chapter(src, "01_slow", slow)
-    chapter(src, "02_slow", slow)
-    chapter(src, "03_after", "print('ran')")
+    write_chapter(src, "01_slow", slow)
+    write_chapter(src, "02_slow", slow)
+    write_chapter(src, "03_after", "print('ran')")
     proc = subprocess.Popen([PY, "-m", "vira", "--source", str(src), "--out", str(out), "--preset", "smoke",
                              "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, cwd=runner.REPO_ROOT)

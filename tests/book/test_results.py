@@ -137,6 +137,7 @@ def test_report_pages_type_no_numbers_in_their_prose(page):
         if cell.startswith(" [markdown]"):
             body = "\n".join(line[2:] for line in cell.splitlines()[1:] if line.startswith("#"))
             body = re.sub(r"```.*?```", "", body, flags=re.S)  # commands in code fences
+            body = re.sub(r"`(make|python) [^`]*`", "", body)  # and inline (`make book JOBS=2`)
             body = re.sub(r"^# \d+\.", "", body.strip())  # the title's chapter number
             body = re.sub(r"\{glue:text\}`[^`]*`", "", body)
             body = re.sub(r"\{download\}`[^`]*`", "", body)
@@ -171,3 +172,37 @@ def test_no_chapter_keeps_its_own_claim_or_verdict_helper():
                  for p in sorted((BOOK.parent / "notebooks").glob("*.py"))}
     offenders = {k: v for k, v in offenders.items() if v}
     assert not offenders, f"chapters that decide claims outside vira.book.claims: {offenders}"
+
+
+def _valid_content(chapter="05_x"):
+    session = _session()
+    results.record(session, "VDV", "Table 3", "Integrated", "SRC", [0.3, 0.32])
+    return {"chapter": chapter, "input_hash": "f" * 64, "git_revision": "abc", "preset": "smoke",
+            "device": "cpu", "seed": 0, "command": "cmd", "records": session.results}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["records"][0].update(n=True), r"record 0 \('Integrated'\): True is not of type 'integer' \(at n\)"),
+    (lambda c: c.update(input_hash="z" * 64), r"'z{64}' does not match .* \(at input_hash\)"),
+    (lambda c: c.update(chapter="06_y"), r"chapter '06_y' is not the file's name"),
+])
+def test_a_bad_results_file_names_the_record_and_the_field(tmp_path, edit, message):
+    content = _valid_content()
+    edit(content)
+    (tmp_path / "05_x.json").write_text(json.dumps(content))
+    with pytest.raises(ValueError, match=rf"05_x.json: not a valid results file: {message}"):
+        results.validate_file(tmp_path / "05_x.json")
+
+
+@pytest.mark.parametrize("text, message", [
+    (lambda c: json.dumps([c]), r"it holds a list, not an object"),
+    (lambda c: json.dumps(c).replace('"seed": 0', '"seed": 0, "seed": 1'), r"key 'seed' appears 2 times"),
+])
+def test_a_results_file_that_is_not_one_object_is_named(tmp_path, text, message):
+    (tmp_path / "05_x.json").write_text(text(_valid_content()))
+    with pytest.raises(ValueError, match=rf"05_x.json: not a valid results file: {message}"):
+        results.validate_file(tmp_path / "05_x.json")
+    (tmp_path / "05_x.json").unlink()
+    (tmp_path / "05_x.json").mkdir()
+    with pytest.raises(ValueError, match=r"05_x.json: results file is a folder, not a file"):
+        results.validate_file(tmp_path / "05_x.json")

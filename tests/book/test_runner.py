@@ -7,32 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from vira.book import runner as runner
 
-PARAMS = 'preset = "auto"\ndevice = "auto"\nseed = 0'
-
-
-def make_chapter(folder: Path, name: str, *cells: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    first = nbformat.v4.new_code_cell(PARAMS)
-    first.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), first]
-    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
-def chapters(tmp_path):
+def chapters(tmp_path, write_chapter):
     src = tmp_path / "notebooks"
     src.mkdir()
-    make_chapter(src, "01_fine", "x = seed + 1", "print('x =', x)")
-    make_chapter(src, "02_boom", "y = 2", "raise ValueError('planted failure')", "print('never')")
+    write_chapter(src, "01_fine", "x = seed + 1", "print('x =', x)")
+    write_chapter(src, "02_boom", "y = 2", "raise ValueError('planted failure')", "print('never')")
     return src
 
 
@@ -75,7 +59,7 @@ def test_unchanged_chapters_are_skipped_and_changes_re_execute(chapters, tmp_pat
 
 @pytest.mark.slow
 def test_auto_keeps_a_page_current_at_its_committed_preset_and_re_executes_a_stale_one(chapters, tmp_path,
-                                                                                     monkeypatch):
+                                                                                     monkeypatch, write_chapter):
     """A fresh clone's `make book` (preset auto, small on a CPU) executes nothing: chapters 00, 01
     and A1 are committed at full, and stay as they are while current."""
     monkeypatch.setattr("vira.book.presets.cuda_available", lambda: False)  # auto is small here
@@ -96,7 +80,7 @@ def test_auto_keeps_a_page_current_at_its_committed_preset_and_re_executes_a_sta
     assert [o.status for o in other] == ["executed"]
     # a stale full page is executed at the auto preset (small on this CPU)
     runner.run_chapters(["01"], preset="full", source_dir=chapters, out_dir=out, progress=False)
-    make_chapter(chapters, "01_fine", "x = seed + 2", "print('x =', x)")
+    write_chapter(chapters, "01_fine", "x = seed + 2", "print('x =', x)")
     stale = runner.run_chapters(["01"], preset="auto", source_dir=chapters, out_dir=out, progress=False)
     assert [o.status for o in stale] == ["executed"]
     assert runner.stored_parameters(out / "01_fine.ipynb") == {"preset": "small"}
@@ -121,17 +105,18 @@ def test_interrupt_leaves_the_previous_output_untouched(chapters, tmp_path, monk
     assert [p.name for p in out.iterdir()] == ["01_fine.ipynb"]  # no temporary file or folder left
 
 
-def _recording_chapter(src: Path, name: str = "07_rec") -> Path:
-    return make_chapter(src, name, "import vira\nsession = vira.start(preset, device, seed, show=True)",
-                        "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
-                        "session.finish()")
+@pytest.fixture
+def recording_chapter(tmp_path, write_chapter):
+    """notebooks/07_rec.ipynb: a chapter that records one result (values 0.5 and 0.7) and finishes."""
+    return write_chapter(tmp_path / "notebooks", "07_rec",
+                         "import vira\nsession = vira.start(preset, device, seed, show=True)",
+                         "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
+                         "session.finish()")
 
 
 @pytest.mark.slow
-def test_notebook_and_results_file_are_replaced_together_and_repaired(tmp_path, monkeypatch):
-    src, out = tmp_path / "notebooks", tmp_path / "book"
-    src.mkdir()
-    _recording_chapter(src)
+def test_notebook_and_results_file_are_replaced_together_and_repaired(tmp_path, monkeypatch, recording_chapter):
+    src, out = recording_chapter.parent, tmp_path / "book"
     runner.run_chapters(["07"], preset="smoke", source_dir=src, out_dir=out, progress=False)
     results = out / "results" / "07_rec.json"
     first = json.loads(results.read_text())
@@ -176,15 +161,15 @@ def _run_in_background(src: Path, out: Path) -> subprocess.Popen:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("whom", ["runner", "group"])
-def test_ctrl_c_stops_the_runner_at_once_and_runs_nothing_after(tmp_path, whom):
+def test_ctrl_c_stops_the_runner_at_once_and_runs_nothing_after(tmp_path, whom, write_chapter):
     import os
     import signal
     import time
 
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
-    make_chapter(src, "01_slow", "import time\nfor _ in range(120):\n    time.sleep(0.5)")
-    make_chapter(src, "02_next", "print('ran')")
+    write_chapter(src, "01_slow", "import time\nfor _ in range(120):\n    time.sleep(0.5)")
+    write_chapter(src, "02_next", "print('ran')")
     proc = _run_in_background(src, out)
     deadline = time.time() + 120
     while not (out / ".partial" / "01_slow.ipynb").exists():  # the chapter has started
@@ -203,10 +188,10 @@ def test_ctrl_c_stops_the_runner_at_once_and_runs_nothing_after(tmp_path, whom):
 
 
 @pytest.mark.slow
-def test_a_dead_kernel_names_chapter_cell_and_cause_and_keeps_the_notebook(tmp_path, monkeypatch):
+def test_a_dead_kernel_names_chapter_cell_and_cause_and_keeps_the_notebook(tmp_path, monkeypatch, write_chapter):
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
-    make_chapter(src, "05_oom", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "print('never')")
+    write_chapter(src, "05_oom", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "print('never')")
     monkeypatch.setattr(runner, "FAILED_DIR", tmp_path / "failed")
     with pytest.raises(runner.ChapterFailed) as err:
         runner.run_chapters(["05"], preset="smoke", source_dir=src, out_dir=out, progress=False)
@@ -234,12 +219,8 @@ def test_parameter_values_are_parsed_like_papermill(text, value):
 
 
 @pytest.mark.slow
-def test_a_chapters_records_become_its_results_file(tmp_path):
-    src = tmp_path / "notebooks"
-    src.mkdir()
-    make_chapter(src, "07_rec", "import vira\nsession = vira.start(preset, device, seed, show=True)",
-                 "vira.results.record(session, 'P', 'Table 1', 'model', 'SRC', [0.5, 0.7], paper_value=0.6)",
-                 "session.finish()")
+def test_a_chapters_records_become_its_results_file(tmp_path, recording_chapter):
+    src = recording_chapter.parent
     out = tmp_path / "book"
     runner.run_chapters(["07"], preset="smoke", parameters={"seed": 2}, source_dir=src, out_dir=out, progress=False)
     from vira.book.results import validate_file
@@ -253,27 +234,27 @@ def test_a_chapters_records_become_its_results_file(tmp_path):
 
 
 @pytest.mark.slow
-def test_every_chapter_runs_with_the_network_guard_on(tmp_path, monkeypatch):
+def test_every_chapter_runs_with_the_network_guard_on(tmp_path, monkeypatch, write_chapter):
     """`make book` (not only the tests) runs each chapter offline: a chapter that resolves a
     remote name fails, naming the guard, even when the caller never set VIRA_FORBID_NETWORK."""
     monkeypatch.delenv("VIRA_FORBID_NETWORK")
     src = tmp_path / "notebooks"
     src.mkdir()
-    make_chapter(src, "03_net", "import os, socket\nimport vira\nprint(os.environ['VIRA_FORBID_NETWORK'])",
+    write_chapter(src, "03_net", "import os, socket\nimport vira\nprint(os.environ['VIRA_FORBID_NETWORK'])",
                  "socket.getaddrinfo('example.org', 80)")
     with pytest.raises(runner.ChapterFailed, match="NetworkAccessBlocked"):
         runner.run_chapters(["03"], preset="smoke", source_dir=src, out_dir=tmp_path / "book", progress=False)
 
 
 @pytest.mark.slow
-def test_a_change_in_the_data_a_chapter_reads_re_executes_it(tmp_path, monkeypatch):
+def test_a_change_in_the_data_a_chapter_reads_re_executes_it(tmp_path, monkeypatch, write_chapter):
     data = tmp_path / "data"
     (data / "d").mkdir(parents=True)
     (data / "d" / "f.csv").write_text("1\n")
     monkeypatch.setenv("VIRA_DATA", str(data))
     src, out = tmp_path / "notebooks", tmp_path / "book"
     src.mkdir()
-    make_chapter(src, "04_reads", "# reads data_dir(\"d\")\nx = 1")
+    write_chapter(src, "04_reads", "# reads data_dir(\"d\")\nx = 1")
     status = lambda: runner.run_chapters(["04"], preset="smoke", source_dir=src, out_dir=out,  # noqa: E731
                                          progress=False)[0].status
     assert status() == "executed"

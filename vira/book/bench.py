@@ -42,6 +42,10 @@ from pathlib import Path
 __all__ = ["SCHEMA", "measure", "summary", "device_label", "write_bench", "read_bench", "load_benches"]
 
 _POSITIVE = {"type": "number", "exclusiveMinimum": 0}
+#: The plausible range of a row's quantities: a call of at most a day, at most 1e9 items per
+#: second, at most 1e7 MiB (10 TiB) of memory.
+_MS = {"type": "number", "exclusiveMinimum": 0, "maximum": 86_400_000}
+_RATE = {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9}
 _INT = {"type": "integer", "minimum": 1}
 #: The fields of one row that describe its work (chapter 10 shows them as the row's work size).
 WORK_FIELDS = ("batch", "frames", "size", "threads", "parameters", "step")
@@ -50,12 +54,12 @@ ROW_SCHEMA = {
     "required": ["case", "repeats", "items_per_s"],
     "additionalProperties": False,
     "properties": {
-        "case": {"type": "string", "minLength": 1},
+        "case": {"type": "string", "pattern": "\\S"},
         "repeats": _INT,
-        "min_ms": _POSITIVE, "median_ms": _POSITIVE, "max_ms": _POSITIVE,
-        "items_per_s": _POSITIVE,
-        "times_ms": {"type": "array", "items": _POSITIVE, "minItems": 1},
-        "peak_memory_mb": {"type": ["number", "null"], "minimum": 0},
+        "min_ms": _MS, "median_ms": _MS, "max_ms": _MS,
+        "items_per_s": _RATE,
+        "times_ms": {"type": "array", "items": _MS, "minItems": 1},
+        "peak_memory_mb": {"type": ["number", "null"], "minimum": 0, "maximum": 1e7},
         "batch": _INT, "frames": _INT, "size": _INT, "threads": {"type": ["integer", "null"], "minimum": 1},
         "parameters": _INT, "step": {"enum": ["train", "inference"]},
         "streams": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -137,10 +141,20 @@ def _validate(content: dict, where) -> None:
     except jsonschema.ValidationError as err:
         at = "/".join(str(p) for p in err.absolute_path)
         raise ValueError(f"{where}: not a valid bench file: {err.message}" + (f" (at {at})" if at else "")) from None
+    seen: dict[tuple, int] = {}
     for i, row in enumerate(content["results"]):
         if "times_ms" in row and len(row["times_ms"]) != row["repeats"]:
             raise ValueError(f"{where}: not a valid bench file: {len(row['times_ms'])} times_ms for "
                              f"{row['repeats']} repeats (at results/{i})")
+        order = [row[k] for k in ("min_ms", "median_ms", "max_ms") if k in row]
+        if order != sorted(order):
+            raise ValueError(f"{where}: not a valid bench file: min_ms <= median_ms <= max_ms does "
+                             f"not hold (at results/{i})")
+        key = (row["case"], *(str(row.get(k)) for k in (*WORK_FIELDS, "streams")))
+        if key in seen:
+            raise ValueError(f"{where}: not a valid bench file: case {row['case']!r} with the same "
+                             f"work appears twice (at results/{seen[key]} and results/{i})")
+        seen[key] = i
 
 
 def write_bench(out: Path, device, *, name: str, what: str, work: dict, results: list[dict], command: str,
@@ -175,17 +189,14 @@ def write_bench(out: Path, device, *, name: str, what: str, work: dict, results:
 def read_bench(path: Path) -> dict:
     """Load one benchmark file and validate it against :data:`SCHEMA`; raises ``ValueError``
     naming the file when it does not match (naming every missing field, and the row), holds NaN or
-    Infinity, or when its name is not ``bench_<name>.json``
+    Infinity, a key twice, a list instead of an object, a row whose times are not in order
+    (``min_ms <= median_ms <= max_ms``) or that repeats another's case and work, or when its name
+    is not ``bench_<name>.json``
     (``bench_<name>_cuda.json`` for a GPU run). Used by chapters 2, 4 and A1."""
+    from vira.files import read_json_object
+
     path = Path(path)
-
-    def refuse(constant: str):
-        raise ValueError(f"{constant} is not a finite number")
-
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
-    except ValueError as err:  # also a file that is not UTF-8 or not JSON
-        raise ValueError(f"{path}: not a valid bench file: {err}") from None
+    content = read_json_object(path, "bench file", finite=True)
     _validate(content, path)
     expected = f"bench_{content['name']}" + ("_cuda" if content["device"].startswith("cuda") else "")
     if path.stem != expected:

@@ -139,6 +139,20 @@ def evidence(metric: Callable, a, target, b=None, *, n_resamples: int = 1000, se
     return Evidence(tuple(float(v) for v in values), se, n)
 
 
+def evidence_over(quantity: Callable[[int, np.ndarray], float], n_seeds: int, n_items: int, *,
+                  n_resamples: int = 1000, seed: int = 0) -> Evidence:
+    """:func:`evidence` for a quantity that needs more per test item than one prediction and one
+    target (two targets, groups of items, a seed's own attention map).
+
+    ``quantity(s, idx)`` is seed ``s``'s value on the items at positions ``idx`` (an int array);
+    the bootstrap resamples the positions ``0 .. n_items - 1``, the same resample for every seed,
+    so a difference computed inside ``quantity`` stays paired. Used by chapters 3 (over joints)
+    and 6 (over test videos)."""
+    rows = np.repeat(np.arange(n_seeds, dtype=float)[:, None], n_items, axis=1)
+    return evidence(lambda s, idx: quantity(int(s[0]), idx.astype(int)), rows, np.arange(n_items, dtype=float),
+                    n_resamples=n_resamples, seed=seed)
+
+
 def from_values(values: Sequence[float], n_test: int, se_test: float = 0.0) -> Evidence:
     """Evidence from per-seed values alone, for a quantity whose test set is redrawn with every
     seed (its seed spread then already contains the test-set noise) or has no test set."""
@@ -220,7 +234,8 @@ def make_claim(*, paper: str, statement: str, metric: str, ev: Evidence, null: f
     word = verdict(lo, hi, null, direction, paper_estimate)
     signed = null == 0
     k, n = len(ev.values), ev.n_test
-    text = (f"{statement} ({metric}): ours {_fmt(est, signed)}, 95 % interval "
+    lead = statement[:1].upper() + statement[1:]  # a sentence of its own, also where glued after one
+    text = (f"{lead} ({metric}): ours {_fmt(est, signed)}, 95 % interval "
             f"[{_fmt(lo, signed)}, {_fmt(hi, signed)}] over {k} seed{'s' * (k > 1)} and {n} test items")
     if paper_estimate is not None:
         text += f"; the paper {_fmt(paper_estimate, signed)}"

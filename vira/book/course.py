@@ -3,6 +3,7 @@
 * :func:`chapter_times` reads each executed chapter's wall time from the line its last cell prints
   (``session.finish()``: "chapter finished: preset small, device cpu, wall time 2825.8 s"), so the
   times are the runs that made the pages, never typed;
+* :func:`wall_clock` measures how long the pages took on the clock, side by side or not;
 * :func:`exercises` reads the exercises a chapter's source declares as sphinx-exercise blocks
   (an ```` ```{exercise} Title ```` directive with a ``:label:`` option) and whether each has a
   solution (a ``{solution-start}`` or ``{solution}`` naming that label).
@@ -42,6 +43,35 @@ def chapter_times(book: Path) -> "pd.DataFrame":  # noqa: F821  (pandas is impor
             rows.append({"chapter": path.stem, "preset": found[1], "device": found[2],
                          "wall time (s)": float(found[3])})
     return pd.DataFrame(rows, columns=["chapter", "preset", "device", "wall time (s)"]).set_index("chapter")
+
+
+def wall_clock(book: Path, preset: str | None = None) -> tuple[float, float]:
+    """``(covered, summed)`` seconds over the executed chapters in ``book`` (those of ``preset``
+    only, when given): ``covered`` is the wall-clock time during which at least one of them was
+    executing (the union of the intervals papermill recorded, ``metadata.papermill.start_time`` to
+    ``end_time``), ``summed`` the sum of their durations. ``covered`` is below ``summed`` by what
+    running chapters side by side (``make book JOBS=2``) saved. Pages without the times are left
+    out; a notebook that is not JSON raises ``ValueError`` naming the file. Used by chapter 10."""
+    from datetime import datetime
+
+    spans = []
+    for path in sorted(Path(book).glob("[0-9A-Z][0-9]_*.ipynb")):
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
+        except ValueError as err:
+            raise ValueError(f"{path}: not a notebook ({err})") from None
+        if preset is not None and meta.get("parameters", {}).get("preset") != preset:
+            continue
+        try:
+            spans.append((datetime.fromisoformat(meta["start_time"]).timestamp(),
+                          datetime.fromisoformat(meta["end_time"]).timestamp()))
+        except (KeyError, TypeError, ValueError):
+            continue
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        covered += max(0.0, end - max(start, reach))
+        reach = max(reach, end)
+    return covered, float(sum(end - start for start, end in spans))
 
 
 def _markdown_lines(source: str) -> list[str]:

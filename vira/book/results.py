@@ -80,7 +80,8 @@ SCHEMA = {
                  "records"],
     "additionalProperties": False,
     "properties": {
-        "chapter": {"type": "string"}, "input_hash": {"type": "string", "minLength": 64},
+        "chapter": {"type": "string", "minLength": 1},
+        "input_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},  # a SHA-256
         "git_revision": {"type": "string"}, "preset": {"enum": ["smoke", "small", "full"]},
         "device": {"type": "string"}, "seed": {"type": "integer"}, "command": {"type": "string"},
         "records": {"type": "array", "items": {"oneOf": [RECORD_SCHEMA, CLAIM_SCHEMA]}},
@@ -181,11 +182,17 @@ def write_file(executed: Path, out: Path, command: str) -> Path | None:
 
 
 def validate_file(path: Path) -> dict:
-    """Load and validate one results file (:func:`check`); raises naming the file."""
+    """Load and validate one results file (:func:`check`); raises naming the file, also for a
+    file that is a folder, not one JSON object, names a key twice
+    (:func:`vira.files.read_json_object`), or whose ``chapter`` is not its name."""
+    from vira.files import read_json_object
+
+    content = read_json_object(path, "results file")
     try:
-        content = json.loads(Path(path).read_text(encoding="utf-8"))
         check(content)
-    except ValueError as err:  # json.JSONDecodeError is a ValueError
+        if content["chapter"] != Path(path).stem:
+            raise ValueError(f"chapter {content['chapter']!r} is not the file's name")
+    except ValueError as err:
         raise ValueError(f"{path}: not a valid results file: {err}") from None
     return content
 
@@ -204,10 +211,20 @@ def check(content: dict) -> None:
 
     from vira.book.claims import check_record
 
-    try:
-        jsonschema.validate(content, SCHEMA)
-    except jsonschema.ValidationError as err:
-        raise ValueError(err.message) from None
+    def validate(part, schema, where: str) -> None:
+        try:
+            jsonschema.validate(part, schema)
+        except jsonschema.ValidationError as err:
+            at = "/".join(str(p) for p in err.absolute_path)
+            raise ValueError(f"{where}{err.message}" + (f" (at {at})" if at else "")) from None
+
+    # the file, then each record against the schema of its kind: oneOf would word an error in a
+    # value record as a mismatch with the claim schema, without saying which record
+    validate(content, {**SCHEMA, "properties": {**SCHEMA["properties"], "records": {
+        "type": "array", "items": {"type": "object"}}}}, "")
+    for k, rec in enumerate(content["records"]):
+        schema = CLAIM_SCHEMA if rec.get("kind") == "claim" else RECORD_SCHEMA
+        validate(rec, schema, f"record {k} ({rec.get('statement') or rec.get('row')!r}): ")
     seen = set()
     for k, rec in enumerate(content["records"]):
         where = f"record {k} ({rec.get('statement') or rec.get('row')!r})"

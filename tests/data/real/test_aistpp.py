@@ -189,3 +189,69 @@ def test_real_files():
         mpii = to_mpii(clip)
         assert mpii.shape == (720, 16, 3)
         assert np.isfinite(mpii[~clip.missing[0]]).all()
+
+
+def test_a_missing_pose_with_a_detection_is_refused(tmp_path):
+    fields = _fields()
+    fields["keypoints2d"][1, 2] = np.nan  # no pose, but the detector says 0.9
+    fields["det_scores"][1, 2] = 0.9
+    with pytest.raises(ValueError, match=r"gap.pkl: keypoints2d has a wholly NaN pose \(no person\) "
+                                         r"where det_scores is not 0 \(at camera 1, frame 2\); 1 such"):
+        load_keypoints(_write(tmp_path / "gap.pkl", fields))
+
+
+def test_a_folder_or_a_looping_link_is_named(tmp_path):
+    (tmp_path / "dir.pkl").mkdir()
+    (tmp_path / "loop.pkl").symlink_to(tmp_path / "loop.pkl")
+    with pytest.raises(ValueError, match=r"dir.pkl: keypoint file is a folder, not a file"):
+        load_keypoints(tmp_path / "dir.pkl")
+    with pytest.raises(ValueError, match=r"loop.pkl: keypoint file is a symbolic link that loops"):
+        load_keypoints(tmp_path / "loop.pkl")
+
+
+@pytest.mark.parametrize("tail", [b"junk after the end", "second pickle"])
+def test_data_after_the_pickle_is_refused(tmp_path, tail):
+    data = pickle.dumps(_fields())
+    tail = pickle.dumps(_fields(frames=3)) if tail == "second pickle" else tail
+    path = tmp_path / "tail.pkl"
+    path.write_bytes(data + tail)
+    with pytest.raises(pickle.UnpicklingError,
+                       match=rf"^tail\.pkl: data after the end of the pickle at byte {len(data)}"):
+        load_keypoints(path)
+
+
+@pytest.mark.parametrize("protocol", [0, 4])
+def test_a_key_set_twice_is_refused(tmp_path, protocol):
+    fields = _fields()
+    fields["keypoints2X"] = np.zeros_like(fields["keypoints2d"])  # renamed below to a second keypoints2d
+    raw = pickle.dumps(fields if protocol else {"keypoints2d": 1, "keypoints2X": 2}, protocol=protocol)
+    path = tmp_path / "twice.pkl"
+    path.write_bytes(raw.replace(b"keypoints2X", b"keypoints2d"))
+    with pytest.raises(pickle.UnpicklingError,
+                       match=r"^twice\.pkl: key 'keypoints2d' is set twice in one dict"):
+        load_keypoints(path)
+
+
+def test_a_garbled_pickle_names_the_load_key(tmp_path):
+    path = tmp_path / "gz.pkl"
+    path.write_bytes(b"\x1f\x8b\x08\x00")  # the start of a gzip file
+    with pytest.raises(pickle.UnpicklingError, match=r"^gz\.pkl: not a readable pickle: .*invalid load key"):
+        load_keypoints(path)
+
+
+def test_timestamps_that_step_unevenly_are_refused_naming_the_frame(tmp_path):
+    fields = _fields(frames=8)
+    fields["timestamps"][5:] += 1_000_000  # one second of frames missing before frame 5
+    with pytest.raises(ValueError, match=r"^gap\.pkl: timestamps step unevenly: 1016666 us from frame 4 to "
+                                         r"frame 5, the typical step is 16667 us"):
+        load_keypoints(_write(tmp_path / "gap.pkl", fields))
+
+
+def test_uint64_timestamps_beyond_int64_are_refused(tmp_path):
+    fields = _fields()
+    fields["timestamps"] = fields["timestamps"].astype(np.uint64) + np.uint64(2 ** 63)
+    with pytest.raises(ValueError, match=r"^big\.pkl: timestamps has 9223372036854775808 at frame 0, "
+                                         r"beyond int64"):
+        load_keypoints(_write(tmp_path / "big.pkl", fields))
+    fields["timestamps"] = _fields()["timestamps"].astype(np.uint64)  # unsigned but small: read
+    assert load_keypoints(_write(tmp_path / "ok.pkl", fields)).timestamps_us.dtype == np.int64

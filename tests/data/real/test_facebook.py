@@ -6,14 +6,15 @@ import pandas as pd
 import pytest
 
 from vira.data import data_dir
-from vira.data.real.facebook import (FEATURES, RANGES, REQUIRED, load_facebook, normalize_by_page,
-                                     popularity_table, split_indices)
+from vira.data.real.facebook import (FEATURES, RANGES, REQUIRED, SUMS_TO_ONE, WHOLE, load_facebook,
+                                     normalize_by_page, popularity_table, split_indices)
 
 
 #: A plausible video (10 s of 25 fps, 224x400): the features that are not shares of [0, 1].
 TYPICAL = {"dominant_color.value": "3", "general.duration": "10", "general.fps": "25",
            "general.frame_count": "250", "general.frame_size.height": "224",
-           "general.frame_size.width": "400", "shot_detection.shots_count": "3"}
+           "general.frame_size.width": "400", "shot_detection.shots_count": "3",
+           **{f"dominant_color.histogram_{i}": "0.1" for i in range(10)}}  # shares summing to 1
 
 
 def write_csv(path, ids, views, features=None, drop=()):
@@ -168,3 +169,29 @@ def test_negative_fps_and_a_huge_duration_are_problems(tmp_path):
     videos = load_facebook(write_csv(tmp_path / "p.csv", ["11_1", "11_2"], ["5", "6"], bad))
     got = videos.problems[["row", "column", "reason"]].values.tolist()
     assert sorted(got) == [[0, "general.fps", "outside 1..240"], [1, "general.duration", "outside 0.1..86400"]]
+
+
+@pytest.mark.parametrize("column", WHOLE)
+def test_a_count_with_a_fraction_is_a_problem(tmp_path, column):
+    text = "224.5" if column != "dominant_color.value" else "3.5"
+    views = ["5", text] if column == "views_96" else ["5", "6"]
+    features = {} if column == "views_96" else {(1, column): text}
+    videos = load_facebook(write_csv(tmp_path / "w.csv", ["11_1", "11_2"], views, features))
+    assert videos.problems[["row", "column", "raw", "reason"]].values.tolist() == [
+        [1, column, text, "not a whole number"]]
+
+
+@pytest.mark.parametrize("group", sorted(SUMS_TO_ONE))
+def test_shares_that_do_not_sum_to_one_are_one_problem(tmp_path, group):
+    first = SUMS_TO_ONE[group][0]
+    videos = load_facebook(write_csv(tmp_path / "s.csv", ["11_1", "11_2"], ["5", "6"], {(1, first): "0.9"}))
+    assert videos.problems[["row", "column", "reason"]].values.tolist() == [
+        [1, group, "shares that do not sum to 1 (+-0.001)"]]
+    assert videos.frame.loc[1, list(SUMS_TO_ONE[group])].isna().all()
+    assert not videos.frame.loc[0, list(SUMS_TO_ONE[group])].isna().any()
+
+
+@pytest.mark.parametrize("post_id", ["011_1", "11_01", "١١_1"])
+def test_a_post_id_is_ascii_digits_without_a_leading_zero(tmp_path, post_id):
+    with pytest.raises(ValueError, match=rf"ids.csv: row 0 \(line 2\): facebook_post_id '{post_id}'"):
+        load_facebook(write_csv(tmp_path / "ids.csv", [post_id, "11_2"], ["5", "6"]))

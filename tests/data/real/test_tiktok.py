@@ -217,7 +217,8 @@ def test_a_repeated_video_id_names_both_rows(tmp_path):
 
 
 def test_a_video_id_must_be_digits(tmp_path):
-    with pytest.raises(ValueError, match=r"ids.csv: row 1: vid_id '' is not digits; 1 such row"):
+    with pytest.raises(ValueError, match=r"ids.csv: row 1: vid_id '' is not a video id "
+                                         r"\(1 to 20 digits 0-9, no leading 0, below 2\*\*64\); 1 such row"):
         load_snapshot(write(tmp_path / "ids.csv", [GOOD, GOOD.replace(",11,", ",,")]))
 
 
@@ -278,3 +279,38 @@ def test_a_time_before_tiktok_is_a_problem(tmp_path, column):
     assert snap.problems[["row", "column", "reason"]].values.tolist() == [
         [1, column, "before 2016-09-01 (TikTok did not exist)"]]
     assert np.isnan(snap.frame.days.iat[1]) and not np.isnan(snap.frame.days.iat[0])
+
+
+@pytest.mark.parametrize("vid_id", ["011", "١١", "11.0", "1e5", "1" * 21])
+def test_a_video_id_is_1_to_20_ascii_digits_without_a_leading_zero(tmp_path, vid_id):
+    # '011' would hide a duplicate of '11'; Arabic-Indic digits are digits to Python's \d
+    with pytest.raises(ValueError, match=rf"ids.csv: row 1: vid_id '{vid_id}' is not a video id"):
+        load_snapshot(write(tmp_path / "ids.csv", [GOOD, _cells(vid_id)]))
+
+
+@pytest.mark.parametrize("column, text", [("vid_nview", "１２"), ("vid_nview", "١٢"),
+                                          ("vid_duration", "٠٠:٣٠")])
+def test_digits_other_than_ascii_are_problems(tmp_path, column, text):
+    snap = load_snapshot(write(tmp_path / "s.csv", [GOOD, _cells(**{column: text})]))
+    assert [1, column, text] in snap.problems[["row", "column", "raw"]].values.tolist()
+
+
+@pytest.mark.parametrize("column", ["vid_postTime", "vid_scrapeTime"])
+def test_a_time_in_the_future_is_a_problem(tmp_path, column):
+    snap = load_snapshot(write(tmp_path / "s.csv", [GOOD, _cells(**{column: "2099-06-06 10:00:00"})]))
+    assert snap.problems[["row", "column", "reason"]].values.tolist() == [
+        [1, column, "in the future (after the file was read)"]]
+    assert np.isnan(snap.frame.days.iat[1]) and not np.isnan(snap.frame.days.iat[0])
+
+
+def test_an_id_of_2_to_the_64_or_more_is_no_video_id(tmp_path):
+    with pytest.raises(ValueError, match=r"big.csv: row 1: vid_id '99999999999999999999' is not a video id"):
+        load_snapshot(write(tmp_path / "big.csv", [GOOD, GOOD.replace(",11,", ",99999999999999999999,")]))
+
+
+@pytest.mark.parametrize("text, why", [("1991.7", "fraction without K"), ("2.5", "fraction without K"),
+                                       ("9" * 401, "too large")])
+def test_a_count_with_a_bare_fraction_or_beyond_a_float_is_no_count(text, why):
+    with pytest.raises(ValueError, match=why):
+        parse_count(text)
+    assert parse_count("1.5K") == 1500 and parse_count("1991") == 1991

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from vira.data.layout import STREAMS
-from vira.data.real.vdv_checks import (ARRAY_LIMITS, ARRAYS, COLUMN_RULES, MAX_LISTED, REQUIRED_COLUMNS,
+from vira.data.real.vdv_checks import (ARRAY_LIMITS, ARRAYS, CHANNEL_RANGES, COLUMN_RULES, MAX_LISTED, REQUIRED_COLUMNS,
                                        VDVFormatError, check_arrays, read_table, summarise, table_problems)
 from vira.data.real.vdv_files import VDVFiles
 
@@ -283,3 +283,102 @@ def test_object_arrays_are_refused(vdv_folder):
 def test_corrupt_file(vdv_folder):
     (vdv_folder / NPZ).write_bytes(b"not a zip file")
     assert clip_error(vdv_folder).startswith(f"{NPZ}: cannot be read as a NumPy .npz file")
+
+
+@pytest.mark.parametrize("value", [-1.0, 5.0])
+def test_a_skeleton_confidence_outside_its_range_names_the_position(vdv_folder, value):
+    (name, channel), (what, low, high) = next(iter(CHANNEL_RANGES.items()))
+    bad = arrays(vdv_folder)[name].copy()
+    bad[3, 4, channel] = value
+    rewrite(vdv_folder, **{name: bad})
+    assert clip_error(vdv_folder) == (f"{NPZ}: {name} has 1 {what} value(s) outside {low:g}..{high:g} "
+                                      f"(first {value:g} at [3, 4, {channel}])")
+
+
+def _first_row_longer(text):
+    lines = text.splitlines()
+    lines[1] = lines[1].replace(",", ",1,2k,", 1)  # an unquoted "1,2k" (and one more cell)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("edit, message", [
+    pytest.param(_first_row_longer, r"^clips\.csv: cannot be read as CSV \(row 0 has \d+ cells, the header \d+\)$",
+                 id="first row longer than the header (refused, not shifted)"),
+    pytest.param(lambda text: text.replace("frames", " Frames ", 1),
+                 r"^clips\.csv: missing column.*; 'frames' is spelt ' Frames ' \(names must match exactly\)",
+                 id="a name spelt otherwise"),
+    pytest.param(lambda text: text.replace(",", ";"),
+                 r"^clips\.csv: missing column.*; the header is one column: cells separated by ';'", id="semicolons"),
+    pytest.param(lambda text: text.replace("\n", ",note" + "x" * 200_000 + "\n", 1),
+                 r"cannot be read as CSV .*field larger", id="a cell too long for the csv module"),
+])
+def test_a_clips_csv_that_is_no_table_of_the_layout_is_refused_by_name(vdv_folder, edit, message):
+    path = vdv_folder / "clips.csv"
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(VDVFormatError, match=message):
+        VDVFiles(vdv_folder)
+
+
+def test_a_bom_and_windows_line_ends_are_read(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    before = VDVFiles(vdv_folder).table
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    pd.testing.assert_frame_equal(VDVFiles(vdv_folder).table, before)
+
+
+def test_a_folder_or_a_looping_link_in_place_of_a_file_is_named(vdv_folder):
+    npz = vdv_folder / NPZ
+    npz.unlink()
+    npz.mkdir()
+    assert clip_error(vdv_folder) == f"{NPZ}: is a folder, not a file"
+    table = vdv_folder / "clips.csv"
+    table.unlink()
+    table.symlink_to(table)
+    with pytest.raises(VDVFormatError, match=r"^clips\.csv: is a symbolic link that loops"):
+        VDVFiles(vdv_folder)
+
+
+def test_a_clip_named_na_is_a_name_and_a_true_false_label_is_no_number(vdv_folder):
+    path = vdv_folder / "clips.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[3].split(",")
+    row[header.index("clip")] = "NA"  # pandas would read NA, null or None as a missing cell
+    lines[3] = ",".join(row)
+    path.write_text("\n".join(lines) + "\n")
+    assert read_table(vdv_folder)["clip"].iat[2] == "NA"
+    t = pd.read_csv(path, keep_default_na=False)
+    t["label"] = [True, False] * (len(t) // 2) + [True] * (len(t) % 2)
+    t.to_csv(path, index=False)
+    with pytest.raises(VDVFormatError, match=r"row 0 .*label = True is not a finite number in 0\.\.1"):
+        read_table(vdv_folder)
+
+
+def test_stems_that_differ_only_in_case_or_hold_a_control_character_are_problems(vdv_folder):
+    def edit(t):
+        t["clip"] = t["clip"].astype(object)
+        t.loc[1, "clip"] = t.loc[0, "clip"].lower()
+        t.loc[2, "clip"] = "C1_\x07bell"
+        return t
+    edit_table(vdv_folder, edit)
+    with pytest.raises(VDVFormatError) as err:
+        read_table(vdv_folder)
+    msg = str(err.value)
+    assert f"clip '{STEM.lower()}' differs from clip '{STEM}' only in case" in msg
+    assert r"clip 'C1_\x07bell' is not a plain file stem" in msg
+
+
+def test_an_archive_holding_one_name_twice_is_named(vdv_folder):
+    import zipfile
+    import warnings
+
+    path = vdv_folder / NPZ
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it is told to write
+        with zipfile.ZipFile(path, "w") as z:
+            for n, data in members.items():
+                z.writestr(n, data)
+            z.writestr("skeleton.npy", members["skeleton.npy"])
+    assert f"{NPZ}: the archive holds skeleton.npy more than once" in clip_error(vdv_folder)

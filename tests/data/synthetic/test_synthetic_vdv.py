@@ -97,3 +97,20 @@ def test_gpu_streams_match_the_cpu(small):
     cpu, gpu = small.clip(3), small.clip(3, device="cuda")
     for name in STREAMS:
         torch.testing.assert_close(getattr(gpu, name).cpu(), getattr(cpu, name), rtol=1e-4, atol=1e-4)
+
+
+def test_oracle_ceiling_on_every_clip_of_a_challenge_or_of_the_pool(small):
+    from scipy.stats import spearmanr
+
+    t = small.table
+    c = t.challenge.iat[0]
+    mine = t[t.challenge == c]
+    assert small.oracle_ceiling(c, split="all") == pytest.approx(spearmanr(mine.z, mine.label).statistic)
+    assert small.oracle_ceiling("all", split="all") == pytest.approx(spearmanr(t.z, t.label).statistic)
+    train, test = small.track("all")
+    assert small.oracle_ceiling("all", split="train") == pytest.approx(
+        spearmanr(t.iloc[train].z, t.iloc[train].label).statistic)
+    with pytest.raises(ValueError, match="split must be"):
+        small.oracle_ceiling("all", split="everything")
+    with pytest.raises(ValueError, match="clip"):
+        small.oracle_ceiling("no such challenge", split="all")

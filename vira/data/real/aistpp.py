@@ -18,7 +18,9 @@ any other non-finite value.
 The files are pickles, and unpickling an untrusted file can run arbitrary code. This loader
 therefore never uses plain ``pickle`` loading: :class:`_NumpyUnpickler` resolves only the few
 NumPy globals that rebuild arrays and dtypes (:data:`ALLOWED_GLOBALS`) and refuses every other
-global with :class:`pickle.UnpicklingError` naming the file and the global.
+global with :class:`pickle.UnpicklingError` naming the file and the global. It also refuses a dict
+that sets a key twice and any data after the pickle's end (a second pickle, or junk), which plain
+loading would ignore silently.
 
 Used by the appendix chapter A1 (comparing the motion statistics of the synthetic skeletons with
 real dance) and by chapter 2 (skeletons and PSGCN), through :func:`to_mpii`.
@@ -34,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from vira.files import require_file
 from vira.skeleton import COCO17, coco_to_mpii
 
 #: The keys every file must have (other keys are ignored).
@@ -44,6 +47,9 @@ KEYS = ("keypoints2d", "det_scores", "timestamps")
 #: [0, 1]; fps is computed from the timestamps (60 in AIST++).
 RANGES = {"x": (-1920, 3840), "y": (-1080, 2160), "confidence": (0, 1.5), "det_scores": (0, 1),
           "fps": (1, 1000)}
+#: How far a step between timestamps may differ from the median step, as a share of it (plus 1 us
+#: for rounding): the real files step 16666 or 16667 us, at 60 fps rounded to whole microseconds.
+TIMESTEP_TOLERANCE = 0.01
 
 
 def _numpy_globals() -> dict[tuple[str, str], Any]:
@@ -73,11 +79,19 @@ ALLOWED_GLOBALS: dict[tuple[str, str], Any] = _numpy_globals()
 
 
 class _Refused(pickle.UnpicklingError):
-    """A global outside :data:`ALLOWED_GLOBALS` (passed on unchanged by :func:`_safe_load`)."""
+    """A global outside :data:`ALLOWED_GLOBALS`, a key set twice in one dict, or data after the
+    end of the pickle (passed on unchanged by :func:`_safe_load`)."""
 
 
-class _NumpyUnpickler(pickle.Unpickler):
-    """An unpickler that can build NumPy arrays, dicts, lists, numbers and strings, nothing else."""
+class _NumpyUnpickler(pickle._Unpickler):  # the pure-Python unpickler, so that dict keys can be checked
+    """An unpickler that can build NumPy arrays, dicts, lists, numbers and strings, nothing else,
+    and refuses a dict that sets one key twice (plain pickle keeps the last value silently)."""
+
+    class _Opcodes(dict):
+        def __missing__(self, code: int):  # worded as the C unpickler words it
+            raise pickle.UnpicklingError(f"invalid load key, {bytes([code])!r}.")
+
+    dispatch = _Opcodes(pickle._Unpickler.dispatch)
 
     def __init__(self, file: io.BufferedIOBase, filename: str) -> None:
         super().__init__(file)
@@ -90,16 +104,47 @@ class _NumpyUnpickler(pickle.Unpickler):
             raise _Refused(f"{self.filename}: refused global {module}.{name} "
                            "(only NumPy array globals are allowed)") from None
 
+    def _set(self, target: Any, items: list) -> None:
+        for key, value in zip(items[::2], items[1::2]):
+            if isinstance(target, dict) and key in target:
+                raise _Refused(f"{self.filename}: key {key!r} is set twice in one dict "
+                               "(the last value would silently win)")
+            target[key] = value
+
+    def _load_setitem(self) -> None:
+        value, key = self.stack.pop(), self.stack.pop()
+        self._set(self.stack[-1], [key, value])
+
+    def _load_setitems(self) -> None:
+        items = self.pop_mark()
+        self._set(self.stack[-1], items)
+
+    def _load_dict(self) -> None:
+        target: dict = {}
+        self._set(target, self.pop_mark())
+        self.append(target)
+
+    dispatch[pickle.SETITEM[0]] = _load_setitem
+    dispatch[pickle.SETITEMS[0]] = _load_setitems
+    dispatch[pickle.DICT[0]] = _load_dict
+
 
 def _safe_load(path: Path) -> Any:
-    """Unpickle ``path`` with :class:`_NumpyUnpickler`; every failure names the file."""
+    """Unpickle ``path`` with :class:`_NumpyUnpickler`; every failure names the file (a folder or
+    a looping link: :func:`vira.files.require_file`), and so does data after the pickle's end
+    (junk, or a second pickle that plain loading would ignore)."""
+    require_file(path, "keypoint file")
     with open(path, "rb") as fh:
         try:
-            return _NumpyUnpickler(fh, path.name).load()
+            obj = _NumpyUnpickler(fh, path.name).load()
         except _Refused:
             raise
         except Exception as exc:  # truncated or corrupt stream, bad arguments to a NumPy global
             raise pickle.UnpicklingError(f"{path.name}: not a readable pickle: {exc!r}") from exc
+        if fh.read(1) != b"":
+            raise _Refused(f"{path.name}: data after the end of the pickle at byte {fh.tell() - 1} "
+                           "(junk or a second pickle appended)")
+    return obj
 
 
 @dataclass(frozen=True)
@@ -181,10 +226,13 @@ def load_keypoints(path: str | Path) -> AistppClip:
     """Load and check one AIST++ keypoint file.
 
     Raises :class:`pickle.UnpicklingError` for a file that names a global other than NumPy's
-    (see :data:`ALLOWED_GLOBALS`) or is not a readable pickle, and ValueError, naming the file
+    (see :data:`ALLOWED_GLOBALS`), sets a dict key twice, has data after the pickle's end or is
+    not a readable pickle, and ValueError, naming the file
     and the field, for anything else unexpected: not a dict, a missing key, a field that is not
-    an array of the right kind, inconsistent shapes, timestamps that do not increase, a
-    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept), or a
+    an array of the right kind, inconsistent shapes, timestamps that do not increase, do not fit
+    int64, or step unevenly (beyond :data:`TIMESTEP_TOLERANCE`, naming the first frame), a
+    non-finite value other than a wholly NaN pose (a frame with no detection, which is kept; its
+    ``det_scores`` must be 0), or a
     value outside :data:`RANGES`; a bad value's message names its camera, frame and joint.
     """
     path = Path(path)
@@ -217,10 +265,24 @@ def load_keypoints(path: str | Path) -> AistppClip:
     _refuse(~(finite | np.isnan(kp).all(axis=(2, 3), keepdims=True)), fname,
             "keypoints2d has non-finite values other than wholly NaN poses (first at {at})")
     _refuse(~np.isfinite(det), fname, "det_scores has non-finite values (first at {at})")
-    if frames < 2 or not (np.diff(ts.astype(np.int64)) > 0).all():
-        raise ValueError(f"{fname}: timestamps must be at least 2 strictly increasing values")
-
+    _refuse(np.isnan(kp).all(axis=(2, 3)) & (det != 0), fname,
+            "keypoints2d has a wholly NaN pose (no person) where det_scores is not 0 (at {at})")
+    if ts.dtype.kind == "u" and (too_big := ts > np.iinfo(np.int64).max).any():
+        first = int(np.argmax(too_big))
+        raise ValueError(f"{fname}: timestamps has {ts[first]} at frame {first}, beyond int64 "
+                         "microseconds")
     ts = ts.astype(np.int64)
+    if frames < 2 or not (np.diff(ts) > 0).all():
+        raise ValueError(f"{fname}: timestamps must be at least 2 strictly increasing values")
+    steps = np.diff(ts)
+    typical = float(np.median(steps))
+    uneven = np.abs(steps - typical) > TIMESTEP_TOLERANCE * typical + 1
+    if uneven.any():
+        k = int(np.argmax(uneven))
+        raise ValueError(f"{fname}: timestamps step unevenly: {int(steps[k])} us from frame {k} to "
+                         f"frame {k + 1}, the typical step is {typical:g} us (dropped or repeated "
+                         f"frames?); {int(uneven.sum())} such step(s)")
+
     fps = (frames - 1) / ((ts[-1] - ts[0]) * 1e-6)
     _check_ranges(kp, det, fps, fname)
     return AistppClip(name=path.stem, keypoints=kp.astype(np.float32, copy=False),

@@ -21,7 +21,8 @@ colour histogram, faces, duration, fps, frame size, motion, clutter, rigidity, s
   :func:`vira.training.pay_attention.classify_facebook`, with the same protocol as the networks.
 
 Nothing is dropped silently: a cell that does not parse, or whose value lies outside its column's
-plausible range (:data:`RANGES`), becomes NaN and a row of :attr:`FacebookVideos.problems`;
+plausible range (:data:`RANGES`), has a fraction where it counts things (:data:`WHOLE`) or
+belongs to shares that do not sum to 1 (:data:`SUMS_TO_ONE`), becomes NaN and a row of :attr:`FacebookVideos.problems`;
 :meth:`FacebookVideos.complete` leaves such rows out and says how many and why. A file that is not
 a table of videos (empty, only a header, a column name twice, a missing column, a post id that is
 malformed or appears twice) is refused with a ``ValueError`` naming the file (and the rows).
@@ -70,7 +71,18 @@ RANGES = {
     "text_detection.average_text2frame_ratio": (0, 1),
     "text_detection.average_text_frames": (0, 1), VIEWS_COLUMN: (0, 1e11),
 }
-_POST_ID = re.compile(r"(\d+)_(\d+)")
+#: Columns that count things: a value with a fraction becomes NaN and a problem.
+WHOLE = ("dominant_color.value", "general.frame_count", "general.frame_size.height",
+         "general.frame_size.width", "shot_detection.shots_count", VIEWS_COLUMN)
+#: Groups of columns that are shares of one whole: each row's sum must be 1 within ``SUM_TOLERANCE``
+#: (the real file: within 1e-7); otherwise every cell of the group becomes NaN and the row one
+#: problem, under the group's name.
+SUMS_TO_ONE = {"dominant_color.histogram_0-9": tuple(f"dominant_color.histogram_{i}" for i in range(10)),
+               "shot_detection.transition_histogram_0-1": ("shot_detection.transition_histogram_0",
+                                                           "shot_detection.transition_histogram_1")}
+SUM_TOLERANCE = 1e-3
+#: A post id: page id, underscore, post id, each ASCII digits without a leading zero.
+_POST_ID = re.compile(r"([1-9][0-9]*)_([1-9][0-9]*)")
 _MISSING = {"na", "nan", "null", "none"}
 
 
@@ -104,7 +116,7 @@ def load_facebook(path: str | Path) -> FacebookVideos:
     if bad:
         i = bad[0]
         raise ValueError(f"{path}: row {i} (line {i + 2}): {ID_COLUMN} {raw[ID_COLUMN].iat[i]!r} is "
-                         f"not PAGE_POST (digits, underscore, digits); {len(bad)} such row(s)")
+                         f"not PAGE_POST (digits, underscore, digits; no leading 0); {len(bad)} such row(s)")
     refuse_duplicates(path, ids, ID_COLUMN)
     frame = pd.DataFrame({"row": np.arange(len(raw)), "post_id": ids.to_numpy(),
                           "page": [m.group(1) for m in matches]})
@@ -114,10 +126,32 @@ def load_facebook(path: str | Path) -> FacebookVideos:
         bad, why = out_of_range(values, *RANGES[column])
         values[bad] = np.nan
         reasons.update({i: why for i in bad})
+        if column in WHOLE:
+            with np.errstate(invalid="ignore"):
+                fraction = np.flatnonzero(values != np.round(values))
+            fraction = fraction[~np.isnan(values[fraction])]
+            values[fraction] = np.nan
+            reasons.update({i: "not a whole number" for i in fraction})
         problems += [(i, ids.iat[i], column, raw[column].iat[i], reasons[i]) for i in sorted(reasons)]
         frame["views" if column == VIEWS_COLUMN else column] = values
+    problems += _shares_not_summing_to_one(frame, ids)
     report = pd.DataFrame(problems, columns=["row", "post_id", "column", "raw", "reason"])
     return FacebookVideos(path, frame, report)
+
+
+def _shares_not_summing_to_one(frame: pd.DataFrame, ids: pd.Series) -> list[tuple]:
+    """Apply :data:`SUMS_TO_ONE` to ``frame`` in place: a row whose shares (all parsed) do not sum to
+    1 gets NaN in each, and one problem (row, id, group name, the sum as text, reason)."""
+    found = []
+    for group, columns in SUMS_TO_ONE.items():
+        total = frame[list(columns)].sum(axis=1, skipna=False).to_numpy()
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(np.abs(total - 1) > SUM_TOLERANCE)
+        for i in rows:
+            found.append((i, ids.iat[i], group, f"sum {total[i]:g}",
+                          f"shares that do not sum to 1 (+-{SUM_TOLERANCE:g})"))
+        frame.loc[rows, list(columns)] = np.nan
+    return found
 
 
 def _numbers(cells: pd.Series) -> tuple[np.ndarray, dict[int, str]]:

@@ -10,7 +10,7 @@ Nothing is dropped silently: a cell that cannot be parsed, or whose value no rea
 parsed table and a row in :attr:`Snapshot.problems` (row, video id, column, raw text, reason);
 :meth:`Snapshot.complete` then leaves out rows explicitly and says how many and why. A file that is
 not a table of videos (empty, only a header, a column name twice, a missing column, a video id
-that is not digits or appears twice) is refused with a ``ValueError`` naming the file (and the
+that is not one (:data:`VIDEO_ID`) or appears twice) is refused with a ``ValueError`` naming the file (and the
 rows). Used by chapter 1 (``01_labels``).
 """
 
@@ -41,29 +41,41 @@ RANGES = {"followers": (0, 1e10), "views": (0, 1e11), "likes": (0, 1e11), "comme
 #: Counts that cannot exceed the video's views (each needs someone who saw it); a larger one
 #: becomes NaN (the views stay) and a problem.
 AT_MOST_VIEWS = ("likes", "comments", "shares", "saves")
-#: No post or scrape time is earlier than TikTok (Douyin opened in September 2016).
+#: No post or scrape time is earlier than TikTok (Douyin opened in September 2016), nor later
+#: than the moment the file is read (a time in the future).
 EARLIEST = pd.Timestamp("2016-09-01")
-_COUNT = re.compile(r"(\d+(?:\.\d+)?)([KMB]?)")
+#: A video id: TikTok's are 64-bit integers (19 digits in this crawl), so 1 to 20 ASCII digits
+#: below 2**64 (checked beside the pattern) without a leading zero (``011`` and ``11`` cannot hide one video twice); anything else refuses
+#: the file.
+VIDEO_ID = re.compile(r"[1-9][0-9]{0,19}")
+_COUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)([KMB]?)")  # ASCII digits only: not '１２' or '١٢'
+
 _SUFFIX = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}
 
 
 def parse_count(text: str) -> float:
     """``"541.2K"`` -> 541200.0, ``"1.4M"`` -> 1400000.0, ``"1991"`` -> 1991.0.
 
-    Raises ValueError for anything else (empty cells, words such as ``"Share"``, signs, commas).
+    Raises ValueError for anything else (empty cells, words such as ``"Share"``, signs, commas, a
+    fraction without a suffix such as ``"1991.7"``, a number too large for a float).
     The K/M suffixes round the true count (``541.2K`` is 541,150 to 541,249).
     """
     match = _COUNT.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a count: {text!r}")
-    return round(float(match.group(1)) * _SUFFIX[match.group(2)])
+    if "." in match.group(1) and not match.group(2):
+        raise ValueError(f"not a count: {text!r} (a fraction without K, M or B)")
+    value = float(match.group(1)) * _SUFFIX[match.group(2)]
+    if not np.isfinite(value):
+        raise ValueError(f"not a count: {text!r} (too large to be a number)")
+    return round(value)
 
 
 def parse_duration(text: str) -> float:
     """``"mm:ss"`` (or ``"hh:mm:ss"``) -> seconds; raises ValueError for anything else, seconds or
     minutes after the first part of 60 or more included."""
     parts = text.strip().split(":") if isinstance(text, str) else []
-    if (len(parts) not in (2, 3) or not all(p.isdigit() for p in parts)
+    if (len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts)
             or any(int(p) >= 60 for p in parts[1:])):
         raise ValueError(f"not a duration mm:ss: {text!r}")
     seconds = 0
@@ -89,10 +101,10 @@ def load_snapshot(path: str | Path) -> Snapshot:
     path = Path(path)
     raw = read_cells(path, REQUIRED)
     ids = raw.vid_id.str.strip()
-    bad = np.flatnonzero(~ids.str.fullmatch(r"\d+").to_numpy())
-    if len(bad):
-        raise ValueError(f"{path}: row {bad[0]}: vid_id {raw.vid_id.iat[bad[0]]!r} is not digits; "
-                         f"{len(bad)} such row(s)")
+    bad = [i for i, text in enumerate(ids) if not (VIDEO_ID.fullmatch(text) and int(text) < 2**64)]
+    if bad:
+        raise ValueError(f"{path}: row {bad[0]}: vid_id {raw.vid_id.iat[bad[0]]!r} is not a video id "
+                         f"(1 to 20 digits 0-9, no leading 0, below 2**64); {len(bad)} such row(s)")
     refuse_duplicates(path, ids, "vid_id")
     problems: list[tuple] = []
 
@@ -133,9 +145,11 @@ def load_snapshot(path: str | Path) -> Snapshot:
 
 def _implausible(raw: pd.DataFrame, frame: pd.DataFrame) -> list[tuple]:
     """Apply the plausibility rules to the parsed ``frame`` in place: every value outside
-    :data:`RANGES`, count above the views (:data:`AT_MOST_VIEWS`) or time before
-    :data:`EARLIEST` becomes NaN (NaT); returns one problem per such cell, as in ``problems``."""
+    :data:`RANGES`, count above the views (:data:`AT_MOST_VIEWS`), time before
+    :data:`EARLIEST` or in the future becomes NaN (NaT); returns one problem per such cell, as in
+    ``problems``."""
     found: list[tuple] = []
+    now = pd.Timestamp.now()
 
     def flag(rows, name: str, column: str, why: str) -> None:
         found.extend((i, raw.vid_id.iat[i], column, raw[column].iat[i], why) for i in rows)
@@ -150,6 +164,8 @@ def _implausible(raw: pd.DataFrame, frame: pd.DataFrame) -> list[tuple]:
     for column, name in (("vid_postTime", "posted"), ("vid_scrapeTime", "scraped")):
         flag(np.flatnonzero((frame[name] < EARLIEST).to_numpy()), name, column,
              f"before {EARLIEST:%Y-%m-%d} (TikTok did not exist)")
+        flag(np.flatnonzero((frame[name] > now).to_numpy()), name, column,
+             "in the future (after the file was read)")
     return found
 
 

@@ -13,6 +13,8 @@ this module holds it as constants (:data:`REQUIRED_COLUMNS`, :data:`ARRAYS`) and
 from __future__ import annotations
 
 import os
+import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -20,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from vira.data.layout import CHALLENGES, FACIAL_OUT, HOLISTIC_OUT, SCENIC_OUT, SPLITS, STREAMS
-from vira.data.real.parsed_table import first_line, repeated_column
+from vira.data.real.parsed_table import column_hint, first_line, long_row, repeated_column
+from vira.files import file_problem
 from vira.skeleton import V
 
 #: The metadata table and the folder of clip files, relative to the data set's folder.
@@ -38,6 +41,9 @@ COLUMN_RULES = {"frames": (1, 1e6, True), "days": (0, 3650, False), "likes": (0,
                 "label": (0, 1, False), "fps": (1, 1000, False)}
 #: The largest absolute value each float array may hold: pixels of a video frame, CNN features.
 ARRAY_LIMITS = {"skeleton": 1e5, "holistic": 1e6, "facial": 1e6, "scenic": 1e6}
+#: The range of one channel of an array's last axis, (array, channel) -> (name, low, high):
+#: a pose estimator's confidence is a score in [0, 1] (AIST++'s reach 1.03).
+CHANNEL_RANGES = {("skeleton", 2): ("confidence", 0.0, 1.5)}
 #: Every array of a clip file: name -> (stream it belongs to, shape, accepted dtype kinds).
 #: Shapes use "T" (frames), "T_f" (facial rows) and "T_s" (scenic rows) for the first axis.
 ARRAYS: dict[str, tuple[str, tuple, str]] = {
@@ -88,23 +94,30 @@ def read_table(folder: str | os.PathLike) -> pd.DataFrame:
     """
     folder = Path(folder)
     path = folder / TABLE_FILE
-    if not path.is_file():
+    if (why := file_problem(path)) in ("no such file", "a broken symbolic link"):
         raise VDVFileNotFoundError(
             f"{TABLE_FILE}: missing in {folder} (a VDV folder holds {TABLE_FILE} and "
             f"{CLIPS_DIR}/<clip>.npz; see vira.data.real.vdv_files)")
+    if why:
+        raise VDVFormatError(f"{TABLE_FILE}: is {why} (in {folder})")
     try:
-        table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
-                            index_col=False)
-        repeated = repeated_column(first_line(path))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err
-    if repeated:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            # only an empty cell is missing: a clip named NA, null or None is a name, not a gap
+            table = pd.read_csv(path, dtype={"clip": str, "challenge": str, "split": str},
+                                index_col=False, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+        header = first_line(path)
+    except pd.errors.ParserWarning:  # a first row longer than the header: pandas shifts it
+        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({long_row(path)})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:  # ValueError: not
+        raise VDVFormatError(f"{TABLE_FILE}: cannot be read as CSV ({err})") from err  # UTF-8, a cell too long
+    if repeated := repeated_column(header):
         raise VDVFormatError(f"{TABLE_FILE}: {repeated}")
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise VDVFormatError(
             f"{TABLE_FILE}: missing column(s) {', '.join(repr(c) for c in missing)} "
-            f"(required: {', '.join(REQUIRED_COLUMNS)})")
+            f"(required: {', '.join(REQUIRED_COLUMNS)}){column_hint(missing, header)}")
     if table.empty:
         raise VDVFormatError(f"{TABLE_FILE}: no rows (only a header) in {folder}")
     problems = table_problems(table)
@@ -137,10 +150,17 @@ def table_problems(table: pd.DataFrame) -> list[str]:
     stems = table["clip"]
     for i, stem in enumerate(stems):
         if isinstance(stem, str) and (not stem.strip() or "/" in stem or "\\" in stem
-                                      or stem.startswith(".") or stem != stem.strip()):
+                                      or stem.startswith(".") or stem != stem.strip()
+                                      or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in stem)):
             problem(i, f"clip {stem!r} is not a plain file stem")
     for i in np.flatnonzero(stems.duplicated().to_numpy() & stems.notna().to_numpy()):
         problem(i, f"clip {stems.iat[i]!r} appears more than once")
+    folded = stems.map(lambda x: x.casefold() if isinstance(x, str) else x)
+    for i in np.flatnonzero(folded.duplicated().to_numpy() & ~stems.duplicated().to_numpy()
+                            & stems.notna().to_numpy()):
+        first = stems[folded == folded.iat[i]].iat[0]
+        problem(i, f"clip {stems.iat[i]!r} differs from clip {first!r} only in case (one file where "
+                   "case is not told apart)")
     for i, c in enumerate(table["challenge"]):
         if isinstance(c, str) and c not in CHALLENGES.index:
             problem(i, f"challenge {c!r} is not one of {', '.join(CHALLENGES.index)}")
@@ -151,8 +171,9 @@ def table_problems(table: pd.DataFrame) -> list[str]:
         if col not in table.columns:
             continue
         values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
+        boolean = table[col].map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)
         with np.errstate(invalid="ignore"):
-            bad = ~np.isfinite(values) | (values < low) | (values > high)
+            bad = ~np.isfinite(values) | (values < low) | (values > high) | boolean
         if whole:
             bad |= values != np.round(values)
         rule = f"{'an integer' if whole else 'a finite number'} in {low:g}..{high:g}"
@@ -226,6 +247,16 @@ def check_arrays(arrays: dict, frames: int, where: str,
                 first = tuple(int(k) for k in np.argwhere(beyond)[0])
                 problems.append(f"{where}: {name} has {int(beyond.sum())} value(s) beyond "
                                 f"+-{ARRAY_LIMITS[name]:g} (first {a[first]:g} at {list(first)})")
+    for (name, channel), (what, low, high) in CHANNEL_RANGES.items():
+        if name in out:
+            values = out[name][..., channel]
+            with np.errstate(invalid="ignore"):
+                outside = (values < low) | (values > high)
+            if outside.any():
+                first = tuple(int(k) for k in np.argwhere(outside)[0])
+                problems.append(f"{where}: {name} has {int(outside.sum())} {what} value(s) outside "
+                                f"{low:g}..{high:g} (first {values[first]:g} at "
+                                f"{[*first, channel]})")
     for name in ("facial_frames", "scenic_frames"):
         if name not in out:
             continue
@@ -252,8 +283,10 @@ def load_npz(path: str | os.PathLike, frames: int, streams: Sequence[str] = STRE
     problems) as :func:`check_arrays`. A missing file raises :class:`VDVFileNotFoundError`."""
     path = Path(path)
     where = where or str(path)
-    if not path.is_file():
+    if (why := file_problem(path)) in ("no such file", "a broken symbolic link"):
         raise VDVFileNotFoundError(f"{where}: missing (listed in {TABLE_FILE})")
+    if why:
+        return {}, [f"{where}: is {why}"]
     wanted = [n for n, spec in ARRAYS.items() if spec[0] in streams]
     arrays, problems, unreadable = {}, [], []
     try:
@@ -263,6 +296,10 @@ def load_npz(path: str | os.PathLike, frames: int, streams: Sequence[str] = STRE
                     f"({type(err).__name__}: {err})"]
     if not hasattr(archive, "files"):
         return {}, [f"{where}: is a single .npy array, not an .npz archive of named arrays"]
+    names = archive.zip.namelist()
+    if twice := sorted({n for n in names if names.count(n) > 1}):
+        archive.close()
+        return {}, [f"{where}: the archive holds {', '.join(twice)} more than once (which one is meant?)"]
     with archive:
         for name in wanted:
             if name not in archive.files:

@@ -222,11 +222,21 @@ class SyntheticVDV:
         return track_indices(self.table, name)
 
     def oracle_ceiling(self, name: str, split: str = "test") -> float:
-        """Spearman(z, label) on a track's split: the score of a model that knew z exactly."""
+        """Spearman(z, label): the score of a model that knew z exactly. ``split`` ``"test"`` or
+        ``"train"``: on that split of track ``name`` (:meth:`track`); ``"all"``: on every clip of
+        challenge ``name`` (``"all"``: every clip), for a held-out pool that is all test (chapters
+        4 and 5)."""
         from scipy.stats import spearmanr
 
-        train, test = self.track(name)
-        rows = self.table.iloc[test if split == "test" else train]
+        if split == "all":
+            rows = self.table if name == "all" else self.table[self.table.challenge == name]
+        elif split in ("test", "train"):
+            train, test = self.track(name)
+            rows = self.table.iloc[test if split == "test" else train]
+        else:
+            raise ValueError(f"oracle_ceiling: split must be 'test', 'train' or 'all', not {split!r}")
+        if len(rows) < 2:
+            raise ValueError(f"oracle_ceiling: {len(rows)} clip(s) of {name!r} in split {split!r}")
         return float(spearmanr(rows.z, rows.label).statistic)
 
     def clip(self, index: int, device=None, streams: tuple[str, ...] = STREAMS) -> Clip:
