@@ -66,3 +66,20 @@ def _write_chapter(folder, name, *cells):
 def write_chapter():
     """The chapter-notebook writer shared by the runner, freshness and parallel tests (tests/book)."""
     return _write_chapter
+
+
+@pytest.fixture
+def refuses_folder_and_loop(tmp_path):
+    """``check(read, suffix, label)``: ``read`` of a folder ``dir<suffix>`` and of a link to itself
+    ``loop<suffix>`` raises ``ValueError`` naming the path, ``label`` and what it is (the wording of
+    :func:`vira.files.require_file`). Shared by the weights, keypoint and GloVe readers' tests."""
+    import re
+
+    def check(read, suffix, label):
+        folder, loop = tmp_path / f"dir{suffix}", tmp_path / f"loop{suffix}"
+        folder.mkdir()
+        loop.symlink_to(loop)
+        for path, what in ((folder, "is a folder, not a file"), (loop, "is a symbolic link that loops")):
+            with pytest.raises(ValueError, match=re.escape(f"{path.name}: {label} {what}")):
+                read(path)
+    return check

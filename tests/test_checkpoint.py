@@ -75,13 +75,8 @@ def test_a_tensor_of_another_kind_of_dtype_is_named(tmp_path, dtype):
     assert torch.equal(net[0].weight, half["0.weight"].float())
 
 
-def test_a_folder_or_a_looping_link_is_named(tmp_path):
-    (tmp_path / "dir.pt").mkdir()
-    (tmp_path / "loop.pt").symlink_to(tmp_path / "loop.pt")
-    with pytest.raises(ValueError, match=r"dir.pt: weights file is a folder, not a file"):
-        read_file(tmp_path / "dir.pt")
-    with pytest.raises(ValueError, match=r"loop.pt: weights file is a symbolic link that loops"):
-        read_file(tmp_path / "loop.pt")
+def test_a_folder_or_a_looping_link_is_named(refuses_folder_and_loop):
+    refuses_folder_and_loop(read_file, ".pt", "weights file")
 
 
 @pytest.mark.parametrize("kind", ["sparse_coo", "quantized"])

@@ -174,16 +174,11 @@ def test_load_glove_drops_a_bom_and_matches_words_in_nfc(tmp_path):
     assert vectors[vocab.index("café")].tolist() == [3, 4]
 
 
-def test_load_glove_names_a_folder_and_a_looping_link(tmp_path):
+def test_load_glove_names_a_folder_a_looping_link_and_a_missing_file(tmp_path, refuses_folder_and_loop):
     from vira.text import load_glove
 
     vocab = Vocabulary.build([["cat"]], min_count=1)
-    (tmp_path / "dir.txt").mkdir()
-    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
-    with pytest.raises(ValueError, match=r"dir.txt: GloVe file is a folder, not a file"):
-        load_glove(tmp_path / "dir.txt", vocab)
-    with pytest.raises(ValueError, match=r"loop.txt: GloVe file is a symbolic link that loops"):
-        load_glove(tmp_path / "loop.txt", vocab)
+    refuses_folder_and_loop(lambda path: load_glove(path, vocab), ".txt", "GloVe file")
     with pytest.raises(FileNotFoundError, match=r"absent.txt: no such GloVe file"):
         load_glove(tmp_path / "absent.txt", vocab)
 

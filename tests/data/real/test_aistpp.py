@@ -200,13 +200,8 @@ def test_a_missing_pose_with_a_detection_is_refused(tmp_path):
         load_keypoints(_write(tmp_path / "gap.pkl", fields))
 
 
-def test_a_folder_or_a_looping_link_is_named(tmp_path):
-    (tmp_path / "dir.pkl").mkdir()
-    (tmp_path / "loop.pkl").symlink_to(tmp_path / "loop.pkl")
-    with pytest.raises(ValueError, match=r"dir.pkl: keypoint file is a folder, not a file"):
-        load_keypoints(tmp_path / "dir.pkl")
-    with pytest.raises(ValueError, match=r"loop.pkl: keypoint file is a symbolic link that loops"):
-        load_keypoints(tmp_path / "loop.pkl")
+def test_a_folder_or_a_looping_link_is_named(refuses_folder_and_loop):
+    refuses_folder_and_loop(load_keypoints, ".pkl", "keypoint file")
 
 
 @pytest.mark.parametrize("tail", [b"junk after the end", "second pickle"])

@@ -36,6 +36,14 @@ def edit_table(folder, edit):
     table.to_csv(path, index=False)
 
 
+def table_error(folder, edit):
+    """Edit clips.csv with ``edit(table) -> table`` and return the message of opening the folder."""
+    edit_table(folder, edit)
+    with pytest.raises(VDVFormatError) as err:
+        VDVFiles(folder)
+    return str(err.value)
+
+
 def clip_error(folder, streams=STREAMS, index=0):
     files = VDVFiles(folder)  # opening reads clips.csv only: clip files are checked lazily
     with pytest.raises(VDVFormatError) as err:
@@ -86,10 +94,7 @@ def test_unknown_challenge(vdv_folder):
     def edit(t):
         t.loc[2, "challenge"] = "C9"
         return t
-    edit_table(vdv_folder, edit)
-    with pytest.raises(VDVFormatError) as err:
-        VDVFiles(vdv_folder)
-    msg = str(err.value)
+    msg = table_error(vdv_folder, edit)
     assert "clips.csv row 2" in msg and "C2_00013" in msg and "challenge 'C9'" in msg
 
 
@@ -109,10 +114,7 @@ def test_bad_numbers_and_stems_are_all_listed(vdv_folder):
         t.loc[3, "frames"] = 0
         t.loc[5, "clip"] = t.loc[0, "clip"]
         return t
-    edit_table(vdv_folder, edit)
-    with pytest.raises(VDVFormatError) as err:
-        VDVFiles(vdv_folder)
-    msg = str(err.value)
+    msg = table_error(vdv_folder, edit)
     assert "clips.csv: 3 problems" in msg
     assert "row 1" in msg and "likes = '541.2K'" in msg
     assert "row 3" in msg and "frames = 0" in msg
@@ -360,10 +362,7 @@ def test_stems_that_differ_only_in_case_or_hold_a_control_character_are_problems
         t.loc[1, "clip"] = t.loc[0, "clip"].lower()
         t.loc[2, "clip"] = "C1_\x07bell"
         return t
-    edit_table(vdv_folder, edit)
-    with pytest.raises(VDVFormatError) as err:
-        read_table(vdv_folder)
-    msg = str(err.value)
+    msg = table_error(vdv_folder, edit)
     assert f"clip '{STEM.lower()}' differs from clip '{STEM}' only in case" in msg
     assert r"clip 'C1_\x07bell' is not a plain file stem" in msg
 
