@@ -47,8 +47,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import vira
-from vira.book.report import (CSV_NAME, claims_of, column_parts, forest_plot, load_results, paper_grid,
-                              verdict_table, write_csv)
+from vira.book.report import (CSV_NAME, DASH, READINGS, claims_of, column_parts, forest_plot, load_results, paper_grid,
+                              paper_reading, verdict_table, write_csv)
 from vira.book.results import validate_file
 from vira.book import power
 
@@ -180,6 +180,56 @@ vira.glue("plan_seeds", max(power.SEEDS))
 vira.glue("plan_items", max(power.MULTIPLIERS))
 
 # %% [markdown]
+# ### What the papers' own numbers decide
+#
+# A verdict can also stay open because the paper's own number is small next to the paper's own
+# noise. For each central claim, the table sets the paper's difference against its standard
+# error at the paper's test size (the one in the verdict tables): its z score, the difference in
+# errors on the claimed side of the null, read against 1.96 (`vira.book.report.paper_reading`).
+# Where the paper's difference is *within its own noise*, the paper's test set could not tell it
+# from no difference either, at the error its report allows (an upper bound: the paper's rows
+# share their test items, and no paper gives the paired error). Such a claim is decided only by a
+# run that finds the effect, or by one precise enough to rule out a difference that small, which
+# for these differences is beyond the grid above.
+
+# %%
+reading = paper_reading(central)
+with pd.option_context("display.max_colwidth", 70):
+    display(readable(reading.assign(z=[DASH if pd.isna(z) else f"{z:+.2f}" for z in reading.z])))  # dash: no z
+is_open = reading["our verdict"] == "inconclusive"
+within = reading["the paper's own reading"] == "within its own noise"
+open_reading = reading[is_open]["the paper's own reading"].value_counts()
+counted = ", ".join(f"{int(open_reading[w])} {w}" for w in READINGS if open_reading.get(w, 0))
+sentence = (f"Of the {int(is_open.sum())} open central claims, the paper's own number reads: "
+            f"{counted or 'none'}.")
+beyond = reading["the paper's own reading"] == "beyond its own noise"
+against_ours = reading["our verdict"].isin(["absent", "contradicted"])
+
+
+def listed(rows):
+    """'VDV: claim, verdict; ...' for the rows of the reading table."""
+    return "; ".join(f"{r['paper']}: {r['claim']}, {r['our verdict']}" for _, r in rows.iterrows())
+
+
+if (~is_open & within).any():
+    k = int((~is_open & within).sum())
+    sentence += (f" Among the decided ones, {k} {'rests' if k == 1 else 'rest'} on a paper difference within its "
+                 f"own noise ({listed(reading[~is_open & within])}): there our data decide what the paper's "
+                 f"report alone could not.")
+if (beyond & against_ours).any():
+    k = int((beyond & against_ours).sum())
+    sentence += (f" And {k} paper difference{'' if k == 1 else 's'} beyond {'its' if k == 1 else 'their'} own "
+                 f"noise {'is' if k == 1 else 'are'} not found on our data ({listed(reading[beyond & against_ours])}).")
+vira.glue("paper_reading_sentence", sentence)
+vira.glue("n_open_within", int((is_open & within).sum()))
+print(sentence)
+# the sentence and the table are one computation: every open central claim is read once
+assert int(open_reading.sum()) == int((central.verdict == "inconclusive").sum())
+
+# %% [markdown]
+# {glue:text}`paper_reading_sentence`
+
+# %% [markdown]
 # ## Every claim
 #
 # The chapters also test claims of their own: that a model beats a shuffled-label control or
@@ -233,8 +283,8 @@ files
 # planted cause may find none in real data, and an effect a paper measured on tens of thousands of
 # videos may be below the noise of our few hundred. The paper's value in the verdict tables
 # carries its own standard error at the paper's test size where the chapter could compute one (an
-# upper bound that treats the paper's two arms as independent): a paper's difference that is
-# smaller than about twice that error was not decided by the paper's own data either.
+# upper bound that treats the paper's two arms as independent); "What the papers' own numbers
+# decide" above counts the claims whose paper difference lies within that noise.
 
 # %% [markdown]
 # ## Exercises

@@ -40,7 +40,8 @@ from IPython.display import Markdown, display
 
 import vira
 from vira.book.bench import load_benches
-from vira.book.course import chapter_times, wall_clock
+from vira.book.course import chapter_times, company, wall_clock
+from vira.book.report import claims_of, load_results
 
 session = vira.start(preset, device, seed)
 vira.use_style()
@@ -127,6 +128,63 @@ assert clock_s <= summed_s + 1e-6, "the clock cannot exceed the sum of the chapt
 # On the clock, the book's pages took {glue:text}`small_clock_h:.2f` hours,
 # {glue:text}`small_book_verdict` by {glue:text}`small_book_margin_min:.0f` minutes; running
 # chapters side by side saved {glue:text}`small_clock_saved_h:.2f` hours of the chapter time above.
+#
+# These pages did not all come from one `make book JOBS=2`: they were executed in several runs,
+# some alone, some two or three at a time. The table says, for each `small` page, how much of its
+# run had another page executing beside it (`vira.book.course.company`), and which.
+
+# %%
+beside = company(BOOK, "small").drop(index=["09_reproduction_report", "10_performance", "A2_course_map"],
+                                     errors="ignore")  # the readers run after the others, alone
+display(beside.assign(minutes=beside.seconds / 60)[["minutes", "share beside others", "beside"]].round(2))
+alone = beside.index[beside["share beside others"] < 0.25].tolist()
+shared_h = float(beside["beside others (s)"].sum() / 3600)
+vira.glue("beside_sentence",
+          f"Of the {beside.seconds.sum() / 3600:.2f} hours of `small` chapter time, {shared_h:.2f} ran beside "
+          f"another page; " + (f"{', '.join(alone)} ran (almost) alone, so its time is that of a chapter with "
+                               f"both cores to itself, shorter than it would be in a run two at a time."
+                               if alone else "every page shared the cores for most of its run."))
+assert 0 <= shared_h <= beside.seconds.sum() / 3600
+
+# %% [markdown]
+# {glue:text}`beside_sentence` The clock time above is therefore a measurement of these runs, not
+# a prediction for one run of the whole book: the only measurement of that is such a run.
+#
+# ### What the minutes buy
+#
+# The book spends its CPU to decide the papers' central claims (chapter 9). Per chapter: its
+# `small` minutes, its central claims, how many of them a verdict decided (reproduced,
+# contradicted or absent), and the minutes per decided central claim.
+
+# %%
+central = claims_of(load_results(BOOK / "results"), central=True)
+spend = pd.DataFrame({
+    "minutes": small_book.seconds / 60,
+    "central claims": central.groupby("chapter").size(),
+    "decided": central[central.verdict != "inconclusive"].groupby("chapter").size(),
+}).fillna({"central claims": 0, "decided": 0}).dropna(subset=["minutes"])
+spend = spend[spend["central claims"] > 0]
+spend["minutes per decided claim"] = (spend.minutes / spend.decided).where(spend.decided > 0)
+display(spend.round(1).astype(object).fillna("—"))
+undecided = spend[spend.decided == 0]
+uncounted = sorted(set(central.chapter) - set(spend.index))  # pages not timed at small on the CPU
+vira.glue("spend_sentence",
+          f"{int(spend.decided.sum())} of the {int(spend['central claims'].sum())} central claims counted here are "
+          f"decided by {spend.minutes.sum() / 60:.2f} hours of chapter time"
+          + (f"; {', '.join(f'{c} ({m:.0f} min)' for c, m in undecided.minutes.items())} "
+             f"{'decides' if len(undecided) == 1 else 'decide'} none of {'its' if len(undecided) == 1 else 'their'} "
+             f"central claims at `small`" if len(undecided) else "")
+          + (f" (not counted, for want of a `small` time on the CPU: {', '.join(uncounted)})" if uncounted else "")
+          + ".")
+# every central claim is either in the table or named as not counted
+assert int(spend["central claims"].sum()) + int(central.chapter.isin(uncounted).sum()) == len(central)
+assert (spend.decided <= spend["central claims"]).all()
+
+# %% [markdown]
+# {glue:text}`spend_sentence` A chapter's minutes also decide its own claims (the book's
+# frame: above chance, below the oracle, a shuffled control) and draw its figures; chapter 9 says
+# what would decide each open central claim, and for most of them the paper's own difference lies
+# within its own noise.
 
 # %% [markdown]
 # ## Models and generators

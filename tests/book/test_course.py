@@ -93,3 +93,25 @@ def test_wall_clock_is_the_union_of_the_execution_intervals(tmp_path):
     (tmp_path / "09_x.ipynb").write_text("{ truncated")
     with pytest.raises(ValueError, match="09_x.ipynb"):
         wall_clock(tmp_path)
+
+
+def test_company_is_the_part_of_each_run_shared_with_another_page(tmp_path):
+    from vira.book.course import company
+
+    _timed(tmp_path / "04_rtcn.ipynb", "small", "01:00:00", "02:00:00")      # 3600 s
+    _timed(tmp_path / "05_fusion.ipynb", "small", "01:30:00", "02:30:00")    # the last 30 min of 04 beside it
+    _timed(tmp_path / "03_action.ipynb", "small", "01:40:00", "01:50:00")    # inside both
+    _timed(tmp_path / "06_engagement.ipynb", "small", "03:00:00", "03:10:00")  # alone
+    _timed(tmp_path / "01_labels.ipynb", "full", "02:20:00", "02:40:00")     # full, the last 10 min of 05
+    c = company(tmp_path, "small")
+    assert list(c.index) == ["03_action", "04_rtcn", "05_fusion", "06_engagement"]  # small pages only
+    # 04: 05 from 01:30 to 02:00 (1800 s), 03 inside that: the union is 1800 s of 3600
+    assert c.loc["04_rtcn", "beside others (s)"] == pytest.approx(1800)
+    assert c.loc["04_rtcn", "share beside others"] == pytest.approx(0.5)
+    assert c.loc["04_rtcn", "beside"] == "03_action, 05_fusion"
+    # 05: 04 from 01:30 to 02:00 and 01 (a full page still shares the cores) from 02:20 to 02:30
+    assert c.loc["05_fusion", "beside others (s)"] == pytest.approx(1800 + 600)
+    assert c.loc["05_fusion", "beside"] == "01_labels, 03_action, 04_rtcn"
+    assert c.loc["03_action", "share beside others"] == pytest.approx(1.0)
+    assert c.loc["06_engagement", "beside others (s)"] == 0 and c.loc["06_engagement", "beside"] == ""
+    assert len(company(tmp_path)) == 5

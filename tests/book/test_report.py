@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from vira.book.claims import from_values, make_claim
-from vira.book.report import (DASH, claims_of, column_parts, forest_plot, load_results, paper_grid, verdict_table,
-                              write_csv)
+from vira.book.report import (DASH, READINGS, claims_of, column_parts, forest_plot, load_results, paper_grid,
+                              paper_reading, verdict_table, write_csv)
 from vira.book.results import make_record
 
 matplotlib.use("Agg")
@@ -92,3 +92,30 @@ def test_column_parts_cut_a_wide_grid_keeping_rows_order_and_name():
     assert len(column_parts(grid.iloc[:, :0])) == 1  # an empty grid stays one (empty) table
     with pytest.raises(ValueError, match="at least 1"):
         column_parts(grid, most=0)
+
+
+def test_paper_reading_by_hand():
+    """The paper's own z = side * (paper - null) / its error, against 1.96, worked by hand."""
+    def row(paper_estimate, paper_se, null=0.0, direction=1):
+        return {"paper": "P", "statement": "s", "paper_estimate": paper_estimate, "paper_se": paper_se,
+                "null": null, "direction": direction, "verdict": "inconclusive"}
+
+    claims = pd.DataFrame([
+        row(0.10, 0.046),               # 0.10 / 0.046 = 2.17 >= 1.96
+        row(0.02, 0.046),               # 0.43: within
+        row(0.491, 0.018, null=0.5),    # (0.491 - 0.5) / 0.018 = -0.5: within
+        row(-0.0325, 0.0105),           # -3.10 on the claimed side +1: against
+        row(-0.0325, 0.0105, direction=-1),  # the same number, claimed below 0: +3.10, beyond
+        row(0.0, None),                 # the paper's value is the null: a claim that nothing happens
+        row(0.0, None, null=0.1, direction=-1),  # a value, no error
+        row(None, None),                # no value
+        row(0.0392, 0.02),              # z = 1.96, just above z(0.975) = 1.95996: beyond
+    ])
+    t = paper_reading(claims)
+    assert list(t["the paper's own reading"]) == [
+        "beyond its own noise", "within its own noise", "within its own noise", "against the claim",
+        "beyond its own noise", "no difference reported", "no error to read", "no value", "beyond its own noise"]
+    assert list(t.z[:5]) == [2.17, 0.43, -0.5, -3.1, 3.1] and t.z[5:8].isna().all()
+    assert t["the paper's value"][0] == "+0.100" and t["the paper's value"][2] == "0.491"
+    assert t["its error"][7] == DASH and set(t["the paper's own reading"]) <= set(READINGS)
+    assert list(t["our verdict"]) == ["inconclusive"] * 9

@@ -3,7 +3,8 @@
 * :func:`chapter_times` reads each executed chapter's wall time from the line its last cell prints
   (``session.finish()``: "chapter finished: preset small, device cpu, wall time 2825.8 s"), so the
   times are the runs that made the pages, never typed;
-* :func:`wall_clock` measures how long the pages took on the clock, side by side or not;
+* :func:`wall_clock` measures how long the pages took on the clock, side by side or not, and
+  :func:`company` how much of each page's run had another page executing beside it;
 * :func:`exercises` reads the exercises a chapter's source declares as sphinx-exercise blocks
   (an ```` ```{exercise} Title ```` directive with a ``:label:`` option) and whether each has a
   solution (a ``{solution-start}`` or ``{solution}`` naming that label).
@@ -45,16 +46,13 @@ def chapter_times(book: Path) -> "pd.DataFrame":  # noqa: F821  (pandas is impor
     return pd.DataFrame(rows, columns=["chapter", "preset", "device", "wall time (s)"]).set_index("chapter")
 
 
-def wall_clock(book: Path, preset: str | None = None) -> tuple[float, float]:
-    """``(covered, summed)`` seconds over the executed chapters in ``book`` (those of ``preset``
-    only, when given): ``covered`` is the wall-clock time during which at least one of them was
-    executing (the union of the intervals papermill recorded, ``metadata.papermill.start_time`` to
-    ``end_time``), ``summed`` the sum of their durations. ``covered`` is below ``summed`` by what
-    running chapters side by side (``make book JOBS=2``) saved. Pages without the times are left
-    out; a notebook that is not JSON raises ``ValueError`` naming the file. Used by chapter 10."""
+def _spans(book: Path, preset: str | None = None) -> dict[str, tuple[float, float]]:
+    """chapter -> (start, end) in seconds since the epoch, from ``metadata.papermill`` of each
+    executed page in ``book`` (of ``preset`` only, when given); pages without the times are left
+    out; a notebook that is not JSON raises ``ValueError`` naming the file."""
     from datetime import datetime
 
-    spans = []
+    spans = {}
     for path in sorted(Path(book).glob("[0-9A-Z][0-9]_*.ipynb")):
         try:
             meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
@@ -63,15 +61,53 @@ def wall_clock(book: Path, preset: str | None = None) -> tuple[float, float]:
         if preset is not None and meta.get("parameters", {}).get("preset") != preset:
             continue
         try:
-            spans.append((datetime.fromisoformat(meta["start_time"]).timestamp(),
-                          datetime.fromisoformat(meta["end_time"]).timestamp()))
+            spans[path.stem] = (datetime.fromisoformat(meta["start_time"]).timestamp(),
+                                datetime.fromisoformat(meta["end_time"]).timestamp())
         except (KeyError, TypeError, ValueError):
             continue
+    return spans
+
+
+def _union(spans) -> float:
+    """Seconds covered by at least one of the ``(start, end)`` intervals."""
     covered, reach = 0.0, float("-inf")
     for start, end in sorted(spans):
         covered += max(0.0, end - max(start, reach))
         reach = max(reach, end)
-    return covered, float(sum(end - start for start, end in spans))
+    return covered
+
+
+def wall_clock(book: Path, preset: str | None = None) -> tuple[float, float]:
+    """``(covered, summed)`` seconds over the executed chapters in ``book`` (those of ``preset``
+    only, when given): ``covered`` is the wall-clock time during which at least one of them was
+    executing (the union of the intervals papermill recorded, ``metadata.papermill.start_time`` to
+    ``end_time``), ``summed`` the sum of their durations. ``covered`` is below ``summed`` by what
+    running chapters side by side (``make book JOBS=2``) saved. Pages without the times are left
+    out; a notebook that is not JSON raises ``ValueError`` naming the file. Used by chapter 10."""
+    spans = list(_spans(book, preset).values())
+    return _union(spans), float(sum(end - start for start, end in spans))
+
+
+def company(book: Path, preset: str | None = None) -> "pd.DataFrame":  # noqa: F821
+    """For each executed page of ``preset`` (every page, when None): ``seconds`` it ran,
+    ``beside others (s)``, the part of its run during which at least one other page of the book
+    (of any preset) was executing too, its ``share beside others`` and the pages it overlapped
+    (``beside``, comma-separated, in chapter order). A page that ran alone has share 0; chapter
+    10 shows it, because a chapter's time beside another is longer than alone (the two share the
+    cores), so the pages' times mix the two conditions. Index: chapter."""
+    import pandas as pd
+
+    every = _spans(book)
+    chosen = _spans(book, preset) if preset is not None else every
+    rows = []
+    for name, (start, end) in chosen.items():
+        others = {o: (max(s, start), min(e, end)) for o, (s, e) in every.items() if o != name and s < end and e > start}
+        shared = _union(others.values())
+        rows.append({"chapter": name, "seconds": end - start, "beside others (s)": shared,
+                     "share beside others": shared / (end - start) if end > start else 0.0,
+                     "beside": ", ".join(sorted(others))})
+    return pd.DataFrame(rows, columns=["chapter", "seconds", "beside others (s)", "share beside others",
+                                       "beside"]).set_index("chapter")
 
 
 def _markdown_lines(source: str) -> list[str]:

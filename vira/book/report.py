@@ -10,6 +10,8 @@ typed number:
 * :func:`forest_plot` -- the central claims at a glance: our estimate with its 95 % interval, the
   paper's value and the null, all on the claimed side of the null, coloured by verdict;
 * :func:`verdict_table` -- one short row per claim;
+* :func:`paper_reading` -- what each paper's own number says on its own test set: beyond its own
+  noise, within it, or no number to read;
 * :func:`paper_grid` -- one paper's table as a compact grid (rows x metrics), each cell
   "ours ± half-width of the 95 % interval over seeds · paper", with the oracle as the last row;
 * :func:`write_csv` -- every record as one downloadable CSV (``results/records.csv``).
@@ -28,8 +30,8 @@ import pandas as pd
 
 from vira.book.results import validate_file
 
-__all__ = ["load_results", "claims_of", "forest_plot", "verdict_table", "paper_grid", "write_csv",
-           "VERDICT_COLOURS", "DASH", "CSV_NAME"]
+__all__ = ["load_results", "claims_of", "forest_plot", "verdict_table", "paper_reading", "paper_grid",
+           "write_csv", "VERDICT_COLOURS", "DASH", "CSV_NAME", "READINGS"]
 
 DASH = "—"
 CSV_NAME = "records.csv"
@@ -120,6 +122,58 @@ def verdict_table(claims: pd.DataFrame) -> pd.DataFrame:
         "seeds × items": [f"{int(k)} × {int(n)}" for k, n in zip(claims.n_seeds, claims.n_test)],
         "chapter": [f"{c} ({p})" for c, p in zip(claims.chapter, claims.preset)],
     }).reset_index(drop=True)
+
+
+#: What a paper's own number says about its claim (:func:`paper_reading`), in the report's order.
+READINGS = ("beyond its own noise", "within its own noise", "against the claim", "no difference reported",
+            "no error to read", "no value")
+
+
+def paper_reading(claims: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """What each claim's paper number says on the paper's own test set, next to our verdict.
+
+    For a paper value :math:`p` with standard error :math:`s` at the paper's test size
+    (:func:`vira.book.claims.paper_se`) and the claim's null :math:`\\theta_0` and side
+    :math:`d = \\pm 1`, the paper's own z score is :math:`z = d\\,(p - \\theta_0) / s`, read
+    against the normal quantile :math:`z_{0.975} = 1.96` (the papers test hundreds of items):
+
+    * "beyond its own noise" -- :math:`z \\ge 1.96`: the paper's test set separates its
+      difference from the null;
+    * "within its own noise" -- :math:`|z| < 1.96`: its own test set cannot tell its difference
+      from none, so only a run that finds the effect (reproduced) or one precise enough to rule
+      out a difference that small (absent) decides the claim;
+    * "against the claim" -- :math:`z \\le -1.96`;
+    * "no difference reported" -- :math:`p` is the null itself (a claim that nothing happens);
+    * "no error to read" -- a value without a standard error; "no value" -- the paper gives none.
+
+    :math:`s` treats the paper's two arms as independent, an upper bound when they share test
+    items (the paired error, which no paper reports, is smaller), so "within its own noise" means
+    "at the error its report allows". Returns one row per claim: paper, claim (statement), the
+    paper's value, its error, ``z``, ``the paper's own reading`` and ``our verdict``. Chapter 9."""
+    from scipy import stats
+
+    q = float(stats.norm.ppf(0.5 + confidence / 2))
+    rows = []
+    for _, c in claims.iterrows():
+        p, se = c.paper_estimate, c.paper_se
+        p = None if p is None or pd.isna(p) else float(p)
+        se = None if se is None or pd.isna(se) else float(se)
+        z = None
+        if p is None:
+            reading = "no value"
+        elif math.isclose(p, c.null, abs_tol=1e-12):
+            reading = "no difference reported"
+        elif se is None or se <= 0:
+            reading = "no error to read"
+        else:
+            z = c.direction * (p - c.null) / se
+            reading = ("beyond its own noise" if z >= q else "against the claim" if z <= -q
+                       else "within its own noise")
+        rows.append({"paper": c.paper, "claim": c.statement, "the paper's value": _num(p, signed=c.null == 0),
+                     "its error": _num(se), "z": np.nan if z is None else round(z, 2),
+                     "the paper's own reading": reading, "our verdict": c.verdict})
+    return pd.DataFrame(rows, columns=["paper", "claim", "the paper's value", "its error", "z",
+                                       "the paper's own reading", "our verdict"])
 
 
 def _half_width(values) -> float | None:
