@@ -189,8 +189,8 @@ vira.glue("plan_items", max(power.MULTIPLIERS))
 # Where the paper's difference is *within its own noise*, the paper's test set could not tell it
 # from no difference either, at the error its report allows (an upper bound: the paper's rows
 # share their test items, and no paper gives the paired error). Such a claim is decided only by a
-# run that finds the effect, or by one precise enough to rule out a difference that small, which
-# for these differences is beyond the grid above.
+# run that finds the effect, or by one precise enough to rule out a difference that small (the
+# plan above gives the size each would take).
 
 # %%
 reading = paper_reading(central)

@@ -183,8 +183,7 @@ assert (spend.decided <= spend["central claims"]).all()
 # %% [markdown]
 # {glue:text}`spend_sentence` A chapter's minutes also decide its own claims (the book's
 # frame: above chance, below the oracle, a shuffled control) and draw its figures; chapter 9 says
-# what would decide each open central claim, and for most of them the paper's own difference lies
-# within its own noise.
+# what would decide each open central claim, and whether the paper's own number could.
 
 # %% [markdown]
 # ## Models and generators
