@@ -45,8 +45,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
 #: that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "04_rtcn": "5 seeds at small (its power plan); executing from 2a20870",
-    "05_fusion": "seeds only for the rows of the central claims; executing from a2395e6",
     "09_reproduction_report": "the papers' own readings; runs after 04 and 05",
     "10_performance": "company and minutes per decided claim; runs after 04 and 05",
     "A2_course_map": "reads the chapters' times; runs after 04 and 05",
