@@ -137,13 +137,15 @@ assert clock_s <= summed_s + 1e-6, "the clock cannot exceed the sum of the chapt
 beside = company(BOOK, "small").drop(index=["09_reproduction_report", "10_performance", "A2_course_map"],
                                      errors="ignore")  # the readers run after the others, alone
 display(beside.assign(minutes=beside.seconds / 60)[["minutes", "share beside others", "beside"]].round(2))
-alone = beside.index[beside["share beside others"] < 0.25].tolist()
+mostly_alone = beside[beside["share beside others"] <= 0.5]["share beside others"]
 shared_h = float(beside["beside others (s)"].sum() / 3600)
 vira.glue("beside_sentence",
-          f"Of the {beside.seconds.sum() / 3600:.2f} hours of `small` chapter time, {shared_h:.2f} ran beside "
-          f"another page; " + (f"{', '.join(alone)} ran (almost) alone, so its time is that of a chapter with "
-                               f"both cores to itself, shorter than it would be in a run two at a time."
-                               if alone else "every page shared the cores for most of its run."))
+          f"Of the {beside.seconds.sum() / 3600:.2f} hours of small chapter time, {shared_h:.2f} ran beside another "
+          f"page; " + (f"{', '.join(f'{c} ({v:.0%})' for c, v in mostly_alone.items())} had company for half "
+                       f"{'its' if len(mostly_alone) == 1 else 'their'} run or less, so "
+                       f"{'its time is' if len(mostly_alone) == 1 else 'their times are'} nearer that of a chapter "
+                       f"with both cores to itself, shorter than in a run two at a time."
+                       if len(mostly_alone) else "every page had company for more than half of its run."))
 assert 0 <= shared_h <= beside.seconds.sum() / 3600
 
 # %% [markdown]
@@ -173,8 +175,8 @@ vira.glue("spend_sentence",
           f"decided by {spend.minutes.sum() / 60:.2f} hours of chapter time"
           + (f"; {', '.join(f'{c} ({m:.0f} min)' for c, m in undecided.minutes.items())} "
              f"{'decides' if len(undecided) == 1 else 'decide'} none of {'its' if len(undecided) == 1 else 'their'} "
-             f"central claims at `small`" if len(undecided) else "")
-          + (f" (not counted, for want of a `small` time on the CPU: {', '.join(uncounted)})" if uncounted else "")
+             f"central claims at small" if len(undecided) else "")
+          + (f" (not counted, for want of a small time on the CPU: {', '.join(uncounted)})" if uncounted else "")
           + ".")
 # every central claim is either in the table or named as not counted
 assert int(spend["central claims"].sum()) + int(central.chapter.isin(uncounted).sum()) == len(central)
