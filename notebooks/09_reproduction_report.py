@@ -185,7 +185,8 @@ vira.glue("plan_items", max(power.MULTIPLIERS))
 # A verdict can also stay open because the paper's own number is small next to the paper's own
 # noise. For each central claim, the table sets the paper's difference against its standard
 # error at the paper's test size (the one in the verdict tables): its z score, the difference in
-# errors on the claimed side of the null, read against 1.96 (`vira.book.report.paper_reading`).
+# errors on the claimed side of the null, read against the normal quantile {glue:text}`z_975:.2f`
+# (`vira.book.report.paper_reading`).
 # Where the paper's difference is *within its own noise*, the paper's test set could not tell it
 # from no difference either, at the error its report allows (an upper bound: the paper's rows
 # share their test items, and no paper gives the paired error). Such a claim is decided only by a
@@ -193,6 +194,9 @@ vira.glue("plan_items", max(power.MULTIPLIERS))
 # plan above gives the size each would take).
 
 # %%
+from scipy import stats
+
+vira.glue("z_975", float(stats.norm.ppf(0.975)))  # the quantile paper_reading reads z against (95 %)
 reading = paper_reading(central)
 with pd.option_context("display.max_colwidth", 70):
     display(readable(reading.assign(z=[DASH if pd.isna(z) else f"{z:+.2f}" for z in reading.z])))  # dash: no z
