@@ -48,7 +48,7 @@ from IPython.display import Markdown, display
 
 import vira
 from vira.book.report import (CSV_NAME, DASH, READINGS, claims_of, column_parts, forest_plot, load_results, paper_grid,
-                              paper_reading, verdict_table, write_csv)
+                              paper_reading, reading_quantile, verdict_table, write_csv)
 from vira.book.results import validate_file
 from vira.book import power
 
@@ -194,9 +194,7 @@ vira.glue("plan_items", max(power.MULTIPLIERS))
 # plan above gives the size each would take).
 
 # %%
-from scipy import stats
-
-vira.glue("z_975", float(stats.norm.ppf(0.975)))  # the quantile paper_reading reads z against (95 %)
+vira.glue("z_975", reading_quantile())  # the quantile paper_reading reads each z against
 reading = paper_reading(central)
 with pd.option_context("display.max_colwidth", 70):
     display(readable(reading.assign(z=[DASH if pd.isna(z) else f"{z:+.2f}" for z in reading.z])))  # dash: no z
@@ -225,7 +223,6 @@ if (beyond & against_ours).any():
     sentence += (f" And {k} paper difference{'' if k == 1 else 's'} beyond {'its' if k == 1 else 'their'} own "
                  f"noise {'is' if k == 1 else 'are'} not found on our data ({listed(reading[beyond & against_ours])}).")
 vira.glue("paper_reading_sentence", sentence)
-vira.glue("n_open_within", int((is_open & within).sum()))
 print(sentence)
 # the sentence and the table are one computation: every open central claim is read once
 assert int(open_reading.sum()) == int((central.verdict == "inconclusive").sum())

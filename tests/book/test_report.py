@@ -8,7 +8,7 @@ import pytest
 
 from vira.book.claims import from_values, make_claim
 from vira.book.report import (DASH, READINGS, claims_of, column_parts, forest_plot, load_results, paper_grid,
-                              paper_reading, verdict_table, write_csv)
+                              paper_reading, reading_quantile, verdict_table, write_csv)
 from vira.book.results import make_record
 
 matplotlib.use("Agg")
@@ -119,3 +119,7 @@ def test_paper_reading_by_hand():
     assert t["the paper's value"][0] == "+0.100" and t["the paper's value"][2] == "0.491"
     assert t["its error"][7] == DASH and set(t["the paper's own reading"]) <= set(READINGS)
     assert list(t["our verdict"]) == ["inconclusive"] * 9
+    # at 90 % the quantile is 1.645: the 1.96 row stays beyond, the 0.43 row within
+    assert reading_quantile(0.90) == pytest.approx(1.6449, abs=1e-4) and reading_quantile() == pytest.approx(1.95996, abs=1e-5)
+    assert list(paper_reading(claims.iloc[[1, 8]], confidence=0.90)["the paper's own reading"]) == [
+        "within its own noise", "beyond its own noise"]

@@ -28,10 +28,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vira.book.claims import CONFIDENCE
 from vira.book.results import validate_file
 
 __all__ = ["load_results", "claims_of", "forest_plot", "verdict_table", "paper_reading", "paper_grid",
-           "write_csv", "VERDICT_COLOURS", "DASH", "CSV_NAME", "READINGS"]
+           "reading_quantile", "write_csv", "VERDICT_COLOURS", "DASH", "CSV_NAME", "READINGS"]
 
 DASH = "—"
 CSV_NAME = "records.csv"
@@ -129,7 +130,15 @@ READINGS = ("beyond its own noise", "within its own noise", "against the claim",
             "no error to read", "no value")
 
 
-def paper_reading(claims: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+def reading_quantile(confidence: float = CONFIDENCE) -> float:
+    """The normal quantile :func:`paper_reading` reads a paper's z score against: 1.96 at the
+    book's 95 %. Chapter 9 glues it into its prose."""
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+def paper_reading(claims: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
     """What each claim's paper number says on the paper's own test set, next to our verdict.
 
     For a paper value :math:`p` with standard error :math:`s` at the paper's test size
@@ -150,9 +159,7 @@ def paper_reading(claims: pd.DataFrame, confidence: float = 0.95) -> pd.DataFram
     items (the paired error, which no paper reports, is smaller), so "within its own noise" means
     "at the error its report allows". Returns one row per claim: paper, claim (statement), the
     paper's value, its error, ``z``, ``the paper's own reading`` and ``our verdict``. Chapter 9."""
-    from scipy import stats
-
-    q = float(stats.norm.ppf(0.5 + confidence / 2))
+    q = reading_quantile(confidence)
     rows = []
     for _, c in claims.iterrows():
         p, se = c.paper_estimate, c.paper_se
