@@ -44,7 +44,10 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: (chapter -> why). Empty since every chapter was re-executed with the loader hardening of issue
 #: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
 #: that is current).
-AWAITING_RE_EXECUTION: dict = {"04_rtcn": "its prose gains the TCN seed-spread sentence; re-executed at small beside chapter 5"}
+AWAITING_RE_EXECUTION: dict = {
+    "04_rtcn": "its prose gains the TCN seed-spread sentence; re-executed at small beside chapter 5",
+    "03_action_feedback": "the advice claims now run on every trained seed; re-executed at small next",
+}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
