@@ -40,7 +40,7 @@ from IPython.display import Markdown, display
 
 import vira
 from vira.book.bench import load_benches
-from vira.book.course import chapter_times, company, wall_clock
+from vira.book.course import chapter_times, company, schedule, wall_clock
 from vira.book.report import claims_of, load_results
 
 session = vira.start(preset, device, seed)
@@ -145,10 +145,22 @@ vira.glue("beside_sentence",
                                    f"{'its time is' if len(mostly_alone) == 1 else 'their times are'} nearer that of "
                                    f"a chapter with both cores to itself, shorter than in a run two at a time."
                                    if len(mostly_alone) else "every page had company for more than half of its run."))
+# the runner's own rule for `--jobs 2` applied to the recorded times: a planning estimate
+READERS = ["09_reproduction_report", "10_performance", "A2_course_map"]  # they run after the others
+timed = small_book.seconds.dropna()
+plan_h = schedule(timed.drop(index=READERS, errors="ignore").to_dict(), 2,
+                  after=timed.reindex(READERS).dropna().to_dict()) / 3600
+vira.glue("schedule_sentence",
+          f"Were these recorded times those of one make book JOBS=2 run, the runner's rule (the longest chapter "
+          f"first, two at a time, the readers after) would end after {plan_h:.2f} hours, "
+          f"{'within' if plan_h <= SMALL_TARGET_H else 'over'} the {SMALL_TARGET_H:g}-hour target by "
+          f"{abs(SMALL_TARGET_H - plan_h) * 60:.0f} minutes. That is an estimate, not a measurement: each time is "
+          f"that of its page's own run, with the company the table above shows.")
 
 # %% [markdown]
 # {glue:text}`beside_sentence` The clock time above is therefore a measurement of these runs, not
 # a prediction for one run of the whole book: the only measurement of that is such a run.
+# {glue:text}`schedule_sentence`
 #
 # ### What the minutes buy
 #

@@ -48,6 +48,8 @@ AWAITING_RE_EXECUTION: dict = {
     "04_rtcn": "its prose gains the TCN seed-spread sentence; re-executed at small beside chapter 5",
     "03_action_feedback": "the advice claims now run on every trained seed; re-executed at small next",
     "08_attention": "the Grad-CAM claims now run on every seed's frame model; re-executed at small next",
+    "10_performance": "gains the --jobs 2 schedule of the recorded times; re-executed after the chapters above",
+    "A2_course_map": "vira.book.course gains schedule(); re-executed after the chapters above",
 }
 
 

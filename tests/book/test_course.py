@@ -115,3 +115,19 @@ def test_company_is_the_part_of_each_run_shared_with_another_page(tmp_path):
     assert c.loc["03_action", "share beside others"] == pytest.approx(1.0)
     assert c.loc["06_engagement", "beside others (s)"] == 0 and c.loc["06_engagement", "beside"] == ""
     assert len(company(tmp_path)) == 5
+
+
+def test_schedule_is_the_runners_longest_first_rule_by_hand():
+    from vira.book.course import schedule
+
+    # longest first on 2 places: a=5 and b=4 start; c=3 takes b's place at 4 (ends 7), d=3 takes
+    # a's at 5 (ends 8); the readers (1 + 0.5) run after: 9.5
+    times = {"c": 3.0, "a": 5.0, "d": 3.0, "b": 4.0}
+    assert schedule(times, 2, after={"r": 1.0, "s": 0.5}) == pytest.approx(9.5)
+    assert schedule(times, 1) == pytest.approx(15.0)  # one place: the sum
+    assert schedule(times, 4) == pytest.approx(5.0)  # a place each: the longest
+    assert schedule({}, 2) == 0.0
+    with pytest.raises(ValueError, match="width"):
+        schedule(times, 0)
+    with pytest.raises(ValueError, match="non-negative"):
+        schedule({"a": float("nan")}, 2)

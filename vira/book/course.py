@@ -3,8 +3,9 @@
 * :func:`chapter_times` reads each executed chapter's wall time from the line its last cell prints
   (``session.finish()``: "chapter finished: preset small, device cpu, wall time 2825.8 s"), so the
   times are the runs that made the pages, never typed;
-* :func:`wall_clock` measures how long the pages took on the clock, side by side or not, and
-  :func:`company` how much of each page's run had another page executing beside it;
+* :func:`wall_clock` measures how long the pages took on the clock, side by side or not,
+  :func:`company` how much of each page's run had another page executing beside it, and
+  :func:`schedule` estimates how long one ``--jobs 2`` run of the recorded times would take;
 * :func:`exercises` reads the exercises a chapter's source declares as sphinx-exercise blocks
   (an ```` ```{exercise} Title ```` directive with a ``:label:`` option) and whether each has a
   solution (a ``{solution-start}`` or ``{solution}`` naming that label).
@@ -108,6 +109,24 @@ def company(book: Path, preset: str | None = None) -> "pd.DataFrame":  # noqa: F
                      "beside": ", ".join(sorted(others))})
     return pd.DataFrame(rows, columns=["chapter", "seconds", "beside others (s)", "share beside others",
                                        "beside"]).set_index("chapter")
+
+
+def schedule(seconds: "Mapping[str, float]", width: int = 2, after: "Mapping[str, float] | None" = None) -> float:  # noqa: F821
+    """How long one run would take on the clock if every chapter took ``seconds[name]``: the
+    runner's rule for ``--jobs width`` (:mod:`vira.book.parallel`: the longest first, each
+    started as soon as one of ``width`` places is free), then the chapters of ``after`` (the
+    readers: 09, 10, A2) one after another. An estimate, not a measurement: a chapter's time
+    depends on what runs beside it. Used by chapter 10."""
+    if width < 1:
+        raise ValueError(f"schedule: width must be at least 1, not {width}")
+    bad = {k: v for k, v in {**seconds, **(after or {})}.items() if not v >= 0}
+    if bad:
+        raise ValueError(f"schedule: seconds must be non-negative numbers, not {bad}")
+    free = [0.0] * width  # when each place is next free
+    for t in sorted(seconds.values(), reverse=True):
+        k = min(range(width), key=free.__getitem__)
+        free[k] += t
+    return max(free) + float(sum((after or {}).values()))
 
 
 def _markdown_lines(source: str) -> list[str]:
