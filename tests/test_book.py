@@ -44,11 +44,7 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: (chapter -> why). Empty since every chapter was re-executed with the loader hardening of issue
 #: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
 #: that is current).
-AWAITING_RE_EXECUTION: dict = {
-    "09_reproduction_report": "reads the chapters' results; re-executed after them",
-    "10_performance": "gains the --jobs 2 schedule of the recorded times; re-executed after the chapters above",
-    "A2_course_map": "vira.book.course gains schedule(); re-executed after the chapters above",
-}
+AWAITING_RE_EXECUTION: dict = {}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
