@@ -146,7 +146,10 @@ vira.glue("beside_sentence",
                                    f"a chapter with both cores to itself, shorter than in a run two at a time."
                                    if len(mostly_alone) else "every page had company for more than half of its run."))
 # the runner's own rule for `--jobs 2` applied to the recorded times: a planning estimate
-READERS = ["09_reproduction_report", "10_performance", "A2_course_map"]  # they run after the others
+from vira.book import data_inputs, runner
+
+# the chapters the runner executes after the others, by its own test (they read other chapters' results)
+READERS = [c.stem for c in runner.discover() if data_inputs.reads_other_chapters(c)]
 timed = small_book.seconds.dropna()
 plan_h = schedule(timed.drop(index=READERS, errors="ignore").to_dict(), 2,
                   after=timed.reindex(READERS).dropna().to_dict()) / 3600
