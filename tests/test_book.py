@@ -44,7 +44,12 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: (chapter -> why). Empty since every chapter was re-executed with the loader hardening of issue
 #: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
 #: that is current).
-AWAITING_RE_EXECUTION: dict = {}
+AWAITING_RE_EXECUTION: dict = {
+    "03_action_feedback": "the advice sentence now compares the seeds' and the test clips' standard errors",
+    "04_rtcn": "RTCN's temporal blocks skip the taps that reach only padding (vira.models.rtcn.same_conv)",
+    "05_fusion": "RTCN's temporal blocks skip the taps that reach only padding (vira.models.rtcn.same_conv)",
+    "08_attention": "5 seeds at small (the Grad-CAM claims' power plan) and the seeds' video overlap",
+}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from vira.models.rtcn import RTCN, LSTMRegressor, RelationalPooling, TemporalBlock
+from vira.models.rtcn import RTCN, LSTMRegressor, RelationalPooling, TemporalBlock, same_conv
 
 SMALL = (8, 8, 16, 16, 32, 32)
 
@@ -115,6 +115,45 @@ def test_temporal_block_keeps_length_and_uses_a_1x1_residual_only_when_widths_di
     assert wider.eval()(torch.randn(3, 4, 11), torch.ones(3, 11)).shape == (3, 6, 11)
     with pytest.raises(ValueError, match="do not split into 4 heads"):
         RelationalPooling(6, heads=4)
+
+
+@pytest.mark.parametrize("kernel", [3, 7])
+@pytest.mark.parametrize("dilation", [1, 2, 4, 16, 32])
+@pytest.mark.parametrize("frames", [1, 5, 10, 40, 97, 200])
+def test_same_conv_is_the_full_convolution_in_value_and_gradient(kernel, dilation, frames):
+    torch.manual_seed(kernel + dilation + frames)
+    conv = torch.nn.Conv1d(6, 5, kernel, padding=dilation * (kernel - 1) // 2, dilation=dilation)
+    x = torch.randn(2, 6, frames, requires_grad=True)
+    grads = []
+    for f in (conv, lambda x: same_conv(conv, x)):
+        conv.zero_grad()
+        x.grad = None
+        y = f(x)
+        (y * torch.linspace(-1, 1, y.numel()).reshape(y.shape)).sum().backward()
+        grads.append((y.detach(), x.grad.clone(), conv.weight.grad.clone(), conv.bias.grad.clone()))
+    for full, cut in zip(*grads):
+        torch.testing.assert_close(cut, full, rtol=1e-5, atol=1e-5)
+
+
+def test_same_conv_never_reads_the_taps_that_reach_only_padding():
+    # 10 frames, dilation 16: the taps at offsets +-16, +-32, +-48 never meet a frame. Poisoned
+    # with NaN, they spoil the full convolution (0 * NaN) but not same_conv, which skips them.
+    conv = torch.nn.Conv1d(3, 2, 7, padding=48, dilation=16)
+    with torch.no_grad():
+        conv.weight[:, :, [0, 1, 2, 4, 5, 6]] = float("nan")
+    x = torch.randn(1, 3, 10)
+    assert torch.isnan(conv(x)).all()
+    expected = torch.einsum("oc,nct->not", conv.weight[:, :, 3], x) + conv.bias[None, :, None]
+    torch.testing.assert_close(same_conv(conv, x), expected)
+    # 40 frames reach offsets +-16 and +-32 (five taps): +-48 may stay NaN, the others may not
+    with torch.no_grad():
+        conv.weight[:, :, [1, 2, 4, 5]] = 0.0
+    assert not torch.isnan(same_conv(conv, torch.randn(1, 3, 40))).any()
+    assert torch.isnan(same_conv(conv, torch.randn(1, 3, 49))).all()  # offset 48 now reaches a frame
+    # a convolution that is not "same" runs as it is
+    valid = torch.nn.Conv1d(3, 2, 7, dilation=16)
+    x = torch.randn(1, 3, 100)
+    assert torch.equal(same_conv(valid, x), valid(x)) and same_conv(valid, x).shape[-1] == 4
 
 
 def test_without_self_attention_the_pooling_block_is_max_pooling_only():
