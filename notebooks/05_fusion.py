@@ -383,6 +383,10 @@ def row_claim(key, statement, a, b, expect, central=False):
 # average now has a second seed, whose difference may be anywhere a seed's is (the appearance
 # comparison's two seeds lay 0.08 apart), so its claim may end either side of the paper's +0.04.
 # Each expectation allows the verdicts the measured difference can reach, give or take two errors.
+# The last run before same_conv (2026-12-05, the same function to float rounding, so a run that
+# may drift like a new seed) gave w/o ranking -0.048 [-0.097, +0.001] ("absent", an edge away
+# from "contradicted", which is now allowed and "reproduced" no longer), w/o facial -0.038 and
+# fixed weights +0.021 [-0.026, +0.068].
 for key, statement, other, expect, central in (
         ("int_vs_appearance", "All four streams rank the clips better than the three appearance streams",
          "RTCN H+F+S", ("reproduced", "inconclusive", "absent"), True),
@@ -397,7 +401,7 @@ for key, statement, other, expect, central in (
         ("mse", "The MSE term improves the integrated model", "w/o MSE loss",
          ("inconclusive", "reproduced", "absent"), False),
         ("ranking", "The ranking terms improve the integrated model",
-         "w/o ranking loss", ("inconclusive", "reproduced", "absent"), False),
+         "w/o ranking loss", ("inconclusive", "absent", "contradicted"), False),
         ("gradnorm", "GradNorm's loss weights beat fixed weights",
          "fixed weights (no GradNorm)", ("inconclusive", "reproduced"), False)):
     row_claim(key, statement, "Integrated", other, expect, central=central)
