@@ -326,7 +326,8 @@ all_src.round(3).to_frame()
 # difference is the paper's direction), on the same test clips and paired by seed. Both central
 # claims compare rows trained with every seed; the other ablations were trained with the first
 # seed only, so their comparisons have one seed and their interval comes from the test clips
-# alone. The 95 % interval adds the spread over seeds to a bootstrap
+# alone: those verdicts are shown, not asserted, and under "What we found" each is set beside the
+# interval that adds the seeds' spread measured on the rows trained with every seed. The 95 % interval adds the spread over seeds to a bootstrap
 # over the test clips (`vira.book.claims`), and the verdict is read off it: *reproduced* when it
 # lies above 0, *contradicted* when it lies below, *absent* when it holds 0 but rules out the
 # paper's difference, *inconclusive* otherwise, with the smallest effect this run could detect.
@@ -379,34 +380,38 @@ def row_claim(key, statement, a, b, expect, central=False):
 # for Integrated minus each row, +0.00 and +0.08 on the two seeds against the three appearance
 # streams and, on the first seed, +0.06 (plain average), +0.25 (w/o holistic), -0.04 (w/o facial),
 # +0.15 (w/o scenic), +0.25 (w/o MSE), -0.05 (w/o ranking) and +0.02 (fixed weights), each with a
-# test-set error of about 0.03. A one-seed verdict is therefore the same as in that run; the plain
-# average now has a second seed, whose difference may be anywhere a seed's is (the appearance
+# test-set error of about 0.03. The plain average now has a second seed, whose difference may be anywhere a seed's is (the appearance
 # comparison's two seeds lay 0.08 apart), so its claim may end either side of the paper's +0.04.
 # Each expectation allows the verdicts the measured difference can reach, give or take two errors.
 # The last run before same_conv (2026-12-05, the same function to float rounding, so a run that
-# may drift like a new seed) gave w/o ranking -0.048 [-0.097, +0.001] ("absent", an edge away
-# from "contradicted", which is now allowed and "reproduced" no longer), w/o facial -0.038 and
-# fixed weights +0.021 [-0.026, +0.068]; the first run after it moved w/o facial to +0.074 [+0.008,
-# +0.139] ("reproduced"): a one-seed row drifts like a new seed, so "reproduced" is allowed there too.
-recs = {}
+# may drift like a new seed) gave w/o ranking -0.048 [-0.097, +0.001], w/o facial -0.038 and fixed
+# weights +0.021 [-0.026, +0.068]; the first run after it moved w/o facial to +0.074 [+0.008,
+# +0.139] ("reproduced" where "absent" had been): a one-seed row drifts like a new seed, by more than
+# its test-set error. So for the rows trained with one seed, the expectation is asserted on the
+# interval that also covers the seeds (below), and their test-clips-only verdict is shown, not
+# asserted.
+recs, covered_expect = {}, {}
 for key, statement, other, expect, central in (
         ("int_vs_appearance", "All four streams rank the clips better than the three appearance streams",
          "RTCN H+F+S", ("reproduced", "inconclusive", "absent"), True),
         ("attention", "Attentive fusion ranks the clips better than a plain average",
          "w/o attentive fusion", ("reproduced", "inconclusive", "absent"), True),
         ("holistic", "The holistic stream improves the integrated model",
-         "w/o holistic stream", ("inconclusive", "reproduced", "absent"), False),
+         "w/o holistic stream", ("inconclusive", "reproduced"), False),
         ("facial", "The facial stream improves the integrated model",
-         "w/o facial stream", ("inconclusive", "absent", "contradicted", "reproduced"), False),
+         "w/o facial stream", ("inconclusive", "absent"), False),
         ("scenic", "The scenic stream improves the integrated model",
-         "w/o scenic stream", ("inconclusive", "reproduced", "absent"), False),
+         "w/o scenic stream", ("inconclusive", "reproduced"), False),
         ("mse", "The MSE term improves the integrated model", "w/o MSE loss",
-         ("inconclusive", "reproduced", "absent"), False),
+         ("inconclusive", "reproduced"), False),
         ("ranking", "The ranking terms improve the integrated model",
          "w/o ranking loss", ("inconclusive", "absent", "contradicted"), False),
         ("gradnorm", "GradNorm's loss weights beat fixed weights",
          "fixed weights (no GradNorm)", ("inconclusive", "reproduced"), False)):
-    recs[key] = row_claim(key, statement, "Integrated", other, expect, central=central)
+    one_seed = len(runs[other]) == 1 and n_seeds > 1
+    recs[key] = row_claim(key, statement, "Integrated", other, None if one_seed else expect, central=central)
+    if one_seed:
+        covered_expect[key] = expect
 
 # The one-seed rows' intervals cover the test clips only. The rows trained with every seed say how
 # far a difference moves from one seed to the next: their pooled seed variance, added to each
@@ -442,6 +447,10 @@ if single and seed_df:
                  if len(still) < len(decided) else "."))
     assert not any({covered[k], single[k]["verdict"]} == {"reproduced", "contradicted"} for k in single), \
         "a wider interval around the same estimate cannot turn a verdict's direction round"
+    for k, e in covered_expect.items():
+        if TRAINED and k in covered:
+            assert covered[k] in e, (f"{k}: with the seeds' spread added the verdict is {covered[k]}, expected "
+                                     f"{' or '.join(e)}: {single[k]['sentence']}")
 else:
     vira.glue("one_seed_sentence", "Every ablation row here ran the same seeds as the rows it is compared "
               "with" if not single else "Every row here ran one seed, so nothing in this run measures how far "
