@@ -47,7 +47,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 AWAITING_RE_EXECUTION: dict = {
     "03_action_feedback": "the advice sentence now compares the seeds' and the test clips' standard errors",
     "05_fusion": "same_conv; the one-seed ablations' intervals with the seeds' spread added",
-    "08_attention": "5 seeds at small (the Grad-CAM claims' power plan) and the seeds' video overlap",
 }
 
 
