@@ -45,7 +45,6 @@ def test_every_chapter_is_executed_in_book_and_listed_in_the_toc():
 #: 28. An entry must go as soon as its chapter is re-executed (the test below fails on a listed page
 #: that is current).
 AWAITING_RE_EXECUTION: dict = {
-    "05_fusion": "same_conv; the one-seed ablations' intervals with the seeds' spread added",
 }
 
 
